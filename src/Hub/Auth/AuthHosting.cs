@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace SignalRChat.Hub.Auth;
+
+/// <summary>Registers JWT bearer authentication for the hub and maps the development login.</summary>
+internal static class AuthHosting
+{
+    private const string HubPath = "/hub";
+
+    public static IServiceCollection AddHubAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<IUserIdProvider, UserNameIdProvider>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenIssuer>((jwt, issuer) =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters = issuer.ValidationParameters;
+            jwt.Events = new JwtBearerEvents
+            {
+                // WebSockets and server-sent events cannot send headers from browsers: SignalR clients put the token in the query.
+                OnMessageReceived = context =>
+                {
+                    if (context.Request.Path.StartsWithSegments(HubPath) && context.Request.Query["access_token"] is { Count: > 0 } token)
+                    {
+                        context.Token = token;
+                    }
+                    return Task.CompletedTask;
+                },
+            };
+        });
+        services.AddAuthorization();
+        return services;
+    }
+
+    /// <summary>Maps <c>POST /auth/token</c> with body <c>{"user":"alice"}</c>, answering <c>{"token":"…"}</c>, when enabled.</summary>
+    public static void MapDevelopmentLogin(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevelopmentLogin)
+        {
+            return;
+        }
+        app.MapPost("/auth/token", (LoginRequest? request, TokenIssuer issuer) =>
+            UserNames.Problem(request?.User) is { } problem
+                ? Results.BadRequest(new LoginError(problem))
+                : Results.Ok(new LoginResponse(issuer.Issue(request!.User!))));
+    }
+
+    internal sealed record LoginRequest(string? User);
+
+    internal sealed record LoginResponse(string Token);
+
+    internal sealed record LoginError(string Error);
+}

@@ -1,0 +1,126 @@
+using System.Threading.Channels;
+using SignalRChat.Hub.Push;
+using StackExchange.Redis;
+
+namespace SignalRChat.Hub.Backplane;
+
+/// <summary>
+/// The bounded queue of backplane messages towards one channel, and the loop that publishes them in order,
+/// pipelining up to <see cref="MaxInFlight"/> publishes. When a publish reaches no subscriber and the outbox was
+/// made with <c>closeWhenUnheard</c>, the target instance is gone: the outbox drops and counts what it holds and closes,
+/// so nothing is retried forever.
+/// </summary>
+internal sealed class InstanceOutbox
+{
+    private const int MaxInFlight = 64;
+    private readonly Channel<Item> _queue;
+    private readonly ISubscriber _subscriber;
+    private readonly bool _closeWhenUnheard;
+    private readonly Action<InstanceOutbox> _onClosed;
+    private readonly PushMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly Task _pump;
+    private volatile bool _closed;
+
+    public InstanceOutbox(string name, RedisChannel channel, int capacity, bool closeWhenUnheard, ISubscriber subscriber,
+        Action<InstanceOutbox> onClosed, PushMetrics metrics, ILogger logger)
+    {
+        Name = name;
+        Channel = channel;
+        Capacity = capacity;
+        _closeWhenUnheard = closeWhenUnheard;
+        _subscriber = subscriber;
+        _onClosed = onClosed;
+        _metrics = metrics;
+        _logger = logger;
+        _queue = System.Threading.Channels.Channel.CreateBounded<Item>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _pump = Task.Run(PumpAsync);
+    }
+
+    /// <summary>The target instance ID, or the name of a shared channel.</summary>
+    public string Name { get; }
+
+    public RedisChannel Channel { get; }
+
+    public int Capacity { get; }
+
+    public OutboxWrite TryEnqueue(byte[] envelope, int recipients) =>
+        _queue.Writer.TryWrite(new Item(envelope, recipients)) ? OutboxWrite.Queued
+        : _closed ? OutboxWrite.Closed
+        : OutboxWrite.Full;
+
+    /// <summary>Stops taking messages and waits, up to <paramref name="timeout"/>, for the queued ones to be published.</summary>
+    public async Task CloseAsync(TimeSpan timeout)
+    {
+        _closed = true;
+        _queue.Writer.TryComplete();
+        await _pump.WaitAsync(timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task PumpAsync()
+    {
+        var batch = new List<(Item Item, Task<long> Publish)>(MaxInFlight);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxInFlight && reader.TryRead(out var item))
+            {
+                batch.Add((item, _subscriber.PublishAsync(Channel, item.Envelope)));
+            }
+            foreach (var (item, publish) in batch)
+            {
+                await CompleteAsync(item, publish);
+            }
+            batch.Clear();
+            if (_closed && _closeWhenUnheard)
+            {
+                break;
+            }
+        }
+        // Closed because the instance is gone: whatever is still queued can never be delivered.
+        while (reader.TryRead(out var left))
+        {
+            _metrics.OnInstanceGone(left.Recipients);
+        }
+    }
+
+    private async Task CompleteAsync(Item item, Task<long> publish)
+    {
+        long receivers;
+        try
+        {
+            receivers = await publish;
+        }
+        catch (Exception e)
+        {
+            PushLog.PublishFailed(_logger, e, item.Recipients, Channel.ToString());
+            _metrics.OnPublishFailed(item.Recipients);
+            return;
+        }
+        _metrics.OnPublished();
+        if (receivers == 0 && _closeWhenUnheard)
+        {
+            PushLog.InstanceGone(_logger, item.Recipients, Name);
+            _metrics.OnInstanceGone(item.Recipients);
+            if (!_closed)
+            {
+                _closed = true;
+                _queue.Writer.TryComplete();
+                _onClosed(this);
+            }
+        }
+    }
+
+    private readonly record struct Item(byte[] Envelope, int Recipients);
+}
+
+internal enum OutboxWrite
+{
+    Queued,
+    Full,
+    Closed,
+}

@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using SignalRChat.Hub.Hosting;
+using SignalRChat.Hub.Push;
+using SignalRChat.Objects.Runtime;
+using StackExchange.Redis;
+
+namespace SignalRChat.Hub.Backplane;
+
+/// <summary>
+/// The push backplane over Redis pub/sub. Per-instance strategy: one message to each instance's own channel,
+/// carrying only its recipients. Fan-out on read: one message on a shared channel carrying every remote recipient;
+/// each instance delivers to its own. Either way the invocation is serialized once per protocol, on the sender.
+/// </summary>
+internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
+{
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+    private readonly IConnectionMultiplexer _redis;
+    private readonly InstanceIdentity _instance;
+    private readonly LocalConnections _local;
+    private readonly IHubProtocolResolver _protocols;
+    private readonly PushOptions _options;
+    private readonly PushMetrics _metrics;
+    private readonly ILogger<RedisPushBackplane> _logger;
+    private readonly BackplaneChannels _channels;
+    private readonly ConcurrentDictionary<string, InstanceOutbox> _outboxes = new(StringComparer.Ordinal);
+    private readonly Lazy<InstanceOutbox> _sharedOutbox;
+    private readonly List<ChannelMessageQueue> _subscriptions = [];
+
+    public RedisPushBackplane(IConnectionMultiplexer redis, InstanceIdentity instance, LocalConnections local,
+        IHubProtocolResolver protocols, IOptions<PushOptions> options, PushMetrics metrics, ILogger<RedisPushBackplane> logger)
+    {
+        _redis = redis;
+        _instance = instance;
+        _local = local;
+        _protocols = protocols;
+        _options = options.Value;
+        _metrics = metrics;
+        _logger = logger;
+        _channels = new BackplaneChannels(_options.ChannelPrefix);
+        _sharedOutbox = new(() => NewOutbox("all instances", _channels.All, closeWhenUnheard: false));
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var subscriber = _redis.GetSubscriber();
+        foreach (var channel in new[] { _channels.Instance(_instance.Id), _channels.All })
+        {
+            var queue = await subscriber.SubscribeAsync(channel);
+            queue.OnMessage(message => Receive(message));
+            _subscriptions.Add(queue);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var outboxes = _outboxes.Values.ToList();
+        if (_sharedOutbox.IsValueCreated)
+        {
+            outboxes.Add(_sharedOutbox.Value);
+        }
+        await Task.WhenAll(outboxes.Select(o => o.CloseAsync(DrainTimeout)));
+        foreach (var queue in _subscriptions)
+        {
+            await queue.UnsubscribeAsync();
+        }
+    }
+
+    public void Send(IReadOnlyDictionary<string, List<string>> recipientsByInstance, SerializedHubMessage message)
+    {
+        var serialized = _protocols.AllProtocols.Select(p => new SerializedMessage(p.Name, message.GetSerializedMessage(p))).ToArray();
+        if (_options.Strategy == PushStrategy.FanOutOnRead)
+        {
+            var everyone = recipientsByInstance.Values.SelectMany(ids => ids).ToList();
+            var outcome = Enqueue(_sharedOutbox.Value, new PushEnvelope(everyone, serialized).Encode(), everyone.Count);
+            ThrowIfFull(outcome is null ? [] : [outcome]);
+            return;
+        }
+
+        List<string> full = [];
+        foreach (var (instanceId, clientIds) in recipientsByInstance)
+        {
+            var envelope = new PushEnvelope(clientIds, serialized).Encode();
+            if (Enqueue(OutboxFor(instanceId), envelope, clientIds.Count) is { } fullInstance)
+            {
+                full.Add(fullInstance);
+            }
+        }
+        ThrowIfFull(full);
+    }
+
+    /// <returns>The outbox's name when it is full; null when the message was queued or dropped.</returns>
+    private string? Enqueue(InstanceOutbox outbox, byte[] envelope, int recipients)
+    {
+        switch (outbox.TryEnqueue(envelope, recipients))
+        {
+            case OutboxWrite.Queued:
+                return null;
+            case OutboxWrite.Closed:
+                _metrics.OnInstanceGone(recipients);
+                return null;
+            default:
+                PushLog.OutboxFull(_logger, outbox.Name, outbox.Capacity);
+                _metrics.OnRefused();
+                return outbox.Name;
+        }
+    }
+
+    private void ThrowIfFull(List<string> fullOutboxes)
+    {
+        if (fullOutboxes.Count > 0)
+        {
+            throw new PushBackpressureException(fullOutboxes, _options.OutboxCapacity);
+        }
+    }
+
+    private InstanceOutbox OutboxFor(string instanceId)
+    {
+        if (_outboxes.TryGetValue(instanceId, out var outbox))
+        {
+            return outbox;
+        }
+        // Under a lock so that two pushes never start two publish loops for one instance.
+        lock (_outboxes)
+        {
+            return _outboxes.TryGetValue(instanceId, out outbox)
+                ? outbox
+                : _outboxes[instanceId] = NewOutbox(instanceId, _channels.Instance(instanceId), closeWhenUnheard: true);
+        }
+    }
+
+    private InstanceOutbox NewOutbox(string name, RedisChannel channel, bool closeWhenUnheard) =>
+        new(name, channel, _options.OutboxCapacity, closeWhenUnheard, _redis.GetSubscriber(),
+            closed => _outboxes.TryRemove(new KeyValuePair<string, InstanceOutbox>(closed.Name, closed)), _metrics, _logger);
+
+    private void Receive(ChannelMessage message)
+    {
+        PushEnvelope envelope;
+        try
+        {
+            envelope = PushEnvelope.Decode((ReadOnlyMemory<byte>)message.Message);
+        }
+        catch (FormatException e)
+        {
+            PushLog.MalformedEnvelope(_logger, e, message.Channel.ToString());
+            return;
+        }
+        _metrics.OnReceived();
+        var mine = new List<string>(envelope.ClientIds.Count);
+        foreach (var id in envelope.ClientIds)
+        {
+            if (ClientId.TryParse(id, out var clientId) && clientId.InstanceId == _instance.Id)
+            {
+                mine.Add(clientId.ConnectionId);
+            }
+        }
+        if (mine.Count > 0)
+        {
+            _local.Write(new SerializedHubMessage(envelope.Messages), mine);
+        }
+    }
+}

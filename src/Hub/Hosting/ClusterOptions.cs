@@ -1,0 +1,66 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using SignalRChat.Hub.Push;
+
+namespace SignalRChat.Hub.Hosting;
+
+/// <summary>How this process joins the cluster (configuration section <c>Cluster</c>).</summary>
+public sealed class ClusterOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Cluster";
+
+    /// <summary>What this process runs.</summary>
+    public ClusterRole Role { get; set; } = ClusterRole.All;
+
+    /// <summary>This hub instance's ID; generated unique per process start when empty.</summary>
+    public string? InstanceId { get; set; }
+
+    /// <summary>The Orleans cluster and service ID; processes with the same ID on the same Redis form one cluster.</summary>
+    public string ClusterId { get; set; } = "signalrchat";
+
+    /// <summary>The Orleans silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The Orleans gateway port that hub-only processes connect to.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos reach this one on. Loopback suits one machine; set the host's address otherwise.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The Redis connection string (<c>ConnectionStrings:Redis</c>); null runs the embedded single-process mode.</summary>
+    internal string? Redis { get; set; }
+
+    internal bool HostsHub => Role != ClusterRole.Objects;
+
+    internal bool HostsObjects => Role != ClusterRole.Hub;
+}
+
+internal sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ClusterOptions options)
+    {
+        List<string> problems = [];
+        if (!Enum.IsDefined(options.Role))
+        {
+            problems.Add($"Cluster:Role '{options.Role}' is not one of {string.Join(", ", Enum.GetNames<ClusterRole>())}.");
+        }
+        if (options.Role != ClusterRole.All && string.IsNullOrWhiteSpace(options.Redis))
+        {
+            problems.Add($"Cluster:Role {options.Role} needs ConnectionStrings:Redis: the hub and the objects find each other through Redis.");
+        }
+        if (!string.IsNullOrEmpty(options.InstanceId) && !ClientId.IsInstanceId(options.InstanceId))
+        {
+            problems.Add($"Cluster:InstanceId '{options.InstanceId}' must be 1-{ClientId.MaxInstanceIdLength} letters, digits, '-', '_', '.' or ':'.");
+        }
+        if (options.SiloPort is < 1 or > 65535 || options.GatewayPort is < 1 or > 65535)
+        {
+            problems.Add($"Cluster:SiloPort ({options.SiloPort}) and Cluster:GatewayPort ({options.GatewayPort}) must be TCP ports (1-65535).");
+        }
+        if (!IPAddress.TryParse(options.AdvertisedAddress, out _))
+        {
+            problems.Add($"Cluster:AdvertisedAddress '{options.AdvertisedAddress}' is not an IP address.");
+        }
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

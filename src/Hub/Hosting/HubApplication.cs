@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Options;
+using SignalRChat.Hub.Access;
+using SignalRChat.Hub.Auth;
+using SignalRChat.Hub.Health;
+using SignalRChat.Hub.Hubs;
+using StackExchange.Redis;
+
+namespace SignalRChat.Hub.Hosting;
+
+/// <summary>Composes a hub cluster process: the same code runs the executable and the tests' in-process instances.</summary>
+public static class HubApplication
+{
+    /// <summary>Builds the process from command-line args and standard .NET configuration.</summary>
+    /// <param name="args">Command-line args, for example <c>--urls http://127.0.0.1:5000 --ConnectionStrings:Redis=127.0.0.1:6379</c>.</param>
+    /// <param name="configure">Lets a host (the tests) add configuration or services before the build.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(HubApplication).Assembly.GetName().Name,
+        });
+        configure?.Invoke(builder);
+
+        var cluster = ReadClusterOptions(builder.Configuration);
+        builder.Services.AddSingleton(Options.Create(cluster));
+        builder.Services.AddSingleton(string.IsNullOrEmpty(cluster.InstanceId) ? InstanceIdentity.Generate() : new InstanceIdentity(cluster.InstanceId));
+
+        builder.AddObjects(cluster);
+        builder.Services.AddSignalR().AddMessagePackProtocol().AddClusterPush(builder.Configuration, cluster.Redis);
+        AddHealthChecks(builder.Services, cluster);
+        if (cluster.HostsHub)
+        {
+            builder.Services.AddHubAuthentication(builder.Configuration);
+            builder.Services.AddOptions<AccessOptions>().Bind(builder.Configuration.GetSection(AccessOptions.Section)).ValidateOnStart();
+            builder.Services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>();
+            builder.Services.AddSingleton<AccessRules>();
+        }
+
+        var app = builder.Build();
+        app.MapHealthChecks("/healthz");
+        if (cluster.HostsHub)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.MapDevelopmentLogin();
+            app.MapHub<ObjectHub>("/hub");
+        }
+        return app;
+    }
+
+    private static ClusterOptions ReadClusterOptions(IConfiguration configuration)
+    {
+        var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+        cluster.Redis = configuration.GetConnectionString("Redis") is { Length: > 0 } redis ? redis : null;
+        var validation = new ClusterOptionsValidator().Validate(null, cluster);
+        return validation.Failed ? throw new OptionsValidationException(ClusterOptions.Section, typeof(ClusterOptions), validation.Failures) : cluster;
+    }
+
+    private static void AddHealthChecks(IServiceCollection services, ClusterOptions cluster)
+    {
+        var checks = services.AddHealthChecks();
+        if (cluster.Redis is not null)
+        {
+            checks.AddCheck<RedisHealthCheck>("redis");
+        }
+        if (cluster.HostsObjects)
+        {
+            checks.AddCheck<SiloHealthCheck>("silo");
+        }
+    }
+}

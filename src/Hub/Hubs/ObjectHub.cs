@@ -1,0 +1,134 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using SignalRChat.Hub.Access;
+using SignalRChat.Hub.Hosting;
+using SignalRChat.Hub.Wire;
+using SignalRChat.Objects.Runtime;
+
+namespace SignalRChat.Hub.Hubs;
+
+/// <summary>
+/// The hub at <c>/hub</c>. Thin by design: it authenticates, applies the access rules, forwards generic object calls
+/// with the caller's identity, and tells objects about disconnects they asked to hear of. Objects own all domain logic.
+/// </summary>
+[Authorize]
+internal sealed class ObjectHub(ObjectClient objects, AccessRules access, InstanceIdentity instance, ILogger<ObjectHub> logger)
+    : Microsoft.AspNetCore.SignalR.Hub
+{
+    /// <summary>The client method invoked on connect with <see cref="Registration"/>.</summary>
+    public const string RegisteredMethod = "Registered";
+
+    private static readonly TimeSpan DisconnectNoticeTimeout = TimeSpan.FromSeconds(10);
+
+    private string ClientId => $"{instance.Id}/{Context.ConnectionId}";
+
+    private WatchedObjects Watched => (WatchedObjects)(Context.Items[typeof(WatchedObjects)] ??= new WatchedObjects());
+
+    /// <inheritdoc/>
+    public override Task OnConnectedAsync() =>
+        Clients.Caller.SendAsync(RegisteredMethod, WireValue.From(new Registration(ClientId, instance.Id, UserName())));
+
+    /// <summary>Calls <paramref name="method"/> of <paramref name="objectId"/> with <paramref name="args"/> (an object, or null) and returns its result.</summary>
+    public async Task<object?> Call(string objectId, string method, object? args)
+    {
+        var id = Check(() => objects.Resolve(objectId, method));
+        Refuse(access.RefuseCall(id.Type, method));
+        var json = ArgsJson(id.Type, method, args);
+        var result = await RunAsync($"{id.Type}.{method}", objectId, () => objects.CallAsync(objectId, method, json, Caller()));
+        return Complete(objectId, result);
+    }
+
+    /// <summary>Creates <paramref name="objectId"/> of <paramref name="type"/> with <paramref name="args"/>; fails when it exists.</summary>
+    public async Task<object?> Create(string type, string objectId, object? args)
+    {
+        var id = Check(() => objects.ResolveCreate(type, objectId));
+        Refuse(access.RefuseCreate(id.Type));
+        var json = ArgsJson(id.Type, "create", args);
+        var result = await RunAsync($"{id.Type} create", objectId, () => objects.CreateAsync(type, objectId, json, Caller()));
+        return Complete(objectId, result);
+    }
+
+    /// <inheritdoc/>
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        var clientId = ClientId;
+        await Task.WhenAll(Watched.Snapshot().Select(async objectId =>
+        {
+            try
+            {
+                await objects.NotifyDisconnectedAsync(objectId, clientId).WaitAsync(DisconnectNoticeTimeout);
+            }
+            catch (Exception e)
+            {
+                HubLog.DisconnectNoticeFailed(logger, e, objectId, clientId);
+            }
+        }));
+    }
+
+    private string UserName() => Context.User?.Identity?.Name ?? throw new HubException("The connection has no user name.");
+
+    private ObjectCaller Caller() => ObjectCaller.Client(UserName(), ClientId);
+
+    private static ObjectId Check(Func<ObjectId> resolve)
+    {
+        try
+        {
+            return resolve();
+        }
+        catch (ObjectCallException e)
+        {
+            throw new HubException(e.Message);
+        }
+    }
+
+    private static void Refuse(string? refusal)
+    {
+        if (refusal is not null)
+        {
+            throw new HubException(refusal);
+        }
+    }
+
+    private static byte[] ArgsJson(string type, string method, object? args)
+    {
+        try
+        {
+            return WireValue.ToJson(args);
+        }
+        catch (FormatException e)
+        {
+            throw new HubException($"Invalid args for {type}.{method}: {e.Message}");
+        }
+    }
+
+    private async Task<ObjectResult> RunAsync(string operation, string objectId, Func<Task<ObjectResult>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e)
+        {
+            HubLog.RuntimeFailed(logger, e, operation, objectId);
+            throw new HubException($"{operation} on {objectId} did not complete: the object runtime is unavailable. Try again.");
+        }
+    }
+
+    private object? Complete(string objectId, ObjectResult result)
+    {
+        if (result.Error is { } error)
+        {
+            throw new HubException(error);
+        }
+        switch (result.Watch)
+        {
+            case DisconnectWatch.Start when !Watched.Add(objectId):
+                HubLog.WatchLimitReached(logger, ClientId, WatchedObjects.Limit, objectId);
+                break;
+            case DisconnectWatch.Stop:
+                Watched.Remove(objectId);
+                break;
+        }
+        return WireValue.FromJson(result.Json);
+    }
+}

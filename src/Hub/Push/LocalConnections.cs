@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace SignalRChat.Hub.Push;
+
+/// <summary>
+/// The hub connections of this instance, and the one place pushes are written to them. A write never waits for
+/// a client: a slow client's messages queue on its own connection, and past <see cref="PushOptions.SlowClientMessageLimit"/>
+/// the client is disconnected, so it cannot delay delivery to the others or grow memory without bound.
+/// </summary>
+internal sealed class LocalConnections(IOptions<PushOptions> options, PushMetrics metrics, ILogger<LocalConnections> logger)
+{
+    private readonly ConcurrentDictionary<string, LocalConnection> _connections = new(StringComparer.Ordinal);
+    private readonly int _limit = options.Value.SlowClientMessageLimit;
+
+    public int Count => _connections.Count;
+
+    public void Add(HubConnectionContext connection) => _connections[connection.ConnectionId] = new LocalConnection(connection);
+
+    public void Remove(HubConnectionContext connection) => _connections.TryRemove(connection.ConnectionId, out _);
+
+    public bool Contains(string connectionId) => _connections.ContainsKey(connectionId);
+
+    /// <summary>Writes the message to each connection that is still here; gone ones are counted.</summary>
+    public void Write(SerializedHubMessage message, IReadOnlyList<string> connectionIds)
+    {
+        var delivered = 0;
+        foreach (var connectionId in connectionIds)
+        {
+            if (_connections.TryGetValue(connectionId, out var connection))
+            {
+                Write(connection, message);
+                delivered++;
+            }
+            else
+            {
+                metrics.OnClientGone();
+            }
+        }
+        metrics.OnDelivered(delivered);
+    }
+
+    private void Write(LocalConnection connection, SerializedHubMessage message)
+    {
+        var pending = Interlocked.Increment(ref connection.Pending);
+        if (pending > _limit)
+        {
+            Interlocked.Decrement(ref connection.Pending);
+            if (Interlocked.Exchange(ref connection.Aborted, 1) == 0)
+            {
+                PushLog.SlowClient(logger, connection.Context.ConnectionId, pending - 1, _limit);
+                metrics.OnSlowClient();
+                connection.Context.Abort();
+            }
+            return;
+        }
+        var write = connection.Context.WriteAsync(message);
+        if (write.IsCompletedSuccessfully)
+        {
+            Interlocked.Decrement(ref connection.Pending);
+            return;
+        }
+        _ = CompleteAsync(connection, write);
+    }
+
+    private async Task CompleteAsync(LocalConnection connection, ValueTask write)
+    {
+        try
+        {
+            await write;
+        }
+        catch (Exception e)
+        {
+            PushLog.WriteFailed(logger, e, connection.Context.ConnectionId);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref connection.Pending);
+        }
+    }
+
+    private sealed class LocalConnection(HubConnectionContext context)
+    {
+        public readonly HubConnectionContext Context = context;
+        public int Pending;
+        public int Aborted;
+    }
+}

@@ -1,0 +1,25 @@
+namespace SignalRChat.Hub.Push;
+
+internal static partial class PushLog
+{
+    [LoggerMessage(1, LogLevel.Warning, "Dropped a push to {Recipients} client(s) on instance {InstanceId}: the instance is gone.", EventName = "PushInstanceGone")]
+    public static partial void InstanceGone(ILogger logger, int recipients, string instanceId);
+
+    [LoggerMessage(2, LogLevel.Warning, "Disconnected client {ConnectionId}: {Pending} messages were waiting to be written to it (limit {Limit}).", EventName = "PushSlowClient")]
+    public static partial void SlowClient(ILogger logger, string connectionId, int pending, int limit);
+
+    [LoggerMessage(3, LogLevel.Warning, "Refused a push to instance {InstanceId}: its outbox of {Capacity} messages is full.", EventName = "PushOutboxFull")]
+    public static partial void OutboxFull(ILogger logger, string instanceId, int capacity);
+
+    [LoggerMessage(4, LogLevel.Error, "Dropped a push to {Recipients} client(s) on {Channel}: publishing failed.", EventName = "PushPublishFailed")]
+    public static partial void PublishFailed(ILogger logger, Exception exception, int recipients, string channel);
+
+    [LoggerMessage(5, LogLevel.Error, "Ignored a malformed backplane message on {Channel}.", EventName = "PushMalformedEnvelope")]
+    public static partial void MalformedEnvelope(ILogger logger, Exception exception, string channel);
+
+    [LoggerMessage(6, LogLevel.Warning, "Dropped a push to {Recipients} client(s) on other instances: this instance runs without a backplane (no ConnectionStrings:Redis).", EventName = "PushNoBackplane")]
+    public static partial void NoBackplane(ILogger logger, int recipients);
+
+    [LoggerMessage(7, LogLevel.Debug, "A write to client {ConnectionId} failed.", EventName = "PushWriteFailed")]
+    public static partial void WriteFailed(ILogger logger, Exception exception, string connectionId);
+}

@@ -1,0 +1,50 @@
+namespace SignalRChat.Hub.Push;
+
+/// <summary>A push's recipients sorted by where they are: this instance, another instance, or unknown.</summary>
+internal sealed class RecipientGroups
+{
+    /// <summary>Connection IDs on this instance.</summary>
+    public List<string> Local { get; } = [];
+
+    /// <summary>Client IDs on other instances, by instance ID.</summary>
+    public Dictionary<string, List<string>> Remote { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Plain connection IDs (no instance part) that this instance does not hold.</summary>
+    public List<string> Unrouted { get; } = [];
+
+    public int RemoteCount => Remote.Values.Sum(list => list.Count);
+
+    /// <summary>Sorts the IDs; each is a client ID or, as SignalR allows, a plain connection ID.</summary>
+    /// <exception cref="ArgumentException">An ID has a '/' but is not a valid client ID; nothing is sent then.</exception>
+    public static RecipientGroups Create(IReadOnlyList<string> ids, string localInstanceId, LocalConnections local)
+    {
+        var groups = new RecipientGroups();
+        foreach (var id in ids)
+        {
+            if (!id.Contains('/'))
+            {
+                (local.Contains(id) ? groups.Local : groups.Unrouted).Add(id);
+            }
+            else if (ClientId.TryParse(id, out var clientId))
+            {
+                if (clientId.InstanceId == localInstanceId)
+                {
+                    groups.Local.Add(clientId.ConnectionId);
+                }
+                else if (groups.Remote.TryGetValue(clientId.InstanceId, out var list))
+                {
+                    list.Add(id);
+                }
+                else
+                {
+                    groups.Remote.Add(clientId.InstanceId, [id]);
+                }
+            }
+            else
+            {
+                throw ClientId.Invalid(id);
+            }
+        }
+        return groups;
+    }
+}

@@ -1,0 +1,193 @@
+using Microsoft.Extensions.Logging;
+using SignalRChat.Objects.Runtime;
+
+namespace SignalRChat.Objects.Chat;
+
+/// <summary>
+/// A chat room: members, a numbered message history kept in grain storage, and a <c>NewMessage</c> push to every
+/// member but the sender.
+/// </summary>
+[ObjectType("ChatRoom")]
+public sealed class ChatRoom(
+    [PersistentState("state", ObjectStorage.Name)] IPersistentState<ChatRoomState> state,
+    IClientPush push,
+    ILogger<ChatRoom> logger) : ObjectGrain
+{
+    /// <summary>The longest message text, in characters.</summary>
+    public const int MaxTextLength = 4000;
+
+    /// <summary>How many recent messages a room keeps; older ones are dropped from storage.</summary>
+    public const int MaxStoredMessages = 1000;
+
+    /// <summary>The most messages one <c>GetMessages</c> returns.</summary>
+    public const int MaxPageSize = 200;
+
+    /// <summary>The page size when <c>GetMessages</c> names none.</summary>
+    public const int DefaultPageSize = 50;
+
+    /// <summary>The most connections a room holds at once.</summary>
+    public const int MaxMembers = 10_000;
+
+    /// <summary>The client method a new message is pushed with.</summary>
+    public const string NewMessageMethod = "NewMessage";
+
+    private ChatRoomState Room => state.State;
+
+    /// <inheritdoc/>
+    protected override bool Exists => state.RecordExists;
+
+    /// <summary>Creates the room with an optional title; fails when the room already exists.</summary>
+    [ObjectCreate]
+    public async Task<RoomInfo> Create(CreateRoomArgs args)
+    {
+        Room.Title = args.Title;
+        Room.CreatedBy = Caller.User ?? Caller.ObjectId;
+        await state.WriteStateAsync();
+        return Info();
+    }
+
+    /// <summary>Adds the calling client to the room; it receives <c>NewMessage</c> pushes until it leaves or disconnects.</summary>
+    [ObjectMethod]
+    public async Task<RoomInfo> Join()
+    {
+        var (user, clientId) = RequireClient("join");
+        if (!Room.Members.ContainsKey(clientId))
+        {
+            if (Room.Members.Count >= MaxMembers)
+            {
+                throw new ObjectCallException($"{Id} is full ({MaxMembers} connections).");
+            }
+            Room.Members[clientId] = user;
+            await state.WriteStateAsync();
+        }
+        WatchCallerDisconnect();
+        return Info();
+    }
+
+    /// <summary>Removes the calling client from the room.</summary>
+    [ObjectMethod]
+    public async Task Leave()
+    {
+        var (_, clientId) = RequireClient("leave");
+        if (Room.Members.Remove(clientId))
+        {
+            await state.WriteStateAsync();
+        }
+        UnwatchCallerDisconnect();
+    }
+
+    /// <summary>Stores a message and pushes it to every member except the sending client.</summary>
+    [ObjectMethod]
+    public async Task<ChatMessage> SendMessage(SendMessageArgs args)
+    {
+        var (user, clientId) = RequireClient("send messages");
+        if (!Room.Members.ContainsKey(clientId))
+        {
+            throw new ObjectCallException($"Join {Id} before sending messages to it.");
+        }
+        var text = args.Text.Trim();
+        if (text.Length == 0)
+        {
+            throw new ObjectCallException("text must not be empty.");
+        }
+        if (text.Length > MaxTextLength)
+        {
+            throw new ObjectCallException($"text is {text.Length} characters long; the limit is {MaxTextLength}.");
+        }
+
+        var message = new ChatMessage
+        {
+            Room = Id.ToString(),
+            Seq = Room.LastSeq + 1,
+            User = user,
+            Text = text,
+            Timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        };
+        await StoreAsync(message);
+
+        var recipients = Room.Members.Keys.Where(id => id != clientId).ToList();
+        if (recipients.Count > 0)
+        {
+            await PushAsync(recipients, message);
+        }
+        return message;
+    }
+
+    /// <summary>Returns stored messages with a sequence number above <c>afterSeq</c>, oldest first.</summary>
+    [ObjectMethod]
+    public Task<MessagesPage> GetMessages(GetMessagesArgs args)
+    {
+        if (args.Limit is < 1 or > MaxPageSize)
+        {
+            throw new ObjectCallException($"limit must be between 1 and {MaxPageSize}; it was {args.Limit}.");
+        }
+        if (args.AfterSeq < 0)
+        {
+            throw new ObjectCallException($"afterSeq must not be negative; it was {args.AfterSeq}.");
+        }
+        var page = Room.Messages.Where(m => m.Seq > args.AfterSeq).Take(args.Limit).ToList();
+        return Task.FromResult(new MessagesPage(page, Room.LastSeq));
+    }
+
+    /// <summary>Returns the user names of the members, sorted, each once.</summary>
+    [ObjectMethod]
+    public Task<IReadOnlyList<string>> ListMembers() => Task.FromResult(MemberNames());
+
+    /// <inheritdoc/>
+    protected override async Task OnClientDisconnectedAsync(string clientId)
+    {
+        if (Room.Members.Remove(clientId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    private async Task StoreAsync(ChatMessage message)
+    {
+        Room.Messages.Add(message);
+        Room.LastSeq = message.Seq;
+        var dropped = Room.Messages.Count > MaxStoredMessages ? Room.Messages[0] : null;
+        if (dropped is not null)
+        {
+            Room.Messages.RemoveAt(0);
+        }
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Keep memory equal to storage: the message was not stored, so it never happened.
+            Room.Messages.RemoveAt(Room.Messages.Count - 1);
+            if (dropped is not null)
+            {
+                Room.Messages.Insert(0, dropped);
+            }
+            Room.LastSeq = message.Seq - 1;
+            throw;
+        }
+    }
+
+    private async Task PushAsync(IReadOnlyList<string> recipients, ChatMessage message)
+    {
+        try
+        {
+            await push.PushToClientsAsync(recipients, NewMessageMethod, message);
+        }
+        catch (Exception e) when (e is PushBackpressureException or ArgumentException)
+        {
+            // The message is stored: members that missed the push catch up with GetMessages.
+            ObjectsLog.PushFailed(logger, Id.ToString(), NewMessageMethod, e.Message);
+        }
+    }
+
+    private (string User, string ClientId) RequireClient(string action) =>
+        Caller is { User: { } user, ClientId: { } clientId }
+            ? (user, clientId)
+            : throw new ObjectCallException($"Only a connected client can {action} in {Id}.");
+
+    private RoomInfo Info() => new(Id.ToString(), Room.Title, Room.LastSeq, MemberNames());
+
+    private IReadOnlyList<string> MemberNames() =>
+        Room.Members.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+}

@@ -1,0 +1,16 @@
+namespace SignalRChat.Objects.Chat;
+
+/// <summary>Args of <c>ChatRoom.SendMessage</c>.</summary>
+public sealed record SendMessageArgs(string Text);
+
+/// <summary>Args of <c>ChatRoom.GetMessages</c>: messages with a sequence number above <paramref name="AfterSeq"/>, at most <paramref name="Limit"/>.</summary>
+public sealed record GetMessagesArgs(long AfterSeq = 0, int Limit = ChatRoom.DefaultPageSize);
+
+/// <summary>Args of <c>CreateObject("ChatRoom", …)</c>.</summary>
+public sealed record CreateRoomArgs(string? Title = null);
+
+/// <summary>What <c>Join</c> and <c>Create</c> return.</summary>
+public sealed record RoomInfo(string Room, string? Title, long LastSeq, IReadOnlyList<string> Members);
+
+/// <summary>What <c>GetMessages</c> returns: the page, oldest first, and the room's last sequence number.</summary>
+public sealed record MessagesPage(IReadOnlyList<ChatMessage> Messages, long LastSeq);

@@ -1,0 +1,20 @@
+namespace SignalRChat.Objects.Runtime;
+
+/// <summary>
+/// Pushes client-method invocations to connected clients, wherever in the cluster they are connected.
+/// A client ID is <c>{instanceId}/{connectionId}</c>, as the hub hands it to the client in <c>Registered</c>.
+/// </summary>
+public interface IClientPush
+{
+    /// <summary>Invokes <paramref name="method"/> on one client.</summary>
+    /// <exception cref="ArgumentException">The client ID is malformed.</exception>
+    Task PushToClientAsync(string clientId, string method, object? payload, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Invokes <paramref name="method"/> on many clients with one message per hub instance that holds recipients.
+    /// Recipients on instances that are gone are dropped and counted.
+    /// </summary>
+    /// <exception cref="ArgumentException">A client ID is malformed.</exception>
+    /// <exception cref="PushBackpressureException">The outgoing buffer towards an instance is full.</exception>
+    Task PushToClientsAsync(IReadOnlyList<string> clientIds, string method, object? payload, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,21 @@
+namespace SignalRChat.Objects.Runtime;
+
+/// <summary>
+/// Who is calling an object. Set by the hub from the authenticated connection, or by the runtime for a call from
+/// another object; an object never takes a user name from its args.
+/// </summary>
+/// <param name="User">The authenticated user name, when a client calls.</param>
+/// <param name="ClientId">The calling client's ID (<c>{instanceId}/{connectionId}</c>), when a client calls.</param>
+/// <param name="ObjectId">The calling object's ID, when an object calls.</param>
+[GenerateSerializer, Immutable, Alias("SignalRChat.ObjectCaller")]
+public sealed record ObjectCaller(
+    [property: Id(0)] string? User,
+    [property: Id(1)] string? ClientId,
+    [property: Id(2)] string? ObjectId)
+{
+    /// <summary>A client connection acting for a user.</summary>
+    public static ObjectCaller Client(string user, string clientId) => new(user, clientId, null);
+
+    /// <summary>Another object.</summary>
+    public static ObjectCaller Object(string objectId) => new(null, null, objectId);
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace SignalRChat.Objects.Runtime;
+
+/// <summary>
+/// Base class of every object. Dispatches generic calls to the <see cref="ObjectMethodAttribute"/> methods of the
+/// derived class with typed args, and turns failures into caller-facing results. Derive, add
+/// <see cref="ObjectTypeAttribute"/>, and keep state in an Orleans <c>IPersistentState</c>.
+/// </summary>
+public abstract class ObjectGrain : Grain, IObjectGrain
+{
+    private ObjectCaller? _caller;
+    private DisconnectWatch _watch;
+    private ObjectTypeInfo? _type;
+
+    /// <summary>This object's ID.</summary>
+    protected ObjectId Id => ObjectId.Create(Type.Name, this.GetPrimaryKeyString());
+
+    /// <summary>Who is making the current call. Only valid while a call runs.</summary>
+    protected ObjectCaller Caller => _caller ?? throw new InvalidOperationException("The caller is known only while a call runs.");
+
+    /// <summary>Whether the object has stored state: <c>CreateObject</c> refuses to create it again.</summary>
+    protected abstract bool Exists { get; }
+
+    private ObjectTypeInfo Type => _type ??= ServiceProvider.GetRequiredService<ObjectCatalog>().ForClass(GetType());
+
+    /// <summary>Asks the calling client's hub to tell this object when that client disconnects.</summary>
+    protected void WatchCallerDisconnect() => _watch = DisconnectWatch.Start;
+
+    /// <summary>Stops the notice asked for by <see cref="WatchCallerDisconnect"/>.</summary>
+    protected void UnwatchCallerDisconnect() => _watch = DisconnectWatch.Stop;
+
+    /// <summary>Runs when a watched client disconnected. Runs as a normal turn of this object.</summary>
+    protected virtual Task OnClientDisconnectedAsync(string clientId) => Task.CompletedTask;
+
+    /// <summary>Calls a method of another object, as this object.</summary>
+    /// <exception cref="ObjectCallException">The call failed; the message says why.</exception>
+    protected async Task<JsonElement> CallObjectAsync(string objectId, string method, object? args = null)
+    {
+        var client = ServiceProvider.GetRequiredService<ObjectClient>();
+        var result = await client.CallAsync(objectId, method, ToJson(args), ObjectCaller.Object(Id.ToString()));
+        return Unwrap(result);
+    }
+
+    /// <summary>Creates another object, as this object.</summary>
+    /// <exception cref="ObjectCallException">The create failed; the message says why.</exception>
+    protected async Task<JsonElement> CreateObjectAsync(string type, string objectId, object? args = null)
+    {
+        var client = ServiceProvider.GetRequiredService<ObjectClient>();
+        var result = await client.CreateAsync(type, objectId, ToJson(args), ObjectCaller.Object(Id.ToString()));
+        return Unwrap(result);
+    }
+
+    Task<ObjectResult> IObjectGrain.Call(string method, byte[] args, ObjectCaller caller) =>
+        RunAsync(method, () => Type.GetMethod(method), args, caller);
+
+    Task<ObjectResult> IObjectGrain.Create(byte[] args, ObjectCaller caller) =>
+        Exists
+            ? Task.FromResult(ObjectResult.Failed(ObjectErrors.AlreadyExists(Id)))
+            : RunAsync("create", () => Type.CreateMethod ?? throw new ObjectCallException($"{Type.Name} objects cannot be created explicitly; call their methods instead."), args, caller);
+
+    Task IObjectGrain.ClientDisconnected(string clientId) => OnClientDisconnectedAsync(clientId);
+
+    private async Task<ObjectResult> RunAsync(string methodName, Func<ObjectMethod> findMethod, byte[] args, ObjectCaller caller)
+    {
+        _caller = caller;
+        _watch = DisconnectWatch.None;
+        try
+        {
+            var method = findMethod();
+            var bound = method.BindArgs(args);
+            var result = await method.InvokeAsync(this, bound);
+            return new ObjectResult(result is null ? null : JsonSerializer.SerializeToUtf8Bytes(result, ObjectJson.Options), null, _watch);
+        }
+        catch (ObjectCallException e)
+        {
+            return ObjectResult.Failed(e.Message);
+        }
+        catch (Exception e)
+        {
+            ObjectsLog.CallFailed(ServiceProvider.GetRequiredService<ILogger<ObjectGrain>>(), e, Id.ToString(), methodName);
+            return ObjectResult.Failed(ObjectErrors.Internal(Type.Name, methodName));
+        }
+        finally
+        {
+            _caller = null;
+        }
+    }
+
+    private static byte[] ToJson(object? args) =>
+        args is null ? [] : JsonSerializer.SerializeToUtf8Bytes(args, ObjectJson.Options);
+
+    private static JsonElement Unwrap(ObjectResult result) =>
+        result.Error is { } error ? throw new ObjectCallException(error)
+        : result.Json is null ? default
+        : JsonDocument.Parse(result.Json).RootElement.Clone();
+}

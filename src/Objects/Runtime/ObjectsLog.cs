@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace SignalRChat.Objects.Runtime;
+
+internal static partial class ObjectsLog
+{
+    [LoggerMessage(1, LogLevel.Error, "Object {ObjectId} failed in {Method}.", EventName = "ObjectCallFailed")]
+    public static partial void CallFailed(ILogger logger, Exception exception, string objectId, string method);
+
+    [LoggerMessage(2, LogLevel.Warning, "Push of {Method} from {ObjectId} failed: {Reason}", EventName = "ObjectPushFailed")]
+    public static partial void PushFailed(ILogger logger, string objectId, string method, string reason);
+}
