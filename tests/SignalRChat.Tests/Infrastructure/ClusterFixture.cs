@@ -1,0 +1,48 @@
+namespace SignalRChat.Tests.Infrastructure;
+
+/// <summary>A real Redis and two hub instances (each with its Orleans silo) forming one cluster.</summary>
+public class ClusterFixture : IAsyncLifetime
+{
+    private readonly string[] _settings;
+
+    public ClusterFixture() : this([])
+    {
+    }
+
+    protected ClusterFixture(params string[] settings) => _settings = settings;
+
+    public RedisServer Redis { get; private set; } = null!;
+
+    public HubInstance A { get; private set; } = null!;
+
+    public HubInstance B { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Redis = await RedisServer.StartAsync();
+        A = await HubInstance.StartAsync(Redis.ConnectionString, _settings);
+        B = await HubInstance.StartAsync(Redis.ConnectionString, _settings);
+    }
+
+    /// <summary>Stops both instances and starts two new ones (new instance IDs) on the same Redis.</summary>
+    public async Task RestartInstancesAsync()
+    {
+        await A.DisposeAsync();
+        await B.DisposeAsync();
+        A = await HubInstance.StartAsync(Redis.ConnectionString, _settings);
+        B = await HubInstance.StartAsync(Redis.ConnectionString, _settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await A.DisposeAsync();
+        await B.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "Cluster";
+}

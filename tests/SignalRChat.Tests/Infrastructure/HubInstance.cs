@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using SignalRChat.Hub.Hosting;
+using SignalRChat.Hub.Push;
+
+namespace SignalRChat.Tests.Infrastructure;
+
+/// <summary>
+/// One hub instance, built exactly as the executable builds it (<see cref="HubApplication"/>), listening on a real
+/// Kestrel port on 127.0.0.1, with the hub project's appsettings and the Development environment (the local cluster).
+/// </summary>
+public sealed class HubInstance : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private HubInstance(WebApplication app, int port)
+    {
+        _app = app;
+        Url = $"http://127.0.0.1:{port}";
+    }
+
+    public string Url { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public string InstanceId => Services.GetRequiredService<InstanceIdentity>().Id;
+
+    internal PushMetrics Metrics => Services.GetRequiredService<PushMetrics>();
+
+    /// <param name="redis">The Redis connection string; null for the embedded single-process mode.</param>
+    /// <param name="settings">Extra configuration, as <c>key=value</c> (for example <c>Push:Strategy=FanOutOnRead</c>).</param>
+    public static async Task<HubInstance> StartAsync(string? redis, params string[] settings)
+    {
+        var port = FreePort.Next();
+        List<string> args =
+        [
+            "--environment", "Development",
+            "--contentRoot", RepoPaths.HubProject,
+            "--urls", $"http://127.0.0.1:{port}",
+            $"--Cluster:SiloPort={FreePort.Next()}",
+            $"--Cluster:GatewayPort={FreePort.Next()}",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Orleans=Error",
+        ];
+        if (redis is not null)
+        {
+            args.Add($"--ConnectionStrings:Redis={redis}");
+        }
+        args.AddRange(settings.Select(s => $"--{s}"));
+        var app = HubApplication.Build([.. args]);
+        await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return new HubInstance(app, port);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await _app.DisposeAsync();
+    }
+}

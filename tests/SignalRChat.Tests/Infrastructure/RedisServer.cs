@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace SignalRChat.Tests.Infrastructure;
+
+/// <summary>A real <c>redis-server</c> on a free loopback port, in a temporary folder, stopped by process ID on dispose.</summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _folder;
+
+    private RedisServer(Process process, string folder, int port, ConnectionMultiplexer admin)
+    {
+        _process = process;
+        _folder = folder;
+        Port = port;
+        Admin = admin;
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    /// <summary>A connection for the tests' own commands (INFO, CLIENT PAUSE…).</summary>
+    public ConnectionMultiplexer Admin { get; }
+
+    public static async Task<RedisServer> StartAsync()
+    {
+        var executable = FindOnPath("redis-server") ?? throw new InvalidOperationException(
+            "redis-server is not on PATH. Install it (Debian: apt-get install redis-server) or run ./test.sh, which installs it.");
+        var folder = Directory.CreateTempSubdirectory("signalrchat-redis-").FullName;
+        var port = FreePort.Next();
+        var start = new ProcessStartInfo(executable)
+        {
+            ArgumentList = { "--port", port.ToString(), "--bind", "127.0.0.1", "--dir", folder, "--save", "", "--appendonly", "no", "--protected-mode", "yes" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            try
+            {
+                var admin = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},allowAdmin=true,connectTimeout=1000");
+                return new RedisServer(process, folder, port, admin);
+            }
+            catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    /// <summary>How many times Redis ran <paramref name="command"/> since start or <see cref="ResetStatsAsync"/>.</summary>
+    public async Task<long> CommandCallsAsync(string command)
+    {
+        var info = await Admin.GetServer(ConnectionString).InfoRawAsync("commandstats") ?? "";
+        var line = info.Split('\n').FirstOrDefault(l => l.StartsWith($"cmdstat_{command}:", StringComparison.Ordinal));
+        if (line is null)
+        {
+            return 0;
+        }
+        var calls = line.Split(':', 2)[1].Split(',').First(p => p.StartsWith("calls=", StringComparison.Ordinal));
+        return long.Parse(calls["calls=".Length..]);
+    }
+
+    public Task ResetStatsAsync() => Admin.GetServer(ConnectionString).ExecuteAsync("CONFIG", "RESETSTAT");
+
+    public async ValueTask DisposeAsync()
+    {
+        await Admin.DisposeAsync();
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        _process.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Append("/usr/sbin").Append("/usr/bin")
+            .Select(dir => Path.Combine(dir, name))
+            .FirstOrDefault(File.Exists);
+}
+
+/// <summary>Free TCP ports on 127.0.0.1.</summary>
+public static class FreePort
+{
+    public static int Next()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,117 @@
+using SignalRChat.Tests.Infrastructure;
+
+namespace SignalRChat.Tests.Integration;
+
+[Collection(ClusterCollection.Name)]
+public sealed class ChatAcrossInstancesTests(ClusterFixture cluster)
+{
+    [Theory]
+    [InlineData(Protocol.Json)]
+    [InlineData(Protocol.MessagePack)]
+    public async Task SendMessage_MembersOnBothInstances_EveryMemberButTheSenderReceivesIt(Protocol protocol)
+    {
+        var room = $"ChatRoom-cross-{protocol}";
+        await using var alice = await TestClient.ConnectAsync(cluster.A, "alice", protocol);
+        await using var bob = await TestClient.ConnectAsync(cluster.B, "bob", protocol);
+        await using var carol = await TestClient.ConnectAsync(cluster.A, "carol", protocol);
+        foreach (var client in new[] { alice, bob, carol })
+        {
+            await client.CallAsync(room, "Join");
+        }
+
+        var sent = await alice.CallAsync(room, "SendMessage", new { text = "hello from A" });
+
+        foreach (var receiver in new[] { bob, carol })
+        {
+            var pushed = await receiver.NextAsync("NewMessage");
+            Assert.Equal(room, pushed.GetProperty("room").GetString());
+            Assert.Equal("alice", pushed.GetProperty("user").GetString());
+            Assert.Equal("hello from A", pushed.GetProperty("text").GetString());
+            Assert.Equal(sent.GetProperty("seq").GetInt64(), pushed.GetProperty("seq").GetInt64());
+        }
+        // The sender got the message as its call's result; a later push to it proves it was not also pushed this one.
+        await bob.CallAsync(room, "SendMessage", new { text = "reply from B" });
+        Assert.Equal("reply from B", (await alice.NextAsync("NewMessage")).GetProperty("text").GetString());
+        Assert.Equal(0, alice.Pending("NewMessage"));
+    }
+
+    [Fact]
+    public async Task Registered_GivesAClientIdOfTheInstanceTheClientIsConnectedTo()
+    {
+        await using var onA = await TestClient.ConnectAsync(cluster.A, "dave");
+        await using var onB = await TestClient.ConnectAsync(cluster.B, "dave");
+
+        Assert.Equal(cluster.A.InstanceId, onA.InstanceId);
+        Assert.Equal(cluster.B.InstanceId, onB.InstanceId);
+        Assert.Equal($"{cluster.A.InstanceId}/{onA.Connection.ConnectionId}", onA.ClientId);
+        Assert.NotEqual(cluster.A.InstanceId, cluster.B.InstanceId);
+    }
+
+    [Fact]
+    public async Task GetMessages_ReturnsStoredMessagesAfterSeq_OldestFirst()
+    {
+        const string room = "ChatRoom-history";
+        await using var erin = await TestClient.ConnectAsync(cluster.B, "erin");
+        await erin.CallAsync(room, "Join");
+        for (var i = 1; i <= 5; i++)
+        {
+            await erin.CallAsync(room, "SendMessage", new { text = $"m{i}" });
+        }
+
+        var page = await erin.CallAsync(room, "GetMessages", new { afterSeq = 2, limit = 2 });
+
+        Assert.Equal(["m3", "m4"], page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()));
+        Assert.Equal([3L, 4L], page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("seq").GetInt64()));
+        Assert.Equal(5, page.GetProperty("lastSeq").GetInt64());
+    }
+
+    [Fact]
+    public async Task Disconnect_RemovesTheClientFromTheRoomsItJoined()
+    {
+        const string room = "ChatRoom-leavers";
+        await using var frank = await TestClient.ConnectAsync(cluster.A, "frank");
+        var grace = await TestClient.ConnectAsync(cluster.B, "grace");
+        await frank.CallAsync(room, "Join");
+        await grace.CallAsync(room, "Join");
+        Assert.Equal(["frank", "grace"], Names(await frank.CallAsync(room, "ListMembers")));
+
+        await grace.DisposeAsync();
+
+        await Eventually.TrueAsync(async () => Names(await frank.CallAsync(room, "ListMembers")).SequenceEqual(["frank"]),
+            "grace dropped from the room after disconnecting");
+    }
+
+    [Fact]
+    public async Task Leave_StopsPushesToTheClient()
+    {
+        const string room = "ChatRoom-leave";
+        await using var henry = await TestClient.ConnectAsync(cluster.A, "henry");
+        await using var iris = await TestClient.ConnectAsync(cluster.B, "iris");
+        await using var jack = await TestClient.ConnectAsync(cluster.B, "jack");
+        foreach (var client in new[] { henry, iris, jack })
+        {
+            await client.CallAsync(room, "Join");
+        }
+
+        await iris.CallAsync(room, "Leave");
+        await henry.CallAsync(room, "SendMessage", new { text = "after iris left" });
+
+        Assert.Equal("after iris left", (await jack.NextAsync("NewMessage")).GetProperty("text").GetString());
+        Assert.Equal(["henry", "jack"], Names(await henry.CallAsync(room, "ListMembers")));
+        Assert.Equal(0, iris.Pending("NewMessage"));
+    }
+
+    [Fact]
+    public async Task Create_MakesARoomOnce_ThenRefusesToCreateItAgain()
+    {
+        await using var kim = await TestClient.ConnectAsync(cluster.A, "kim");
+
+        var created = await kim.CreateAsync("ChatRoom", "ChatRoom-created", new { title = "Kim's room" });
+        var again = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => kim.CreateAsync("ChatRoom", "ChatRoom-created"));
+
+        Assert.Equal("Kim's room", created.GetProperty("title").GetString());
+        Assert.Contains("ChatRoom-created already exists.", again.Message);
+    }
+
+    private static string[] Names(JsonElement members) => members.EnumerateArray().Select(m => m.GetString()!).ToArray();
+}
