@@ -48,7 +48,7 @@ internal sealed class ObjectMethod
         }
         catch (JsonException e)
         {
-            throw new ObjectCallException(ObjectErrors.InvalidArgs(TypeName, Name, e.Message));
+            throw new ObjectCallException(ObjectErrors.InvalidArgs(TypeName, Name, $"{ArgsShape.Problem(e)}. Expected {ArgsShape.Describe(ArgsType)}."));
         }
     }
 
