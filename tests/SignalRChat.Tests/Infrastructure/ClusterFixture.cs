@@ -1,7 +1,7 @@
 namespace SignalRChat.Tests.Infrastructure;
 
 /// <summary>A real Redis and two hub instances (each with its Orleans silo) forming one cluster.</summary>
-public class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime, IAsyncDisposable
 {
     private readonly string[] _settings;
 
@@ -10,6 +10,14 @@ public class ClusterFixture : IAsyncLifetime
     }
 
     protected ClusterFixture(params string[] settings) => _settings = settings;
+
+    /// <summary>A started cluster of its own, for tests that change settings or restart instances.</summary>
+    public static async Task<ClusterFixture> StartAsync(params string[] settings)
+    {
+        var cluster = new ClusterFixture(settings);
+        await cluster.InitializeAsync();
+        return cluster;
+    }
 
     public RedisServer Redis { get; private set; } = null!;
 
@@ -39,6 +47,8 @@ public class ClusterFixture : IAsyncLifetime
         await B.DisposeAsync();
         await Redis.DisposeAsync();
     }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 }
 
 [CollectionDefinition(Name)]

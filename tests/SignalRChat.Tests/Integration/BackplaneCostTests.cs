@@ -1,0 +1,52 @@
+using SignalRChat.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace SignalRChat.Tests.Integration;
+
+/// <summary>
+/// Counts Redis PUBLISH commands (INFO commandstats) for pushes to a 100-member room spread over two instances,
+/// for each push strategy, against SignalR's stock Redis backplane in the same test run.
+/// </summary>
+public sealed class BackplaneCostTests(ITestOutputHelper output)
+{
+    private const int Members = 100;
+    private const int Pushes = 10;
+
+    [Theory]
+    [InlineData("PerInstance", 1.0)]
+    [InlineData("FanOutOnRead", 1.0)]
+    [InlineData("StockBackplane", Members - 1.0)]
+    public async Task PushToA100MemberRoomOverTwoInstances_CostsTheExpectedPublishesPerPush(string strategy, double expectedPerPush)
+    {
+        await using var cluster = await ClusterFixture.StartAsync($"Push:Strategy={strategy}");
+        var room = $"ChatRoom-cost-{strategy}";
+        var clients = await Task.WhenAll(Enumerable.Range(0, Members).Select(i =>
+            TestClient.ConnectAsync(i % 2 == 0 ? cluster.A : cluster.B, $"member{i}")));
+        try
+        {
+            foreach (var client in clients)
+            {
+                await client.CallAsync(room, "Join");
+            }
+            var sender = clients[0];
+            var receivers = clients[1..];
+
+            var before = await cluster.Redis.CommandCallsAsync("publish");
+            for (var i = 0; i < Pushes; i++)
+            {
+                await sender.CallAsync(room, "SendMessage", new { text = $"push {i}" });
+            }
+            await Eventually.TrueAsync(() => receivers.All(r => r.Pending("NewMessage") == Pushes), $"{receivers.Length} members each receive {Pushes} messages");
+            var publishes = await cluster.Redis.CommandCallsAsync("publish") - before;
+
+            var perPush = (double)publishes / Pushes;
+            output.WriteLine($"{strategy}: {publishes} PUBLISH for {Pushes} pushes to {Members} members over 2 instances = {perPush:0.##} per push");
+            Assert.Equal(expectedPerPush, perPush);
+            Assert.Equal(0, sender.Pending("NewMessage"));
+        }
+        finally
+        {
+            await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+        }
+    }
+}
