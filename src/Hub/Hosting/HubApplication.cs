@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using SignalRChat.Hub.Access;
 using SignalRChat.Hub.Auth;
@@ -27,7 +28,7 @@ public static class HubApplication
         builder.Services.AddSingleton(string.IsNullOrEmpty(cluster.InstanceId) ? InstanceIdentity.Generate() : new InstanceIdentity(cluster.InstanceId));
 
         builder.AddObjects(cluster);
-        builder.Services.AddSignalR().AddMessagePackProtocol().AddClusterPush(builder.Configuration, cluster.Redis);
+        builder.Services.AddSignalR(hub => hub.AddFilter<HubErrorLogFilter>()).AddMessagePackProtocol().AddClusterPush(builder.Configuration, cluster.Redis);
         AddHealthChecks(builder.Services, cluster);
         if (cluster.HostsHub)
         {

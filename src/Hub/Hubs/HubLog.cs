@@ -10,4 +10,10 @@ internal static partial class HubLog
 
     [LoggerMessage(3, LogLevel.Warning, "Client {ClientId} is watched by {Limit} objects already; {ObjectId} will not hear of its disconnect.", EventName = "WatchLimitReached")]
     public static partial void WatchLimitReached(ILogger logger, string clientId, int limit, string objectId);
+
+    [LoggerMessage(4, LogLevel.Debug, "Refused {Method}: {Reason}", EventName = "CallRefused")]
+    public static partial void CallRefused(ILogger logger, string method, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "Hub method {Method} failed for connection {ConnectionId}.", EventName = "HubMethodFailed")]
+    public static partial void MethodFailed(ILogger logger, Exception exception, string method, string connectionId);
 }

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.DependencyInjection;
+using SignalRChat.Objects.Runtime;
+using SignalRChat.Tests.Infrastructure;
+
+namespace SignalRChat.Tests.Integration;
+
+/// <summary>A cluster with small buffers, so backpressure and slow clients show within a test.</summary>
+public sealed class SmallBuffersCluster : ClusterFixture
+{
+    public const int OutboxCapacity = 4;
+    public const int SlowClientMessageLimit = 32;
+
+    public SmallBuffersCluster()
+        : base($"Push:OutboxCapacity={OutboxCapacity}", $"Push:SlowClientMessageLimit={SlowClientMessageLimit}")
+    {
+    }
+}
+
+/// <summary>The failure semantics of the push path.</summary>
+public sealed class PushFailureTests(SmallBuffersCluster cluster) : IClassFixture<SmallBuffersCluster>
+{
+    private IClientPush PushFrom(HubInstance instance) => instance.Services.GetRequiredService<IClientPush>();
+
+    [Theory]
+    [InlineData("no-slash")]
+    [InlineData("a/b/c")]
+    [InlineData("/connection")]
+    [InlineData("instance/")]
+    [InlineData("bad instance/connection")]
+    [InlineData("")]
+    public async Task MalformedClientId_IsAnErrorToThePusher_AndNobodyIsSentAnything(string malformed)
+    {
+        await using var valid = await TestClient.ConnectAsync(cluster.B, "valid", listenTo: "Ping");
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => PushFrom(cluster.A).PushToClientsAsync([valid.ClientId, malformed], "Ping", "first"));
+        await PushFrom(cluster.A).PushToClientAsync(valid.ClientId, "Ping", "second");
+
+        Assert.Contains($"Invalid client ID '{malformed}'", error.Message);
+        Assert.Equal("second", (await valid.NextAsync("Ping")).GetString());
+    }
+
+    [Fact]
+    public async Task PushToAnInstanceThatIsGone_IsDroppedAndCounted_NotRetried()
+    {
+        var metrics = cluster.A.Metrics;
+        var (droppedBefore, publishedBefore) = (metrics.DroppedInstanceGone, metrics.Published);
+
+        await PushFrom(cluster.A).PushToClientsAsync(["hub-gone/c1", "hub-gone/c2", "hub-gone/c3"], "Ping", "anyone there?");
+
+        await Eventually.TrueAsync(() => metrics.DroppedInstanceGone == droppedBefore + 3, "3 deliveries to the gone instance counted as dropped");
+        Assert.Equal(publishedBefore + 1, metrics.Published);
+    }
+
+    [Fact]
+    public async Task FullOutbox_IsAnErrorToThePusher_AndWhatWasAcceptedArrivesInOrder()
+    {
+        await using var target = await TestClient.ConnectAsync(cluster.B, "target", listenTo: "Seq");
+        var push = PushFrom(cluster.A);
+        var accepted = 0;
+        PushBackpressureException? refused = null;
+
+        // While Redis holds every PUBLISH, the outbox towards B fills: 64 publishes in flight, then 4 queued.
+        await cluster.Redis.Admin.GetServer(cluster.Redis.ConnectionString).ExecuteAsync("CLIENT", "PAUSE", "3000", "WRITE");
+        try
+        {
+            for (var i = 0; i < 500 && refused is null; i++)
+            {
+                try
+                {
+                    await push.PushToClientAsync(target.ClientId, "Seq", i);
+                    accepted++;
+                }
+                catch (PushBackpressureException e)
+                {
+                    refused = e;
+                }
+            }
+        }
+        finally
+        {
+            await cluster.Redis.Admin.GetServer(cluster.Redis.ConnectionString).ExecuteAsync("CLIENT", "UNPAUSE");
+        }
+
+        Assert.NotNull(refused);
+        Assert.Equal([cluster.B.InstanceId], refused.InstanceIds);
+        Assert.Contains($"the outgoing buffer of {SmallBuffersCluster.OutboxCapacity} messages is full", refused.Message);
+        for (var i = 0; i < accepted; i++)
+        {
+            Assert.Equal(i, (await target.NextAsync("Seq")).GetInt32());
+        }
+        await push.PushToClientAsync(target.ClientId, "Seq", -1);
+        Assert.Equal(-1, (await target.NextAsync("Seq")).GetInt32());
+    }
+
+    [Fact]
+    public async Task StuckClient_IsDisconnected_AndDoesNotDelayTheOthersOnItsInstance()
+    {
+        await using var stuck = await StuckClient.ConnectAsync(cluster.B, "stuck");
+        await using var reader = await TestClient.ConnectAsync(cluster.B, "reader", listenTo: "Bulk");
+        var push = PushFrom(cluster.B);
+        var payload = new string('x', 32 * 1024);
+        var slowBefore = cluster.B.Metrics.SlowClients;
+        const int messages = 1000;
+        const int Batch = 16;
+
+        // 32 MB: more than the loopback socket buffers and the transport pipe can hold for the stuck client. The pushes
+        // keep pace with the reader, which is never more than a batch behind; the stuck client falls further behind each batch.
+        for (var sent = 0; sent < messages;)
+        {
+            for (var i = 0; i < Batch; i++, sent++)
+            {
+                await push.PushToClientsAsync([stuck.ClientId, reader.ClientId], "Bulk", payload);
+            }
+            await Eventually.TrueAsync(() => reader.Pending("Bulk") == sent, $"the reading client receives message {sent} of {messages}");
+        }
+
+        Assert.Equal(slowBefore + 1, cluster.B.Metrics.SlowClients);
+    }
+}
