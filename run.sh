@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs the local cluster: Redis from redis/ and two hub instances on http://127.0.0.1:5000 and :5001.
+# Without redis-server (and no way to install it) it runs one instance in embedded mode instead, and says so.
+# Ctrl+C stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")"
+. scripts/ensure-redis.sh
+
+REDIS_PORT="${REDIS_PORT:-6379}"
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  # Instances first (they leave the Orleans cluster cleanly), Redis last.
+  for ((i=${#pids[@]}-1; i>=0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null || true; wait "${pids[i]}" 2>/dev/null || true; done
+  echo "Stopped."
+}
+trap stop INT TERM EXIT
+
+echo "Building..."
+dotnet build src/Hub -c Release -v quiet -nologo >/dev/null
+hub=(dotnet src/Hub/bin/Release/net10.0/SignalRChat.Hub.dll --environment Development --contentRoot src/Hub)
+
+wait_healthy() {
+  for _ in $(seq 1 120); do
+    curl -fs "$1/healthz" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "$1 did not become healthy; see the log above." >&2
+  exit 1
+}
+
+if ensure_redis; then
+  mkdir -p .local/redis
+  "$(redis_server_path)" redis/redis.conf --port "$REDIS_PORT" --dir "$PWD/.local/redis" &
+  pids+=($!)
+  for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
+  for i in 0 1; do
+    "${hub[@]}" --urls "http://127.0.0.1:500$i" --ConnectionStrings:Redis="127.0.0.1:$REDIS_PORT" \
+      --Cluster:SiloPort="1111$((i + 1))" --Cluster:GatewayPort="3000$i" &
+    pids+=($!)
+  done
+  urls=(http://127.0.0.1:5000 http://127.0.0.1:5001)
+else
+  echo "redis-server is not installed and cannot be installed here: running ONE instance in embedded mode (no Redis, in-memory state)." >&2
+  "${hub[@]}" --urls http://127.0.0.1:5000 &
+  pids+=($!)
+  urls=(http://127.0.0.1:5000)
+fi
+
+for url in "${urls[@]}"; do wait_healthy "$url"; done
+cat <<MSG
+
+SignalRChat is running:
+$(printf '  hub instance  %s   (hub endpoint %s/hub, health %s/healthz)\n' "${urls[0]}" "${urls[0]}" "${urls[0]}")
+$([ ${#urls[@]} -gt 1 ] && printf '  hub instance  %s   (hub endpoint %s/hub, health %s/healthz)\n' "${urls[1]}" "${urls[1]}" "${urls[1]}")
+  development login: curl -s -XPOST -H 'content-type: application/json' -d '{"user":"alice"}' ${urls[0]}/auth/token
+
+Press Ctrl+C to stop.
+MSG
+wait -n "${pids[@]}"
