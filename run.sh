@@ -8,21 +8,22 @@ cd "$(dirname "$0")"
 
 REDIS_PORT="${REDIS_PORT:-6379}"
 pids=()
-stop() {
-  trap - INT TERM EXIT
-  # Instances first (they leave the Orleans cluster cleanly), Redis last.
+cleanup() {
+  # Instances first (they leave the Orleans cluster while Redis is still up), Redis last.
   for ((i=${#pids[@]}-1; i>=0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null || true; wait "${pids[i]}" 2>/dev/null || true; done
   echo "Stopped."
 }
-trap stop INT TERM EXIT
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 echo "Building..."
 dotnet build src/Hub -c Release -v quiet -nologo >/dev/null
-hub=(dotnet src/Hub/bin/Release/net10.0/SignalRChat.Hub.dll --environment Development --contentRoot src/Hub)
+hub=(dotnet src/Hub/bin/Release/net10.0/SignalRChat.Hub.dll --environment Development --contentRoot "$PWD/src/Hub")
 
 wait_healthy() {
   for _ in $(seq 1 120); do
     curl -fs "$1/healthz" >/dev/null 2>&1 && return 0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "A process of the cluster exited; see the log above." >&2; exit 1; }; done
     sleep 0.5
   done
   echo "$1 did not become healthy; see the log above." >&2
@@ -31,7 +32,8 @@ wait_healthy() {
 
 if ensure_redis; then
   mkdir -p .local/redis
-  "$(redis_server_path)" redis/redis.conf --port "$REDIS_PORT" --dir "$PWD/.local/redis" &
+  # Its own session: Ctrl+C reaches the instances, and Redis stays up until they have left the cluster.
+  setsid "$(redis_server_path)" redis/redis.conf --port "$REDIS_PORT" --dir "$PWD/.local/redis" &
   pids+=($!)
   for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
   for i in 0 1; do

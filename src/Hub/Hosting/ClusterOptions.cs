@@ -28,6 +28,9 @@ public sealed class ClusterOptions
     /// <summary>The address other silos reach this one on. Loopback suits one machine; set the host's address otherwise.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>How long a stopping process waits for connections and the silo to close gracefully.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The Redis connection string (<c>ConnectionStrings:Redis</c>); null runs the embedded single-process mode.</summary>
     internal string? Redis { get; set; }
 
@@ -56,6 +59,10 @@ internal sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
         if (options.SiloPort is < 1 or > 65535 || options.GatewayPort is < 1 or > 65535)
         {
             problems.Add($"Cluster:SiloPort ({options.SiloPort}) and Cluster:GatewayPort ({options.GatewayPort}) must be TCP ports (1-65535).");
+        }
+        if (options.ShutdownTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"Cluster:ShutdownTimeout must be positive; it is {options.ShutdownTimeout}.");
         }
         if (!IPAddress.TryParse(options.AdvertisedAddress, out _))
         {

@@ -25,6 +25,7 @@ public static class HubApplication
 
         var cluster = ReadClusterOptions(builder.Configuration);
         builder.Services.AddSingleton(Options.Create(cluster));
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = cluster.ShutdownTimeout);
         builder.Services.AddSingleton(string.IsNullOrEmpty(cluster.InstanceId) ? InstanceIdentity.Generate() : new InstanceIdentity(cluster.InstanceId));
 
         builder.AddObjects(cluster);

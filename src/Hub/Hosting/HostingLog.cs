@@ -1,0 +1,7 @@
+namespace SignalRChat.Hub.Hosting;
+
+internal static partial class HostingLog
+{
+    [LoggerMessage(1, LogLevel.Critical, "Still stopping after {Deadline}; exiting now. Is the cluster's Redis reachable?", EventName = "ShutdownDeadlinePassed")]
+    public static partial void ShutdownDeadlinePassed(ILogger logger, TimeSpan deadline);
+}
