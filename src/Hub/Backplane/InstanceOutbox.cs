@@ -20,7 +20,8 @@ internal sealed class InstanceOutbox
     private readonly PushMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Task _pump;
-    private volatile bool _closed;
+    private volatile bool _closed; // takes no more messages: shutting down, or the instance is gone
+    private volatile bool _gone;   // the instance heard nothing: what is queued is dropped, not published
 
     public InstanceOutbox(string name, RedisChannel channel, int capacity, bool closeWhenUnheard, ISubscriber subscriber,
         Action<InstanceOutbox> onClosed, PushMetrics metrics, ILogger logger)
@@ -76,7 +77,7 @@ internal sealed class InstanceOutbox
                 await CompleteAsync(item, publish);
             }
             batch.Clear();
-            if (_closed && _closeWhenUnheard)
+            if (_gone)
             {
                 break;
             }
@@ -106,8 +107,9 @@ internal sealed class InstanceOutbox
         {
             PushLog.InstanceGone(_logger, item.Recipients, Name);
             _metrics.OnInstanceGone(item.Recipients);
-            if (!_closed)
+            if (!_gone)
             {
+                _gone = true;
                 _closed = true;
                 _queue.Writer.TryComplete();
                 _onClosed(this);

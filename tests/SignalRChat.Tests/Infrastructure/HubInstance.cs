@@ -12,6 +12,7 @@ namespace SignalRChat.Tests.Infrastructure;
 public sealed class HubInstance : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private bool _disposed;
 
     private HubInstance(WebApplication app, int port)
     {
@@ -54,6 +55,11 @@ public sealed class HubInstance : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(60));
         await _app.DisposeAsync();
     }
