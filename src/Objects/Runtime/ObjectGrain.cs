@@ -14,9 +14,10 @@ public abstract class ObjectGrain : Grain, IObjectGrain
     private ObjectCaller? _caller;
     private DisconnectWatch _watch;
     private ObjectTypeInfo? _type;
+    private ObjectId? _id;
 
     /// <summary>This object's ID.</summary>
-    protected ObjectId Id => ObjectId.Create(Type.Name, this.GetPrimaryKeyString());
+    protected ObjectId Id => _id ??= ObjectId.Create(Type.Name, this.GetPrimaryKeyString());
 
     /// <summary>Who is making the current call. Only valid while a call runs.</summary>
     protected ObjectCaller Caller => _caller ?? throw new InvalidOperationException("The caller is known only while a call runs.");

@@ -12,17 +12,19 @@ public sealed class ObjectTypeInfo
         Name = name;
         Class = objectClass;
         var candidates = objectClass.GetMethods(BindingFlags.Public | BindingFlags.Instance);
-        _methods = candidates
-            .Where(m => m.IsDefined(typeof(ObjectMethodAttribute)))
-            .Select(m => new ObjectMethod(name, m))
-            .ToDictionary(m => m.Name, StringComparer.Ordinal);
+        var methods = candidates.Where(m => m.IsDefined(typeof(ObjectMethodAttribute))).Select(m => new ObjectMethod(name, m)).ToList();
+        if (methods.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1) is { } overloaded)
+        {
+            throw new InvalidOperationException($"{name} declares {overloaded.Key} more than once; object methods are called by name and cannot be overloaded.");
+        }
+        _methods = methods.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        MethodNames = methods.Select(m => m.Name).ToList();
         var creates = candidates.Where(m => m.IsDefined(typeof(ObjectCreateAttribute))).ToList();
         if (creates.Count > 1)
         {
             throw new InvalidOperationException($"{name} has {creates.Count} [ObjectCreate] methods; at most one is allowed.");
         }
         CreateMethod = creates.Count == 1 ? new ObjectMethod(name, creates[0]) : null;
-        MethodNames = candidates.Where(m => m.IsDefined(typeof(ObjectMethodAttribute))).Select(m => m.Name).ToList();
     }
 
     /// <summary>The type name, for example <c>ChatRoom</c>.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Connections;
 using SignalRChat.Tests.Infrastructure;
 
 namespace SignalRChat.Tests.Integration;
@@ -33,6 +34,25 @@ public sealed class ChatAcrossInstancesTests(ClusterFixture cluster)
         await bob.CallAsync(room, "SendMessage", new { text = "reply from B" });
         Assert.Equal("reply from B", (await alice.NextAsync("NewMessage")).GetProperty("text").GetString());
         Assert.Equal(0, alice.Pending("NewMessage"));
+    }
+
+    [Theory]
+    [InlineData(HttpTransportType.ServerSentEvents, Protocol.Json)]
+    [InlineData(HttpTransportType.LongPolling, Protocol.Json)]
+    [InlineData(HttpTransportType.LongPolling, Protocol.MessagePack)]
+    public async Task EveryTransport_CanJoinSendAndReceiveAcrossInstances(HttpTransportType transport, Protocol protocol)
+    {
+        var room = $"ChatRoom-transport-{transport}-{protocol}";
+        await using var onA = await TestClient.ConnectAsync(cluster.A, "transport-a", protocol, transport);
+        await using var onB = await TestClient.ConnectAsync(cluster.B, "transport-b", protocol, transport);
+        await onA.CallAsync(room, "Join");
+        await onB.CallAsync(room, "Join");
+
+        await onA.CallAsync(room, "SendMessage", new { text = $"over {transport}" });
+        await onB.CallAsync(room, "SendMessage", new { text = "and back" });
+
+        Assert.Equal($"over {transport}", (await onB.NextAsync("NewMessage")).GetProperty("text").GetString());
+        Assert.Equal("and back", (await onA.NextAsync("NewMessage")).GetProperty("text").GetString());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using SignalRChat.Hub.Hubs;
 using SignalRChat.Tests.Infrastructure;
@@ -63,6 +64,17 @@ public sealed class SignalRSemanticsTests(ClusterFixture cluster)
 
         Assert.Equal("hi uma", (await phone.NextAsync("Direct")).GetString());
         Assert.Equal("hi uma", (await laptop.NextAsync("Direct")).GetString());
+    }
+
+    [Fact]
+    public async Task ClientResults_WorkAcrossInstances_WithClientIds()
+    {
+        await using var onB = await TestClient.ConnectAsync(cluster.B, "answerer");
+        onB.Connection.On("Ask", (string question) => $"answer to {question}");
+
+        var answer = await HubOnA.Clients.Client(onB.ClientId).InvokeAsync<string>("Ask", "life", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal("answer to life", answer);
     }
 
     [Fact]
