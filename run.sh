@@ -56,6 +56,7 @@ SignalRChat is running:
 $(printf '  hub instance  %s   (hub endpoint %s/hub, health %s/healthz)\n' "${urls[0]}" "${urls[0]}" "${urls[0]}")
 $([ ${#urls[@]} -gt 1 ] && printf '  hub instance  %s   (hub endpoint %s/hub, health %s/healthz)\n' "${urls[1]}" "${urls[1]}" "${urls[1]}")
   development login: curl -s -XPOST -H 'content-type: application/json' -d '{"user":"alice"}' ${urls[0]}/auth/token
+  console client:    dotnet run --project src/Client.Console -- --server ${urls[0]} --user alice
 
 Press Ctrl+C to stop.
 MSG

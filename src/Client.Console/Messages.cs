@@ -1,0 +1,27 @@
+using MessagePack;
+
+namespace SignalRChat.Client.Console;
+
+// The server sends camelCase fields over both protocols. With MessagePack, name the keys explicitly (string keys);
+// the JSON protocol maps them by name as well.
+
+/// <summary>The argument of <c>Registered</c>.</summary>
+[MessagePackObject]
+public sealed record Registration([property: Key("clientId")] string ClientId, [property: Key("instanceId")] string InstanceId, [property: Key("user")] string User);
+
+/// <summary>A chat message, pushed as <c>NewMessage</c> and returned by <c>SendMessage</c> and <c>GetMessages</c>.</summary>
+[MessagePackObject]
+public sealed record ChatMessage(
+    [property: Key("room")] string Room,
+    [property: Key("seq")] long Seq,
+    [property: Key("user")] string User,
+    [property: Key("text")] string Text,
+    [property: Key("timestamp")] long Timestamp);
+
+/// <summary>What <c>Join</c> returns.</summary>
+[MessagePackObject]
+public sealed record RoomInfo([property: Key("room")] string Room, [property: Key("title")] string? Title, [property: Key("lastSeq")] long LastSeq, [property: Key("members")] string[] Members);
+
+/// <summary>What <c>GetMessages</c> returns.</summary>
+[MessagePackObject]
+public sealed record MessagesPage([property: Key("messages")] ChatMessage[] Messages, [property: Key("lastSeq")] long LastSeq);
