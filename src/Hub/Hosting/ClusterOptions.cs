@@ -28,6 +28,12 @@ public sealed class ClusterOptions
     /// <summary>The address other silos reach this one on. Loopback suits one machine; set the host's address otherwise.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// How long a hub instance counts as alive after its last heartbeat (sent every third of it). Past it, objects forget
+    /// the instance's clients: a crashed instance's connections never say goodbye.
+    /// </summary>
+    public TimeSpan InstanceTtl { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How long a stopping process waits for connections and the silo to close gracefully.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -59,6 +65,10 @@ internal sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
         if (options.SiloPort is < 1 or > 65535 || options.GatewayPort is < 1 or > 65535)
         {
             problems.Add($"Cluster:SiloPort ({options.SiloPort}) and Cluster:GatewayPort ({options.GatewayPort}) must be TCP ports (1-65535).");
+        }
+        if (options.InstanceTtl < TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"Cluster:InstanceTtl must be at least 1 second; it is {options.InstanceTtl}.");
         }
         if (options.ShutdownTimeout <= TimeSpan.Zero)
         {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using SignalRChat.Hub.Backplane;
 using SignalRChat.Hub.Hubs;
+using SignalRChat.Hub.Instances;
 using SignalRChat.Hub.Push;
 using SignalRChat.Objects.Runtime;
 using StackExchange.Redis;
@@ -27,6 +28,7 @@ internal static class PushHosting
 
         if (redis is null)
         {
+            services.AddSingleton<IClientDirectory, EmbeddedClientDirectory>();
             services.AddSingleton<IPushBackplane, NoPushBackplane>();
             services.AddSingleton<HubLifetimeManager<ObjectHub>>(sp => Create(sp, new DefaultHubLifetimeManager<ObjectHub>(
                 sp.GetRequiredService<ILogger<DefaultHubLifetimeManager<ObjectHub>>>())));
@@ -34,6 +36,9 @@ internal static class PushHosting
         }
 
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisConfiguration(redis)));
+        services.AddSingleton<RedisInstanceDirectory>();
+        services.AddSingleton<IClientDirectory>(sp => sp.GetRequiredService<RedisInstanceDirectory>());
+        services.AddHostedService(sp => sp.GetRequiredService<RedisInstanceDirectory>());
         services.AddSingleton<RedisPushBackplane>();
         services.AddSingleton<IPushBackplane>(sp => sp.GetRequiredService<RedisPushBackplane>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisPushBackplane>());

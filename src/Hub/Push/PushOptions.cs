@@ -17,7 +17,7 @@ public sealed class PushOptions
     /// <summary>Messages waiting to be written to one client before that client is disconnected as too slow.</summary>
     public int SlowClientMessageLimit { get; set; } = 256;
 
-    /// <summary>Prefix of every Redis channel the hub uses, so several deployments can share one Redis.</summary>
+    /// <summary>Prefix of every Redis channel and key the hub uses, so several deployments can share one Redis.</summary>
     public string ChannelPrefix { get; set; } = "signalrchat";
 }
 

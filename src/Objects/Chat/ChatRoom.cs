@@ -11,6 +11,7 @@ namespace SignalRChat.Objects.Chat;
 public sealed class ChatRoom(
     [PersistentState("state", ObjectStorage.Name)] IPersistentState<ChatRoomState> state,
     IClientPush push,
+    IClientDirectory clients,
     ILogger<ChatRoom> logger) : ObjectGrain
 {
     /// <summary>The longest message text, in characters.</summary>
@@ -51,6 +52,7 @@ public sealed class ChatRoom(
     public async Task<RoomInfo> Join()
     {
         var (user, clientId) = RequireClient("join");
+        await ForgetGoneMembersAsync();
         if (!Room.Members.ContainsKey(clientId))
         {
             if (Room.Members.Count >= MaxMembers)
@@ -85,6 +87,7 @@ public sealed class ChatRoom(
         {
             throw new ObjectCallException($"Join {Id} before sending messages to it.");
         }
+        await ForgetGoneMembersAsync();
         var text = args.Text.Trim();
         if (text.Length == 0)
         {
@@ -131,7 +134,11 @@ public sealed class ChatRoom(
 
     /// <summary>Returns the user names of the members, sorted, each once.</summary>
     [ObjectMethod]
-    public Task<IReadOnlyList<string>> ListMembers() => Task.FromResult(MemberNames());
+    public async Task<IReadOnlyList<string>> ListMembers()
+    {
+        await ForgetGoneMembersAsync();
+        return MemberNames();
+    }
 
     /// <inheritdoc/>
     protected override async Task OnClientDisconnectedAsync(string clientId)
@@ -140,6 +147,21 @@ public sealed class ChatRoom(
         {
             await state.WriteStateAsync();
         }
+    }
+
+    /// <summary>Drops members whose hub instance is gone: their connections ended without a disconnect notice.</summary>
+    private async Task ForgetGoneMembersAsync()
+    {
+        var gone = Room.Members.Keys.Where(clientId => !clients.MayBeConnected(clientId)).ToList();
+        if (gone.Count == 0)
+        {
+            return;
+        }
+        foreach (var clientId in gone)
+        {
+            Room.Members.Remove(clientId);
+        }
+        await state.WriteStateAsync();
     }
 
     private async Task StoreAsync(ChatMessage message)

@@ -63,6 +63,13 @@ public sealed class HubProcess : IAsyncDisposable
         return hub;
     }
 
+    /// <summary>Ends the process at once (SIGKILL), as a crash or an out-of-memory kill would.</summary>
+    public void Crash()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
     /// <summary>Sends SIGTERM, as a service manager or Ctrl+C would.</summary>
     public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
 

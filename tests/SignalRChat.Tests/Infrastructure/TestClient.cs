@@ -47,11 +47,15 @@ public sealed class TestClient : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }
 
-    public static async Task<TestClient> ConnectAsync(HubInstance instance, string user, Protocol protocol = Protocol.Json,
+    public static Task<TestClient> ConnectAsync(HubInstance instance, string user, Protocol protocol = Protocol.Json,
+        HttpTransportType transport = HttpTransportType.WebSockets, params string[] listenTo) =>
+        ConnectAsync(instance.Url, user, protocol, transport, listenTo);
+
+    public static async Task<TestClient> ConnectAsync(string baseUrl, string user, Protocol protocol = Protocol.Json,
         HttpTransportType transport = HttpTransportType.WebSockets, params string[] listenTo)
     {
-        var token = await LoginAsync(instance.Url, user);
-        var builder = new HubConnectionBuilder().WithUrl($"{instance.Url}/hub", options =>
+        var token = await LoginAsync(baseUrl, user);
+        var builder = new HubConnectionBuilder().WithUrl($"{baseUrl}/hub", options =>
         {
             options.AccessTokenProvider = () => Task.FromResult<string?>(token);
             options.Transports = transport;

@@ -1,0 +1,10 @@
+namespace SignalRChat.Hub.Instances;
+
+internal static partial class InstancesLog
+{
+    [LoggerMessage(1, LogLevel.Warning, "Could not refresh the instance directory; keeping what is known.", EventName = "InstanceDirectoryRefreshFailed")]
+    public static partial void RefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2, LogLevel.Information, "Hub instance {InstanceId} is gone: it stopped sending heartbeats.", EventName = "InstanceGone")]
+    public static partial void InstanceGone(ILogger logger, string instanceId);
+}

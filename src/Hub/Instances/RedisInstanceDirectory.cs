@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Options;
+using SignalRChat.Hub.Hosting;
+using SignalRChat.Hub.Push;
+using SignalRChat.Objects.Runtime;
+using StackExchange.Redis;
+
+namespace SignalRChat.Hub.Instances;
+
+/// <summary>
+/// Which hub instances are gone. Every hub instance records a heartbeat in a Redis sorted set (score: expiry time), and
+/// every process reads the expired entries every third of <see cref="ClusterOptions.InstanceTtl"/>. Times come from the
+/// Redis server's clock, so machines' clocks need not agree. An instance never seen is not gone: a new instance's
+/// clients must not be forgotten before its first heartbeat is read.
+/// </summary>
+internal sealed class RedisInstanceDirectory(
+    IConnectionMultiplexer redis,
+    InstanceIdentity instance,
+    IOptions<ClusterOptions> cluster,
+    IOptions<PushOptions> push,
+    ILogger<RedisInstanceDirectory> logger) : BackgroundService, IClientDirectory
+{
+    /// <summary>How long a gone instance is remembered, so rooms idle that long still forget its clients.</summary>
+    private static readonly TimeSpan Memory = TimeSpan.FromDays(7);
+
+    private const string NowMs = "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) ";
+    private static readonly LuaScript Heartbeat = LuaScript.Prepare(NowMs +
+        "redis.call('ZADD', @key, now + tonumber(@ttl), @id) redis.call('ZREMRANGEBYSCORE', @key, '-inf', now - tonumber(@memory)) return 1");
+    private static readonly LuaScript Expired = LuaScript.Prepare(NowMs + "return redis.call('ZRANGEBYSCORE', @key, '-inf', '(' .. now)");
+
+    private readonly RedisKey _key = $"{push.Value.ChannelPrefix}:instances";
+    private readonly TimeSpan _ttl = cluster.Value.InstanceTtl;
+    private readonly bool _heartbeats = cluster.Value.HostsHub;
+    private volatile HashSet<string> _gone = [];
+    private bool _loaded;
+
+    public bool MayBeConnected(string clientId) =>
+        !ClientId.TryParse(clientId, out var id) || !_gone.Contains(id.InstanceId);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_ttl / 3);
+        try
+        {
+            do
+            {
+                await RefreshAsync();
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RefreshAsync()
+    {
+        try
+        {
+            if (_heartbeats)
+            {
+                await BeatAsync(_ttl);
+            }
+            var gone = ((RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Expired, new { key = _key }))!)
+                .Select(r => (string)r!).ToHashSet(StringComparer.Ordinal);
+            foreach (var id in _loaded ? gone.Except(_gone) : [])
+            {
+                InstancesLog.InstanceGone(logger, id);
+            }
+            _gone = gone;
+            _loaded = true;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            InstancesLog.RefreshFailed(logger, e);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_heartbeats && redis.IsConnected)
+        {
+            // Gone from now on: rooms forget whatever members this instance could not say goodbye for.
+            await BeatAsync(TimeSpan.FromMilliseconds(-1)).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private Task BeatAsync(TimeSpan ttl) => redis.GetDatabase().ScriptEvaluateAsync(Heartbeat,
+        new { key = _key, id = instance.Id, ttl = (long)ttl.TotalMilliseconds, memory = (long)Memory.TotalMilliseconds });
+}
