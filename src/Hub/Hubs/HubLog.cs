@@ -8,7 +8,7 @@ internal static partial class HubLog
     [LoggerMessage(2, LogLevel.Warning, "Could not tell {ObjectId} that client {ClientId} disconnected.", EventName = "DisconnectNoticeFailed")]
     public static partial void DisconnectNoticeFailed(ILogger logger, Exception exception, string objectId, string clientId);
 
-    [LoggerMessage(3, LogLevel.Warning, "Client {ClientId} is watched by {Limit} objects already; {ObjectId} will not hear of its disconnect.", EventName = "WatchLimitReached")]
+    [LoggerMessage(3, LogLevel.Warning, "Client {ClientId} is watched by {Limit} objects already; refused the watch of {ObjectId}.", EventName = "WatchLimitReached")]
     public static partial void WatchLimitReached(ILogger logger, string clientId, int limit, string objectId);
 
     [LoggerMessage(4, LogLevel.Debug, "Refused {Method}: {Reason}", EventName = "CallRefused")]

@@ -35,7 +35,7 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, Instan
         Refuse(access.RefuseCall(id.Type, method));
         var json = ArgsJson(id.Type, method, args);
         var result = await RunAsync($"{id.Type}.{method}", objectId, () => objects.CallAsync(objectId, method, json, Caller()));
-        return Complete(objectId, result);
+        return await CompleteAsync(objectId, result);
     }
 
     /// <summary>Creates <paramref name="objectId"/> of <paramref name="type"/> with <paramref name="args"/>; fails when it exists.</summary>
@@ -45,25 +45,12 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, Instan
         Refuse(access.RefuseCreate(id.Type));
         var json = ArgsJson(id.Type, "create", args);
         var result = await RunAsync($"{id.Type} create", objectId, () => objects.CreateAsync(type, objectId, json, Caller()));
-        return Complete(objectId, result);
+        return await CompleteAsync(objectId, result);
     }
 
     /// <inheritdoc/>
-    public override async Task OnDisconnectedAsync(Exception? exception)
-    {
-        var clientId = ClientId;
-        await Task.WhenAll(Watched.Snapshot().Select(async objectId =>
-        {
-            try
-            {
-                await objects.NotifyDisconnectedAsync(objectId, clientId).WaitAsync(DisconnectNoticeTimeout);
-            }
-            catch (Exception e)
-            {
-                HubLog.DisconnectNoticeFailed(logger, e, objectId, clientId);
-            }
-        }));
-    }
+    public override Task OnDisconnectedAsync(Exception? exception) =>
+        Task.WhenAll(Watched.Close().Select(NotifyDisconnectedAsync));
 
     private string UserName() => Context.User?.Identity?.Name ?? throw new HubException("The connection has no user name.");
 
@@ -109,12 +96,17 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, Instan
         }
         catch (Exception e)
         {
+            // The object may have taken the client in before the failure: make sure it hears of the disconnect.
+            if (Watched.Add(objectId) == WatchResult.Closed)
+            {
+                await NotifyDisconnectedAsync(objectId);
+            }
             HubLog.RuntimeFailed(logger, e, operation, objectId);
             throw new HubException($"{operation} on {objectId} did not complete: the object runtime is unavailable. Try again.");
         }
     }
 
-    private object? Complete(string objectId, ObjectResult result)
+    private async Task<object?> CompleteAsync(string objectId, ObjectResult result)
     {
         if (result.Error is { } error)
         {
@@ -122,13 +114,37 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, Instan
         }
         switch (result.Watch)
         {
-            case DisconnectWatch.Start when !Watched.Add(objectId):
-                HubLog.WatchLimitReached(logger, ClientId, WatchedObjects.Limit, objectId);
+            case DisconnectWatch.Start:
+                switch (Watched.Add(objectId))
+                {
+                    case WatchResult.Closed:
+                        // The client disconnected while the call ran: the disconnect could not tell this object.
+                        await NotifyDisconnectedAsync(objectId);
+                        break;
+                    case WatchResult.Full:
+                        HubLog.WatchLimitReached(logger, ClientId, WatchedObjects.Limit, objectId);
+                        await NotifyDisconnectedAsync(objectId);
+                        throw new HubException($"This connection is already a member of {WatchedObjects.Limit} objects; leave one before joining {objectId}.");
+                }
                 break;
             case DisconnectWatch.Stop:
                 Watched.Remove(objectId);
                 break;
         }
         return WireValue.FromJson(result.Json);
+    }
+
+    /// <summary>Tells the object this connection is gone; failures are logged, never thrown.</summary>
+    private async Task NotifyDisconnectedAsync(string objectId)
+    {
+        var clientId = ClientId;
+        try
+        {
+            await objects.NotifyDisconnectedAsync(objectId, clientId).WaitAsync(DisconnectNoticeTimeout);
+        }
+        catch (Exception e)
+        {
+            HubLog.DisconnectNoticeFailed(logger, e, objectId, clientId);
+        }
     }
 }

@@ -1,24 +1,31 @@
 namespace SignalRChat.Hub.Hubs;
 
-/// <summary>The objects to tell when one connection disconnects (rooms it joined, for example).</summary>
+/// <summary>
+/// The objects to tell when one connection disconnects (rooms it joined, for example). Closed by the disconnect
+/// itself: a call still running then (a Join racing the disconnect) learns it must send the notice on its own.
+/// </summary>
 internal sealed class WatchedObjects
 {
     /// <summary>The most objects one connection can be watched by.</summary>
     public const int Limit = 1000;
 
     private readonly HashSet<string> _objectIds = new(StringComparer.Ordinal);
+    private bool _closed;
 
-    /// <returns>False when the connection already has <see cref="Limit"/> watchers.</returns>
-    public bool Add(string objectId)
+    public WatchResult Add(string objectId)
     {
         lock (_objectIds)
         {
+            if (_closed)
+            {
+                return WatchResult.Closed;
+            }
             if (_objectIds.Count >= Limit && !_objectIds.Contains(objectId))
             {
-                return false;
+                return WatchResult.Full;
             }
             _objectIds.Add(objectId);
-            return true;
+            return WatchResult.Added;
         }
     }
 
@@ -30,11 +37,20 @@ internal sealed class WatchedObjects
         }
     }
 
-    public IReadOnlyList<string> Snapshot()
+    /// <summary>Ends watching, returning the objects to tell.</summary>
+    public IReadOnlyList<string> Close()
     {
         lock (_objectIds)
         {
+            _closed = true;
             return [.. _objectIds];
         }
     }
+}
+
+internal enum WatchResult
+{
+    Added,
+    Full,
+    Closed,
 }

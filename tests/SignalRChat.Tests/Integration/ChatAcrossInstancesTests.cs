@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 using SignalRChat.Tests.Infrastructure;
 
 namespace SignalRChat.Tests.Integration;
@@ -99,6 +100,25 @@ public sealed class ChatAcrossInstancesTests(ClusterFixture cluster)
 
         await Eventually.TrueAsync(async () => Names(await frank.CallAsync(room, "ListMembers")).SequenceEqual(["frank"]),
             "grace dropped from the room after disconnecting");
+    }
+
+    [Fact]
+    public async Task JoinStillRunningWhenTheClientDisconnects_LeavesNoMemberBehind()
+    {
+        const string room = "ChatRoom-racing";
+        await using var observer = await TestClient.ConnectAsync(cluster.A, "observer");
+        await observer.CallAsync(room, "Join");
+
+        for (var i = 0; i < 20; i++)
+        {
+            var racer = await TestClient.ConnectAsync(i % 2 == 0 ? cluster.A : cluster.B, $"racer{i}");
+            // The disconnect overtakes the Join: the hub's disconnect handler runs before the Join completes.
+            await racer.Connection.SendAsync("Call", room, "Join", null);
+            await racer.DisposeAsync();
+        }
+
+        await Eventually.TrueAsync(async () => Names(await observer.CallAsync(room, "ListMembers")).SequenceEqual(["observer"]),
+            "every racer dropped from the room");
     }
 
     [Fact]
