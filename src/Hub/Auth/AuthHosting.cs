@@ -31,6 +31,15 @@ internal static class AuthHosting
                     }
                     return Task.CompletedTask;
                 },
+                // Tokens may come from another issuer than the development login: hold them to the same user-name rule.
+                OnTokenValidated = context =>
+                {
+                    if (UserNames.Problem(context.Principal?.FindFirst(TokenIssuer.UserClaim)?.Value) is { } problem)
+                    {
+                        context.Fail($"The token's {TokenIssuer.UserClaim} claim is not a valid user name: {problem}");
+                    }
+                    return Task.CompletedTask;
+                },
             };
         });
         services.AddAuthorization();

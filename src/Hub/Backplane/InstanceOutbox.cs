@@ -6,9 +6,9 @@ namespace SignalRChat.Hub.Backplane;
 
 /// <summary>
 /// The bounded queue of backplane messages towards one channel, and the loop that publishes them in order,
-/// pipelining up to <see cref="MaxInFlight"/> publishes. When a publish reaches no subscriber and the outbox was
-/// made with <c>closeWhenUnheard</c>, the target instance is gone: the outbox drops and counts what it holds and closes,
-/// so nothing is retried forever.
+/// pipelining up to <see cref="MaxInFlight"/> publishes. A publish that reaches no subscriber is dropped and counted,
+/// never retried. An outbox made with <c>closeWhenUnheard</c> retires when such a publish leaves its queue empty (an
+/// instance that went away stops costing a loop), or when <see cref="Retire"/> is called for an instance known gone.
 /// </summary>
 internal sealed class InstanceOutbox
 {
@@ -20,8 +20,8 @@ internal sealed class InstanceOutbox
     private readonly PushMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Task _pump;
-    private volatile bool _closed; // takes no more messages: shutting down, or the instance is gone
-    private volatile bool _gone;   // the instance heard nothing: what is queued is dropped, not published
+    private volatile bool _closed; // takes no more messages: shutting down, or retired
+    private volatile bool _gone;   // retired: what is queued is dropped, not published
 
     public InstanceOutbox(string name, RedisChannel channel, int capacity, bool closeWhenUnheard, ISubscriber subscriber,
         Action<InstanceOutbox> onClosed, PushMetrics metrics, ILogger logger)
@@ -54,6 +54,19 @@ internal sealed class InstanceOutbox
         : _closed ? OutboxWrite.Closed
         : OutboxWrite.Full;
 
+    /// <summary>Stops at once, dropping and counting what is queued: the instance is known to be gone.</summary>
+    public void Retire()
+    {
+        if (_gone)
+        {
+            return;
+        }
+        _gone = true;
+        _closed = true;
+        _queue.Writer.TryComplete();
+        _onClosed(this);
+    }
+
     /// <summary>Stops taking messages and waits, up to <paramref name="timeout"/>, for the queued ones to be published.</summary>
     public async Task CloseAsync(TimeSpan timeout)
     {
@@ -66,55 +79,62 @@ internal sealed class InstanceOutbox
     {
         var batch = new List<(Item Item, Task<long> Publish)>(MaxInFlight);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync())
+        try
         {
-            while (batch.Count < MaxInFlight && reader.TryRead(out var item))
+            while (!_gone && await reader.WaitToReadAsync())
             {
-                batch.Add((item, _subscriber.PublishAsync(Channel, item.Envelope)));
-            }
-            foreach (var (item, publish) in batch)
-            {
-                await CompleteAsync(item, publish);
-            }
-            batch.Clear();
-            if (_gone)
-            {
-                break;
+                while (batch.Count < MaxInFlight && reader.TryRead(out var item))
+                {
+                    batch.Add((item, _subscriber.PublishAsync(Channel, item.Envelope)));
+                }
+                var unheard = false;
+                foreach (var (item, publish) in batch)
+                {
+                    unheard |= await CompleteAsync(item, publish);
+                }
+                batch.Clear();
+                if (unheard && _closeWhenUnheard && reader.Count == 0)
+                {
+                    Retire();
+                }
             }
         }
-        // Closed because the instance is gone: whatever is still queued can never be delivered.
+        catch (Exception e)
+        {
+            // A broken loop would leave the queue to fill and refuse every later push: retire instead.
+            PushLog.PublishFailed(_logger, e, batch.Sum(b => b.Item.Recipients), Channel.ToString());
+            _metrics.OnPublishFailed(batch.Sum(b => b.Item.Recipients));
+            Retire();
+        }
+        // Retired: whatever is still queued can never be delivered.
         while (reader.TryRead(out var left))
         {
             _metrics.OnInstanceGone(left.Recipients);
         }
     }
 
-    private async Task CompleteAsync(Item item, Task<long> publish)
+    /// <returns>True when the publish reached no subscriber: the message was dropped.</returns>
+    private async Task<bool> CompleteAsync(Item item, Task<long> publish)
     {
         long receivers;
         try
         {
-            receivers = await publish;
+            receivers = await publish.ConfigureAwait(false);
         }
         catch (Exception e)
         {
             PushLog.PublishFailed(_logger, e, item.Recipients, Channel.ToString());
             _metrics.OnPublishFailed(item.Recipients);
-            return;
+            return false;
         }
         _metrics.OnPublished();
-        if (receivers == 0 && _closeWhenUnheard)
+        if (receivers > 0 || !_closeWhenUnheard)
         {
-            PushLog.InstanceGone(_logger, item.Recipients, Name);
-            _metrics.OnInstanceGone(item.Recipients);
-            if (!_gone)
-            {
-                _gone = true;
-                _closed = true;
-                _queue.Writer.TryComplete();
-                _onClosed(this);
-            }
+            return false;
         }
+        PushLog.InstanceGone(_logger, item.Recipients, Name);
+        _metrics.OnInstanceGone(item.Recipients);
+        return true;
     }
 
     private readonly record struct Item(byte[] Envelope, int Recipients);

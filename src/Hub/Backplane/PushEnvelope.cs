@@ -43,12 +43,12 @@ internal sealed record PushEnvelope(IReadOnlyList<string> ClientIds, IReadOnlyLi
         {
             throw new FormatException($"Unknown push envelope version {version}.");
         }
-        var ids = new string[reader.ReadCount()];
+        var ids = new string[reader.ReadItemCount()];
         for (var i = 0; i < ids.Length; i++)
         {
             ids[i] = reader.ReadString();
         }
-        var messages = new SerializedMessage[reader.ReadCount()];
+        var messages = new SerializedMessage[reader.ReadItemCount()];
         for (var i = 0; i < messages.Length; i++)
         {
             messages[i] = new SerializedMessage(reader.ReadString(), reader.ReadBytes());
@@ -103,6 +103,13 @@ internal sealed record PushEnvelope(IReadOnlyList<string> ClientIds, IReadOnlyLi
                 }
             }
             throw new FormatException("A push envelope length is malformed.");
+        }
+
+        /// <summary>A count of items that take at least one byte each: never more than the bytes left.</summary>
+        public int ReadItemCount()
+        {
+            var count = ReadCount();
+            return count <= bytes.Length - _position ? count : throw new FormatException("A push envelope count exceeds its length.");
         }
 
         public ReadOnlyMemory<byte> ReadBytes()

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using SignalRChat.Hub.Hosting;
+using SignalRChat.Hub.Instances;
 using SignalRChat.Hub.Push;
 using SignalRChat.Objects.Runtime;
 using StackExchange.Redis;
@@ -18,34 +19,35 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
     private readonly IConnectionMultiplexer _redis;
     private readonly InstanceIdentity _instance;
+    private readonly RedisInstanceDirectory _directory;
     private readonly LocalConnections _local;
     private readonly IHubProtocolResolver _protocols;
     private readonly PushOptions _options;
     private readonly PushMetrics _metrics;
     private readonly ILogger<RedisPushBackplane> _logger;
-    private readonly BackplaneChannels _channels;
     private readonly ConcurrentDictionary<string, InstanceOutbox> _outboxes = new(StringComparer.Ordinal);
     private readonly Lazy<InstanceOutbox> _sharedOutbox;
     private readonly List<ChannelMessageQueue> _subscriptions = [];
+    private volatile bool _stopped;
 
-    public RedisPushBackplane(IConnectionMultiplexer redis, InstanceIdentity instance, LocalConnections local,
+    public RedisPushBackplane(IConnectionMultiplexer redis, InstanceIdentity instance, RedisInstanceDirectory directory, LocalConnections local,
         IHubProtocolResolver protocols, IOptions<PushOptions> options, PushMetrics metrics, ILogger<RedisPushBackplane> logger)
     {
         _redis = redis;
         _instance = instance;
+        _directory = directory;
         _local = local;
         _protocols = protocols;
         _options = options.Value;
         _metrics = metrics;
         _logger = logger;
-        _channels = new BackplaneChannels(_options.ChannelPrefix);
-        _sharedOutbox = new(() => NewOutbox("all instances", _channels.All, closeWhenUnheard: false));
+        _sharedOutbox = new(() => NewOutbox("all instances", BackplaneChannels.All, closeWhenUnheard: false));
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var subscriber = _redis.GetSubscriber();
-        foreach (var channel in new[] { _channels.Instance(_instance.Id), _channels.All })
+        foreach (var channel in new[] { BackplaneChannels.Instance(_instance.Id), BackplaneChannels.All })
         {
             var queue = await subscriber.SubscribeAsync(channel);
             queue.OnMessage(message => Receive(message));
@@ -55,6 +57,7 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopped = true;
         var outboxes = _outboxes.Values.ToList();
         if (_sharedOutbox.IsValueCreated)
         {
@@ -69,6 +72,12 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
 
     public void Send(IReadOnlyDictionary<string, List<string>> recipientsByInstance, SerializedHubMessage message)
     {
+        if (_stopped)
+        {
+            // This instance has stopped: nothing it queues now would be published.
+            _metrics.OnPublishFailed(recipientsByInstance.Values.Sum(ids => ids.Count));
+            return;
+        }
         var serialized = _protocols.AllProtocols.Select(p => new SerializedMessage(p.Name, message.GetSerializedMessage(p))).ToArray();
         if (_options.Strategy == PushStrategy.FanOutOnRead)
         {
@@ -81,6 +90,16 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
         List<string> full = [];
         foreach (var (instanceId, clientIds) in recipientsByInstance)
         {
+            if (_directory.IsGone(instanceId))
+            {
+                PushLog.InstanceGone(_logger, clientIds.Count, instanceId);
+                _metrics.OnInstanceGone(clientIds.Count);
+                if (_outboxes.TryGetValue(instanceId, out var stale))
+                {
+                    stale.Retire();
+                }
+                continue;
+            }
             var envelope = new PushEnvelope(clientIds, serialized).Encode();
             if (Enqueue(OutboxFor(instanceId), envelope, clientIds.Count) is { } fullInstance)
             {
@@ -126,7 +145,7 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
         {
             return _outboxes.TryGetValue(instanceId, out outbox)
                 ? outbox
-                : _outboxes[instanceId] = NewOutbox(instanceId, _channels.Instance(instanceId), closeWhenUnheard: true);
+                : _outboxes[instanceId] = NewOutbox(instanceId, BackplaneChannels.Instance(instanceId), closeWhenUnheard: true);
         }
     }
 

@@ -4,4 +4,7 @@ internal static partial class HostingLog
 {
     [LoggerMessage(1, LogLevel.Critical, "Still stopping after {Deadline}; exiting now. Is the cluster's Redis reachable?", EventName = "ShutdownDeadlinePassed")]
     public static partial void ShutdownDeadlinePassed(ILogger logger, TimeSpan deadline);
+
+    [LoggerMessage(2, LogLevel.Information, "Clients may: {Rules}", EventName = "AccessRules")]
+    public static partial void AccessRules(ILogger logger, string rules);
 }

@@ -28,8 +28,10 @@ public static class HubApplication
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = cluster.ShutdownTimeout);
         builder.Services.AddSingleton(string.IsNullOrEmpty(cluster.InstanceId) ? InstanceIdentity.Generate() : new InstanceIdentity(cluster.InstanceId));
 
-        builder.AddObjects(cluster);
+        // Push before objects: hosted services stop in reverse order, so the silo stops (and its grains stop pushing)
+        // before the push backplane closes.
         builder.Services.AddSignalR(hub => hub.AddFilter<HubErrorLogFilter>()).AddMessagePackProtocol().AddClusterPush(builder.Configuration, cluster.Redis);
+        builder.AddObjects(cluster);
         AddHealthChecks(builder.Services, cluster);
         if (cluster.HostsHub)
         {
@@ -47,6 +49,8 @@ public static class HubApplication
             app.UseAuthorization();
             app.MapDevelopmentLogin();
             app.MapHub<ObjectHub>("/hub");
+            var access = app.Services.GetRequiredService<AccessRules>();
+            app.Lifetime.ApplicationStarted.Register(() => HostingLog.AccessRules(app.Logger, string.Join("; ", access.Describe())));
         }
         return app;
     }

@@ -19,7 +19,7 @@ internal static class ObjectsHosting
         else
         {
             builder.UseOrleansClient(client => client
-                .UseRedisClustering(options => options.ConfigurationOptions = ConfigurationOptions.Parse(cluster.Redis!))
+                .UseRedisClustering(options => options.ConfigurationOptions = PushHosting.RedisConfiguration(cluster.Redis!))
                 .Configure<Orleans.Configuration.ClusterOptions>(options => options.ClusterId = options.ServiceId = cluster.ClusterId));
         }
     }
@@ -33,8 +33,8 @@ internal static class ObjectsHosting
                 .AddMemoryGrainStorage(ObjectStorage.Name);
             return;
         }
-        silo.UseRedisClustering(options => options.ConfigurationOptions = ConfigurationOptions.Parse(cluster.Redis))
-            .AddRedisGrainStorage(ObjectStorage.Name, options => options.ConfigurationOptions = ConfigurationOptions.Parse(cluster.Redis))
+        silo.UseRedisClustering(options => options.ConfigurationOptions = PushHosting.RedisConfiguration(cluster.Redis))
+            .AddRedisGrainStorage(ObjectStorage.Name, options => options.ConfigurationOptions = PushHosting.RedisConfiguration(cluster.Redis))
             .Configure<Orleans.Configuration.ClusterOptions>(options => options.ClusterId = options.ServiceId = cluster.ClusterId)
             .ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort);
     }

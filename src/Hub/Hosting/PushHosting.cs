@@ -35,19 +35,22 @@ internal static class PushHosting
             return builder;
         }
 
-        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisConfiguration(redis)));
+        services.AddSingleton<IConnectionMultiplexer>(sp =>
+        {
+            // The prefix lives on the connection, so it covers SignalR's channels as well as ours.
+            var options = RedisConfiguration(redis);
+            options.ChannelPrefix = RedisChannel.Literal($"{sp.GetRequiredService<IOptions<PushOptions>>().Value.ChannelPrefix}:");
+            return ConnectionMultiplexer.Connect(options);
+        });
         services.AddSingleton<RedisInstanceDirectory>();
         services.AddSingleton<IClientDirectory>(sp => sp.GetRequiredService<RedisInstanceDirectory>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisInstanceDirectory>());
         services.AddSingleton<RedisPushBackplane>();
         services.AddSingleton<IPushBackplane>(sp => sp.GetRequiredService<RedisPushBackplane>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisPushBackplane>());
-        services.AddOptions<RedisOptions>().Configure<IConnectionMultiplexer, IOptions<PushOptions>>((options, connection, push) =>
-        {
-            // SignalR's manager shares our connection, so its messages and ours keep one order on the wire.
-            options.ConnectionFactory = _ => Task.FromResult(connection);
-            options.Configuration.ChannelPrefix = RedisChannel.Literal(push.Value.ChannelPrefix);
-        });
+        // SignalR's manager shares our connection (and so its channel prefix) rather than opening its own.
+        services.AddOptions<RedisOptions>().Configure<IConnectionMultiplexer>((options, connection) =>
+            options.ConnectionFactory = _ => Task.FromResult(connection));
         services.AddSingleton<HubLifetimeManager<ObjectHub>>(sp => Create(sp, new RedisHubLifetimeManager<ObjectHub>(
             sp.GetRequiredService<ILogger<RedisHubLifetimeManager<ObjectHub>>>(),
             sp.GetRequiredService<IOptions<RedisOptions>>(),

@@ -34,7 +34,10 @@ internal sealed class RedisInstanceDirectory(
     private bool _loaded;
 
     public bool MayBeConnected(string clientId) =>
-        !ClientId.TryParse(clientId, out var id) || !_gone.Contains(id.InstanceId);
+        !ClientId.TryParse(clientId, out var id) || !IsGone(id.InstanceId);
+
+    /// <summary>Whether the instance stopped or its heartbeat expired.</summary>
+    public bool IsGone(string instanceId) => _gone.Contains(instanceId);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -58,13 +58,14 @@ internal sealed class ClusterHubLifetimeManager<THub> : HubLifetimeManager<THub>
         {
             _local.Write(message, recipients.Local);
         }
+        var unrouted = recipients.Unrouted.Count > 0
+            ? _inner.SendConnectionsAsync(recipients.Unrouted, methodName, args, cancellationToken)
+            : Task.CompletedTask;
         if (recipients.Remote.Count > 0)
         {
             _backplane.Send(recipients.Remote, message);
         }
-        return recipients.Unrouted.Count > 0
-            ? _inner.SendConnectionsAsync(recipients.Unrouted, methodName, args, cancellationToken)
-            : Task.CompletedTask;
+        return unrouted;
     }
 
     /// <inheritdoc/>

@@ -68,7 +68,7 @@ internal sealed class LocalConnections(IOptions<PushOptions> options, PushMetric
     {
         try
         {
-            await write;
+            await write.ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -2,7 +2,7 @@ namespace SignalRChat.Hub.Push;
 
 internal static partial class PushLog
 {
-    [LoggerMessage(1, LogLevel.Warning, "Dropped a push to {Recipients} client(s) on instance {InstanceId}: the instance is gone.", EventName = "PushInstanceGone")]
+    [LoggerMessage(1, LogLevel.Warning, "Dropped a push to {Recipients} client(s) on instance {InstanceId}: no subscriber heard it (the instance is gone or reconnecting).", EventName = "PushInstanceGone")]
     public static partial void InstanceGone(ILogger logger, int recipients, string instanceId);
 
     [LoggerMessage(2, LogLevel.Warning, "Disconnected client {ConnectionId}: {Pending} messages were waiting to be written to it (limit {Limit}).", EventName = "PushSlowClient")]

@@ -43,7 +43,7 @@ public sealed class ChatRoom(
     {
         Room.Title = args.Title;
         Room.CreatedBy = Caller.User ?? Caller.ObjectId;
-        await state.WriteStateAsync();
+        await SaveAsync();
         return Info();
     }
 
@@ -60,7 +60,7 @@ public sealed class ChatRoom(
                 throw new ObjectCallException($"{Id} is full ({MaxMembers} connections).");
             }
             Room.Members[clientId] = user;
-            await state.WriteStateAsync();
+            await SaveAsync();
         }
         WatchCallerDisconnect();
         return Info();
@@ -73,7 +73,7 @@ public sealed class ChatRoom(
         var (_, clientId) = RequireClient("leave");
         if (Room.Members.Remove(clientId))
         {
-            await state.WriteStateAsync();
+            await SaveAsync();
         }
         UnwatchCallerDisconnect();
     }
@@ -145,7 +145,7 @@ public sealed class ChatRoom(
     {
         if (Room.Members.Remove(clientId))
         {
-            await state.WriteStateAsync();
+            await SaveAsync();
         }
     }
 
@@ -161,31 +161,31 @@ public sealed class ChatRoom(
         {
             Room.Members.Remove(clientId);
         }
-        await state.WriteStateAsync();
+        await SaveAsync();
     }
 
     private async Task StoreAsync(ChatMessage message)
     {
         Room.Messages.Add(message);
         Room.LastSeq = message.Seq;
-        var dropped = Room.Messages.Count > MaxStoredMessages ? Room.Messages[0] : null;
-        if (dropped is not null)
+        if (Room.Messages.Count > MaxStoredMessages)
         {
             Room.Messages.RemoveAt(0);
         }
+        await SaveAsync();
+    }
+
+    /// <summary>Writes the state; when that fails, the activation goes away so the next call reloads what is stored.</summary>
+    private async Task SaveAsync()
+    {
         try
         {
             await state.WriteStateAsync();
         }
         catch
         {
-            // Keep memory equal to storage: the message was not stored, so it never happened.
-            Room.Messages.RemoveAt(Room.Messages.Count - 1);
-            if (dropped is not null)
-            {
-                Room.Messages.Insert(0, dropped);
-            }
-            Room.LastSeq = message.Seq - 1;
+            // Memory changed and storage did not: never serve that difference.
+            DeactivateOnIdle();
             throw;
         }
     }
@@ -196,9 +196,9 @@ public sealed class ChatRoom(
         {
             await push.PushToClientsAsync(recipients, NewMessageMethod, message);
         }
-        catch (Exception e) when (e is PushBackpressureException or ArgumentException)
+        catch (Exception e)
         {
-            // The message is stored: members that missed the push catch up with GetMessages.
+            // The message is stored and SendMessage succeeds: members that missed the push catch up with GetMessages.
             ObjectsLog.PushFailed(logger, Id.ToString(), NewMessageMethod, e.Message);
         }
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using SignalRChat.Tests.Infrastructure;
 
 namespace SignalRChat.Tests.Integration;
@@ -34,7 +35,8 @@ public sealed class AuthTests(ClusterFixture cluster)
 
     [Theory]
     [InlineData("", "user is required.")]
-    [InlineData("has space", "user may hold only letters, digits, '_', '-' and '.'.")]
+    [InlineData("has space", "user may hold only letters, digits, '_', '-' and '.' (ASCII).")]
+    [InlineData("\u0430lice", "user may hold only letters, digits, '_', '-' and '.' (ASCII).")]
     public async Task DevelopmentLogin_WithABadUserName_Answers400WithTheReason(string user, string reason)
     {
         using var http = new HttpClient { BaseAddress = new Uri(cluster.A.Url) };
@@ -46,13 +48,29 @@ public sealed class AuthTests(ClusterFixture cluster)
     }
 
     [Fact]
-    public async Task UserName_ComesFromTheToken_NotFromArgs()
+    public async Task UserName_ComesFromTheToken_AndArgsCannotClaimAnother()
     {
         await using var client = await TestClient.ConnectAsync(cluster.B, "trudy");
         await client.CallAsync("ChatRoom-identity", "Join");
 
-        var sent = await client.CallAsync("ChatRoom-identity", "SendMessage", new Dictionary<string, object> { ["text"] = "hi" });
+        var impersonation = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() =>
+            client.CallAsync("ChatRoom-identity", "SendMessage", new { text = "hi", user = "alice" }));
+        var sent = await client.CallAsync("ChatRoom-identity", "SendMessage", new { text = "hi" });
 
+        Assert.Contains("'user' is not a known field", impersonation.Message);
         Assert.Equal("trudy", sent.GetProperty("user").GetString());
+    }
+
+    [Fact]
+    public async Task TokenWithAnInvalidUserName_IsRefused()
+    {
+        var token = cluster.A.Services.GetRequiredService<SignalRChat.Hub.Auth.TokenIssuer>().Issue("bad\nname");
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl($"{cluster.A.Url}/hub", o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .Build();
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
     }
 }

@@ -16,7 +16,7 @@ public sealed class EmbeddedFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => Instance = await HubInstance.StartAsync(redis: null,
         "Access:Objects:ChatRoom:Create=false",
-        "Access:Objects:ChatRoom:Methods:4=Join");
+        "Access:Objects:ChatRoom:Methods=Join, Leave, SendMessage, GetMessages");
 
     public async Task DisposeAsync() => await Instance.DisposeAsync();
 }
@@ -89,7 +89,7 @@ public sealed class StartupValidationTests
     [Fact]
     public async Task AccessRuleForAnUnknownMethod_StopsStartup_NamingIt()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => HubInstance.StartAsync(null, "Access:Objects:ChatRoom:Methods:0=Jion"));
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => HubInstance.StartAsync(null, "Access:Objects:ChatRoom:Methods=Join, Jion"));
 
         Assert.Contains("Access:Objects:ChatRoom:Methods names 'Jion', which ChatRoom does not have.", error.Message);
     }

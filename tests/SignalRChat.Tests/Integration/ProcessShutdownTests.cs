@@ -27,8 +27,8 @@ public sealed class ProcessShutdownTests
         var stopping = System.Diagnostics.Stopwatch.StartNew();
         hub.Terminate();
 
-        // Deadline: 2 s graceful + 10 s grace; the margin covers a loaded machine, not a retry loop of a minute or more.
+        // Deadline: 2 s graceful + 10 s grace. Without it Orleans retries the lost Redis for well over a minute.
         await hub.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(hub.HasExited, $"exited after {stopping.Elapsed}");
+        Assert.InRange(stopping.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(12 + 5));
     }
 }

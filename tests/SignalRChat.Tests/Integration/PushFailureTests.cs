@@ -59,7 +59,7 @@ public sealed class PushFailureTests(SmallBuffersCluster cluster) : IClassFixtur
         var accepted = 0;
         PushBackpressureException? refused = null;
 
-        // While Redis holds every PUBLISH, the outbox towards B fills: 64 publishes in flight, then 4 queued.
+        // While Redis holds every PUBLISH, the outbox towards B fills: a batch of publishes waits on Redis, then 4 more queue.
         await cluster.Redis.Admin.GetServer(cluster.Redis.ConnectionString).ExecuteAsync("CLIENT", "PAUSE", "3000", "WRITE");
         try
         {

@@ -8,7 +8,7 @@ public sealed class AccessRulesTests
 {
     private static AccessOptions Options(params string[] methods) => new()
     {
-        Objects = { ["ChatRoom"] = new ObjectAccessRule { Methods = [.. methods], Create = false } },
+        Objects = { ["ChatRoom"] = new ObjectAccessRule { Methods = string.Join(" , ", methods), Create = false } },
     };
 
     [Fact]

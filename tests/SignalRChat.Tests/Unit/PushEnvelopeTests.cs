@@ -25,6 +25,7 @@ public sealed class PushEnvelopeTests
     [InlineData(new byte[] { 1, 5, 3, (byte)'a' })]
     [InlineData(new byte[] { 1, 0, 1, 1, (byte)'j', 200, 1 })]
     [InlineData(new byte[] { 1, 0, 0, 42 })]
+    [InlineData(new byte[] { 1, 0xFF, 0xFF, 0xFF, 0xFF, 0x07 })]
     public void Decode_RefusesMalformedBytes(byte[] bytes)
     {
         Assert.Throws<FormatException>(() => PushEnvelope.Decode(bytes));

@@ -36,6 +36,16 @@ public sealed class WireValueTests
         Assert.Contains("map keys must be strings", error.Message);
     }
 
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void ToJson_RefusesNumbersJsonCannotCarry(double number)
+    {
+        var error = Assert.Throws<FormatException>(() => WireValue.ToJson(new Dictionary<object, object> { ["x"] = number }));
+
+        Assert.Contains("has no JSON form", error.Message);
+    }
+
     [Fact]
     public void From_GivesCamelCaseKeysAndPlainValues()
     {
