@@ -11,10 +11,15 @@ namespace SignalRChat.Hub.Instances;
 /// every process reads the expired entries every third of <see cref="ClusterOptions.InstanceTtl"/>. Times come from the
 /// Redis server's clock, so machines' clocks need not agree. An instance never seen is not gone: a new instance's
 /// clients must not be forgotten before its first heartbeat is read.
+/// Two safeguards for instances that are alive but were silent (paused, or cut off from Redis): an instance that could
+/// not record a heartbeat for a whole TTL closes its connections when it recovers, since objects may have forgotten
+/// those clients (they reconnect and join again); and a reader trusts expiries only after a TTL of uninterrupted
+/// contact with Redis, so after a Redis outage every live instance has beaten again before anyone is judged gone.
 /// </summary>
 internal sealed class RedisInstanceDirectory(
     IConnectionMultiplexer redis,
     InstanceIdentity instance,
+    LocalConnections connections,
     IOptions<ClusterOptions> cluster,
     IOptions<PushOptions> push,
     ILogger<RedisInstanceDirectory> logger) : BackgroundService, IClientDirectory
@@ -32,6 +37,8 @@ internal sealed class RedisInstanceDirectory(
     private readonly bool _heartbeats = cluster.Value.HostsHub;
     private volatile HashSet<string> _gone = [];
     private bool _loaded;
+    private long? _lastBeat;      // Environment.TickCount64 of the last recorded heartbeat
+    private long? _contactSince;  // Environment.TickCount64 since when every refresh succeeded
 
     public bool MayBeConnected(string clientId) =>
         !ClientId.TryParse(clientId, out var id) || !IsGone(id.InstanceId);
@@ -57,11 +64,23 @@ internal sealed class RedisInstanceDirectory(
 
     private async Task RefreshAsync()
     {
+        var now = Environment.TickCount64;
         try
         {
             if (_heartbeats)
             {
                 await BeatAsync(_ttl);
+                if (_lastBeat is { } last && now - last > (long)_ttl.TotalMilliseconds)
+                {
+                    InstancesLog.WasSilent(logger, TimeSpan.FromMilliseconds(now - last), connections.Count);
+                    connections.AbortAll();
+                }
+                _lastBeat = now;
+            }
+            _contactSince ??= now;
+            if (now - _contactSince < (long)_ttl.TotalMilliseconds)
+            {
+                return;
             }
             var gone = ((RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Expired, new { key = _key }))!)
                 .Select(r => (string)r!).ToHashSet(StringComparer.Ordinal);
@@ -74,6 +93,7 @@ internal sealed class RedisInstanceDirectory(
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
+            _contactSince = null;
             InstancesLog.RefreshFailed(logger, e);
         }
     }

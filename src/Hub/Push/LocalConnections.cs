@@ -22,6 +22,15 @@ internal sealed class LocalConnections(IOptions<PushOptions> options, PushMetric
 
     public bool Contains(string connectionId) => _connections.ContainsKey(connectionId);
 
+    /// <summary>Closes every connection; their clients reconnect.</summary>
+    public void AbortAll()
+    {
+        foreach (var connection in _connections.Values)
+        {
+            connection.Context.Abort();
+        }
+    }
+
     /// <summary>Writes the message to each connection that is still here; gone ones are counted.</summary>
     public void Write(SerializedHubMessage message, IReadOnlyList<string> connectionIds)
     {

@@ -1,9 +1,10 @@
 namespace SignalRChat.Objects.Runtime;
 
 /// <summary>
-/// Tells objects whether a client may still be connected. It answers false only when the hub instance named in the
-/// client ID is known to be gone (it stopped, or crashed and stopped sending heartbeats), so objects can forget members
-/// whose connection ended without a disconnect notice.
+/// Tells objects whether a client may still be connected. It answers false when the hub instance named in the client ID
+/// stopped, or sent no heartbeat for a whole TTL (crashed, paused or cut off), so objects can forget members whose
+/// connection ended without a disconnect notice. An instance that was only silent closes its connections when it
+/// recovers, so its clients join again.
 /// </summary>
 public interface IClientDirectory
 {

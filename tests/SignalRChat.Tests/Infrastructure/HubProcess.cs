@@ -70,8 +70,16 @@ public sealed class HubProcess : IAsyncDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>Freezes the process (SIGSTOP), as a long GC pause or a stalled VM would.</summary>
+    public void Pause() => Signal("-STOP");
+
+    /// <summary>Lets a paused process run again (SIGCONT).</summary>
+    public void Resume() => Signal("-CONT");
+
     /// <summary>Sends SIGTERM, as a service manager or Ctrl+C would.</summary>
-    public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
+    public void Terminate() => Signal("-TERM");
+
+    private void Signal(string signal) => Process.Start("kill", [signal, _process.Id.ToString()])!.WaitForExit();
 
     public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
 
