@@ -78,9 +78,17 @@ internal sealed class ChatSession(HubConnection connection, Output output) : IAs
     private void Wire()
     {
         connection.On<Registration>("Registered", r => output.Line($"* connected to {r.InstanceId} as {r.User}"));
-        connection.On<ChatMessage>("NewMessage", message =>
+        connection.On<ChatMessage>("NewMessage", async message =>
         {
-            if (message.Room == Room && Seen(message.Seq))
+            if (message.Room != Room)
+            {
+                return;
+            }
+            if (message.Seq > Interlocked.Read(ref _lastSeq) + 1)
+            {
+                await CatchUpAsync(); // a gap: fetch what was missed, this message included, in order
+            }
+            else if (Seen(message.Seq))
             {
                 output.Message(message);
             }

@@ -14,10 +14,11 @@ public sealed class HubInstance : IAsyncDisposable
     private readonly WebApplication _app;
     private bool _disposed;
 
-    private HubInstance(WebApplication app, int port)
+    private HubInstance(WebApplication app)
     {
         _app = app;
-        Url = $"http://127.0.0.1:{port}";
+        // Kestrel bound port 0: the system picked a free port, with no window for another test to take it.
+        Url = app.Urls.Single();
     }
 
     public string Url { get; }
@@ -32,12 +33,11 @@ public sealed class HubInstance : IAsyncDisposable
     /// <param name="settings">Extra configuration, as <c>key=value</c> (for example <c>Push:Strategy=FanOutOnRead</c>).</param>
     public static async Task<HubInstance> StartAsync(string? redis, params string[] settings)
     {
-        var port = FreePort.Next();
         List<string> args =
         [
             "--environment", "Development",
             "--contentRoot", RepoPaths.HubProject,
-            "--urls", $"http://127.0.0.1:{port}",
+            "--urls", "http://127.0.0.1:0",
             $"--Cluster:SiloPort={FreePort.Next()}",
             $"--Cluster:GatewayPort={FreePort.Next()}",
             "--Logging:LogLevel:Default=Warning",
@@ -50,7 +50,7 @@ public sealed class HubInstance : IAsyncDisposable
         args.AddRange(settings.Select(s => $"--{s}"));
         var app = HubApplication.Build([.. args]);
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return new HubInstance(app, port);
+        return new HubInstance(app);
     }
 
     public async ValueTask DisposeAsync()
