@@ -17,6 +17,9 @@ namespace SignalRChat.Hub.Backplane;
 internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    // The fan-out-on-read outbox's key: '*' can never be part of an instance ID.
+    private const string SharedOutbox = "*";
     private readonly IConnectionMultiplexer _redis;
     private readonly InstanceIdentity _instance;
     private readonly RedisInstanceDirectory _directory;
@@ -26,7 +29,6 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
     private readonly PushMetrics _metrics;
     private readonly ILogger<RedisPushBackplane> _logger;
     private readonly ConcurrentDictionary<string, InstanceOutbox> _outboxes = new(StringComparer.Ordinal);
-    private readonly Lazy<InstanceOutbox> _sharedOutbox;
     private readonly List<ChannelMessageQueue> _subscriptions = [];
     private volatile bool _stopped;
 
@@ -41,7 +43,6 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
         _options = options.Value;
         _metrics = metrics;
         _logger = logger;
-        _sharedOutbox = new(() => NewOutbox("all instances", BackplaneChannels.All, closeWhenUnheard: false));
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -58,12 +59,7 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopped = true;
-        var outboxes = _outboxes.Values.ToList();
-        if (_sharedOutbox.IsValueCreated)
-        {
-            outboxes.Add(_sharedOutbox.Value);
-        }
-        await Task.WhenAll(outboxes.Select(o => o.CloseAsync(DrainTimeout)));
+        await Task.WhenAll(_outboxes.Values.Select(o => o.CloseAsync(DrainTimeout)));
         foreach (var queue in _subscriptions)
         {
             await queue.UnsubscribeAsync();
@@ -82,7 +78,7 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
         if (_options.Strategy == PushStrategy.FanOutOnRead)
         {
             var everyone = recipientsByInstance.Values.SelectMany(ids => ids).ToList();
-            var outcome = Enqueue(_sharedOutbox.Value, new PushEnvelope(everyone, serialized).Encode(), everyone.Count);
+            var outcome = Enqueue(OutboxFor(SharedOutbox), new PushEnvelope(everyone, serialized).Encode(), everyone.Count);
             ThrowIfFull(outcome is null ? [] : [outcome]);
             return;
         }
@@ -120,9 +116,10 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
                 _metrics.OnInstanceGone(recipients);
                 return null;
             default:
-                PushLog.OutboxFull(_logger, outbox.Name, outbox.Capacity);
+                var target = outbox.Name == SharedOutbox ? "all instances (fan-out on read)" : outbox.Name;
+                PushLog.OutboxFull(_logger, target, outbox.Capacity);
                 _metrics.OnRefused();
-                return outbox.Name;
+                return target;
         }
     }
 
@@ -134,24 +131,26 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
         }
     }
 
-    private InstanceOutbox OutboxFor(string instanceId)
+    /// <summary>The outbox of an instance, or the shared one; a retired outbox is replaced by a new one.</summary>
+    private InstanceOutbox OutboxFor(string key)
     {
-        if (_outboxes.TryGetValue(instanceId, out var outbox))
+        if (_outboxes.TryGetValue(key, out var outbox))
         {
             return outbox;
         }
         // Under a lock so that two pushes never start two publish loops for one instance.
         lock (_outboxes)
         {
-            return _outboxes.TryGetValue(instanceId, out outbox)
-                ? outbox
-                : _outboxes[instanceId] = NewOutbox(instanceId, BackplaneChannels.Instance(instanceId), closeWhenUnheard: true);
+            if (_outboxes.TryGetValue(key, out outbox))
+            {
+                return outbox;
+            }
+            var shared = key == SharedOutbox;
+            return _outboxes[key] = new InstanceOutbox(key, shared ? BackplaneChannels.All : BackplaneChannels.Instance(key),
+                _options.OutboxCapacity, closeWhenUnheard: !shared, _redis.GetSubscriber(),
+                closed => _outboxes.TryRemove(new KeyValuePair<string, InstanceOutbox>(closed.Name, closed)), _metrics, _logger);
         }
     }
-
-    private InstanceOutbox NewOutbox(string name, RedisChannel channel, bool closeWhenUnheard) =>
-        new(name, channel, _options.OutboxCapacity, closeWhenUnheard, _redis.GetSubscriber(),
-            closed => _outboxes.TryRemove(new KeyValuePair<string, InstanceOutbox>(closed.Name, closed)), _metrics, _logger);
 
     private void Receive(ChannelMessage message)
     {

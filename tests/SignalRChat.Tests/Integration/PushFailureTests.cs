@@ -5,15 +5,30 @@ using SignalRChat.Tests.Infrastructure;
 namespace SignalRChat.Tests.Integration;
 
 /// <summary>A cluster with small buffers, so backpressure and slow clients show within a test.</summary>
-public sealed class SmallBuffersCluster : ClusterFixture
+public class SmallBuffersCluster : ClusterFixture
 {
     public const int OutboxCapacity = 4;
     public const int SlowClientMessageLimit = 32;
 
     public SmallBuffersCluster()
-        : base($"Push:OutboxCapacity={OutboxCapacity}", $"Push:SlowClientMessageLimit={SlowClientMessageLimit}")
+        : this([])
     {
     }
+
+    protected SmallBuffersCluster(params string[] settings)
+        : base([$"Push:OutboxCapacity={OutboxCapacity}", $"Push:SlowClientMessageLimit={SlowClientMessageLimit}", .. settings])
+    {
+    }
+}
+
+/// <summary>The same small buffers with the fan-out-on-read strategy: one shared outbox.</summary>
+public sealed class SmallBuffersFanOutCluster() : SmallBuffersCluster("Push:Strategy=FanOutOnRead");
+
+public sealed class FanOutOnReadFailureTests(SmallBuffersFanOutCluster cluster) : IClassFixture<SmallBuffersFanOutCluster>
+{
+    [Fact]
+    public Task FullSharedOutbox_IsAnErrorToThePusher_AndWhatWasAcceptedArrivesInOrder() =>
+        PushFailureTests.AssertBackpressureAsync(cluster, expectedTarget: "all instances (fan-out on read)");
 }
 
 /// <summary>The failure semantics of the push path.</summary>
@@ -52,14 +67,21 @@ public sealed class PushFailureTests(SmallBuffersCluster cluster) : IClassFixtur
     }
 
     [Fact]
-    public async Task FullOutbox_IsAnErrorToThePusher_AndWhatWasAcceptedArrivesInOrder()
+    public Task FullOutbox_IsAnErrorToThePusher_AndWhatWasAcceptedArrivesInOrder() =>
+        AssertBackpressureAsync(cluster, expectedTarget: cluster.B.InstanceId);
+
+    /// <summary>
+    /// While Redis holds every PUBLISH, the outbox from A fills (a batch of publishes waits on Redis, then
+    /// <see cref="SmallBuffersCluster.OutboxCapacity"/> more queue) and the next push is refused; once Redis lets go,
+    /// everything accepted arrives, in order, and pushes flow again.
+    /// </summary>
+    internal static async Task AssertBackpressureAsync(ClusterFixture cluster, string expectedTarget)
     {
         await using var target = await TestClient.ConnectAsync(cluster.B, "target", listenTo: "Seq");
-        var push = PushFrom(cluster.A);
+        var push = cluster.A.Services.GetRequiredService<IClientPush>();
         var accepted = 0;
         PushBackpressureException? refused = null;
 
-        // While Redis holds every PUBLISH, the outbox towards B fills: a batch of publishes waits on Redis, then 4 more queue.
         await cluster.Redis.Admin.GetServer(cluster.Redis.ConnectionString).ExecuteAsync("CLIENT", "PAUSE", "3000", "WRITE");
         try
         {
@@ -82,7 +104,7 @@ public sealed class PushFailureTests(SmallBuffersCluster cluster) : IClassFixtur
         }
 
         Assert.NotNull(refused);
-        Assert.Equal([cluster.B.InstanceId], refused.InstanceIds);
+        Assert.Equal([expectedTarget], refused.InstanceIds);
         Assert.Contains($"the outgoing buffer of {SmallBuffersCluster.OutboxCapacity} messages is full", refused.Message);
         for (var i = 0; i < accepted; i++)
         {
