@@ -22,11 +22,15 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, Instan
 
     private string ClientId => $"{instance.Id}/{Context.ConnectionId}";
 
-    private WatchedObjects Watched => (WatchedObjects)(Context.Items[typeof(WatchedObjects)] ??= new WatchedObjects());
+    // Made once in OnConnectedAsync, before any call or the disconnect can race to make it.
+    private WatchedObjects Watched => (WatchedObjects)Context.Items[typeof(WatchedObjects)]!;
 
     /// <inheritdoc/>
-    public override Task OnConnectedAsync() =>
-        Clients.Caller.SendAsync(RegisteredMethod, WireValue.From(new Registration(ClientId, instance.Id, UserName())));
+    public override Task OnConnectedAsync()
+    {
+        Context.Items[typeof(WatchedObjects)] = new WatchedObjects();
+        return Clients.Caller.SendAsync(RegisteredMethod, WireValue.From(new Registration(ClientId, instance.Id, UserName())));
+    }
 
     /// <summary>Calls <paramref name="method"/> of <paramref name="objectId"/> with <paramref name="args"/> (an object, or null) and returns its result.</summary>
     public async Task<object?> Call(string objectId, string method, object? args)
