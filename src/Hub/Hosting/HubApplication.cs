@@ -4,7 +4,6 @@ using SignalRChat.Hub.Access;
 using SignalRChat.Hub.Auth;
 using SignalRChat.Hub.Health;
 using SignalRChat.Hub.Hubs;
-using StackExchange.Redis;
 
 namespace SignalRChat.Hub.Hosting;
 

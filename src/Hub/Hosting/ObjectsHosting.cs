@@ -1,7 +1,6 @@
 using System.Net;
 using Orleans.Configuration;
 using SignalRChat.Objects.Runtime;
-using StackExchange.Redis;
 
 namespace SignalRChat.Hub.Hosting;
 

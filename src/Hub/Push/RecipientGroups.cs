@@ -12,8 +12,6 @@ internal sealed class RecipientGroups
     /// <summary>Plain connection IDs (no instance part) that this instance does not hold.</summary>
     public List<string> Unrouted { get; } = [];
 
-    public int RemoteCount => Remote.Values.Sum(list => list.Count);
-
     /// <summary>Sorts the IDs; each is a client ID or, as SignalR allows, a plain connection ID.</summary>
     /// <exception cref="ArgumentException">An ID has a '/' but is not a valid client ID; nothing is sent then.</exception>
     public static RecipientGroups Create(IReadOnlyList<string> ids, string localInstanceId, LocalConnections local)
