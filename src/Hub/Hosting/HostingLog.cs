@@ -7,4 +7,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(2, LogLevel.Information, "Clients may: {Rules}", EventName = "AccessRules")]
     public static partial void AccessRules(ILogger logger, string rules);
+
+    [LoggerMessage(3, LogLevel.Warning, "The web client is not in {Folder}: / serves no page. Build the hub with Node.js and npm installed to include it.", EventName = "WebClientMissing")]
+    public static partial void WebClientMissing(ILogger logger, string folder);
 }

@@ -44,6 +44,7 @@ public static class HubApplication
         app.MapHealthChecks("/healthz");
         if (cluster.HostsHub)
         {
+            app.UseWebClient();
             app.UseAuthentication();
             app.UseAuthorization();
             app.MapDevelopmentLogin();

@@ -32,6 +32,12 @@ public sealed class ChatRoom(
     /// <summary>The client method a new message is pushed with.</summary>
     public const string NewMessageMethod = "NewMessage";
 
+    /// <summary>The client method that tells members a user is now in the room (the user's first connection joined).</summary>
+    public const string MemberJoinedMethod = "MemberJoined";
+
+    /// <summary>The client method that tells members a user is no longer in the room (the user's last connection left).</summary>
+    public const string MemberLeftMethod = "MemberLeft";
+
     private ChatRoomState Room => state.State;
 
     /// <inheritdoc/>
@@ -59,8 +65,13 @@ public sealed class ChatRoom(
             {
                 throw new ObjectCallException($"{Id} is full ({MaxMembers} connections).");
             }
+            var isNewUser = !Room.Members.ContainsValue(user);
             Room.Members[clientId] = user;
             await SaveAsync();
+            if (isNewUser)
+            {
+                await PushAsync(OtherMembers(clientId), MemberJoinedMethod, new MemberChange(Id.ToString(), user));
+            }
         }
         WatchCallerDisconnect();
         return Info();
@@ -71,10 +82,7 @@ public sealed class ChatRoom(
     public async Task Leave()
     {
         var (_, clientId) = RequireClient("leave");
-        if (Room.Members.Remove(clientId))
-        {
-            await SaveAsync();
-        }
+        await RemoveMembersAsync([clientId]);
         UnwatchCallerDisconnect();
     }
 
@@ -108,11 +116,7 @@ public sealed class ChatRoom(
         };
         await StoreAsync(message);
 
-        var recipients = Room.Members.Keys.Where(id => id != clientId).ToList();
-        if (recipients.Count > 0)
-        {
-            await PushAsync(recipients, message);
-        }
+        await PushAsync(OtherMembers(clientId), NewMessageMethod, message);
         return message;
     }
 
@@ -141,27 +145,35 @@ public sealed class ChatRoom(
     }
 
     /// <inheritdoc/>
-    protected override async Task OnClientDisconnectedAsync(string clientId)
-    {
-        if (Room.Members.Remove(clientId))
-        {
-            await SaveAsync();
-        }
-    }
+    protected override Task OnClientDisconnectedAsync(string clientId) => RemoveMembersAsync([clientId]);
 
     /// <summary>Drops members whose hub instance is gone: their connections ended without a disconnect notice.</summary>
     private async Task ForgetGoneMembersAsync()
     {
         var gone = Room.Members.Keys.Where(clientId => !clients.MayBeConnected(clientId)).ToList();
-        if (gone.Count == 0)
+        if (gone.Count > 0)
+        {
+            await RemoveMembersAsync(gone);
+        }
+    }
+
+    /// <summary>Removes connections; members are told of each user who no longer has any connection in the room.</summary>
+    private async Task RemoveMembersAsync(IReadOnlyList<string> clientIds)
+    {
+        var removed = clientIds.Where(Room.Members.ContainsKey).Select(id => (Id: id, User: Room.Members[id])).ToList();
+        if (removed.Count == 0)
         {
             return;
         }
-        foreach (var clientId in gone)
+        foreach (var member in removed)
         {
-            Room.Members.Remove(clientId);
+            Room.Members.Remove(member.Id);
         }
         await SaveAsync();
+        foreach (var user in removed.Select(m => m.User).Distinct().Where(user => !Room.Members.ContainsValue(user)))
+        {
+            await PushAsync([.. Room.Members.Keys], MemberLeftMethod, new MemberChange(Id.ToString(), user));
+        }
     }
 
     private async Task StoreAsync(ChatMessage message)
@@ -190,18 +202,25 @@ public sealed class ChatRoom(
         }
     }
 
-    private async Task PushAsync(IReadOnlyList<string> recipients, ChatMessage message)
+    /// <summary>Pushes best-effort: the change is stored and the call succeeds; members that missed the push catch up
+    /// with <c>GetMessages</c> and <c>Join</c>.</summary>
+    private async Task PushAsync(IReadOnlyList<string> recipients, string method, object payload)
     {
+        if (recipients.Count == 0)
+        {
+            return;
+        }
         try
         {
-            await push.PushToClientsAsync(recipients, NewMessageMethod, message);
+            await push.PushToClientsAsync(recipients, method, payload);
         }
         catch (Exception e)
         {
-            // The message is stored and SendMessage succeeds: members that missed the push catch up with GetMessages.
-            ObjectsLog.PushFailed(logger, Id.ToString(), NewMessageMethod, e.Message);
+            ObjectsLog.PushFailed(logger, Id.ToString(), method, e.Message);
         }
     }
+
+    private List<string> OtherMembers(string clientId) => Room.Members.Keys.Where(id => id != clientId).ToList();
 
     private (string User, string ClientId) RequireClient(string action) =>
         Caller is { User: { } user, ClientId: { } clientId }

@@ -14,3 +14,6 @@ public sealed record RoomInfo(string Room, string? Title, long LastSeq, IReadOnl
 
 /// <summary>What <c>GetMessages</c> returns: the page, oldest first, and the room's last sequence number.</summary>
 public sealed record MessagesPage(IReadOnlyList<ChatMessage> Messages, long LastSeq);
+
+/// <summary>The argument of the <c>MemberJoined</c> and <c>MemberLeft</c> pushes.</summary>
+public sealed record MemberChange(string Room, string User);

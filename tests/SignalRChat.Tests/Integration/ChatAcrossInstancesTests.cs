@@ -103,6 +103,34 @@ public sealed class ChatAcrossInstancesTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task MemberEvents_TellMembersWhenAUserArrivesAndWhenTheirLastConnectionGoes()
+    {
+        const string room = "ChatRoom-presence";
+        await using var host = await TestClient.ConnectAsync(cluster.A, "host", Protocol.MessagePack, listenTo: ["MemberJoined", "MemberLeft"]);
+        await host.CallAsync(room, "Join");
+        await using var ivanOnA = await TestClient.ConnectAsync(cluster.A, "ivan");
+        await using var ivanOnB = await TestClient.ConnectAsync(cluster.B, "ivan");
+        var judy = await TestClient.ConnectAsync(cluster.B, "judy");
+
+        await ivanOnB.CallAsync(room, "Join");
+        await ivanOnA.CallAsync(room, "Join"); // a second connection of a user already there: no event
+        await ivanOnA.CallAsync(room, "Leave"); // ivan is still there on B: no event
+        await ivanOnB.CallAsync(room, "Leave");
+        await judy.CallAsync(room, "Join");
+        await judy.DisposeAsync(); // a disconnect counts as leaving
+
+        var joined = await host.NextAsync("MemberJoined");
+        Assert.Equal(room, joined.GetProperty("room").GetString());
+        Assert.Equal("ivan", joined.GetProperty("user").GetString());
+        Assert.Equal("ivan", (await host.NextAsync("MemberLeft")).GetProperty("user").GetString());
+        Assert.Equal("judy", (await host.NextAsync("MemberJoined")).GetProperty("user").GetString());
+        Assert.Equal("judy", (await host.NextAsync("MemberLeft")).GetProperty("user").GetString());
+        // Pushes from one room to one client arrive in order, so nothing else can still be on its way.
+        Assert.Equal(0, host.Pending("MemberJoined"));
+        Assert.Equal(0, host.Pending("MemberLeft"));
+    }
+
+    [Fact]
     public async Task JoinStillRunningWhenTheClientDisconnects_LeavesNoMemberBehind()
     {
         const string room = "ChatRoom-racing";

@@ -1,0 +1,212 @@
+// One logged-in connection and the room it is in, with no DOM: the page (main.js) renders what it reports.
+// After a reconnect it joins the room again and fetches what it missed, so nothing sent meanwhile goes unseen.
+import * as signalR from "@microsoft/signalr";
+import { MessagePackHubProtocol } from "@microsoft/signalr-protocol-msgpack";
+
+const PAGE_SIZE = 200;
+const RECENT_ON_JOIN = 50;
+const RETRY_DELAYS_MS = [0, 1000, 2000, 5000];
+const MAX_RETRY_DELAY_MS = 10000;
+
+/** Connection states, as the page shows them. */
+export const Status = Object.freeze({ Connecting: "connecting", Connected: "connected", Reconnecting: "reconnecting", Offline: "offline" });
+
+/** Gets a token from the development login (POST /auth/token); throws an Error with the server's reason. */
+export async function login(server, user) {
+  const response = await fetch(new URL("/auth/token", server), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ user }),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new Error(body.error ?? (response.status === 404 ? "This server has no development login." : `Login failed (HTTP ${response.status}).`));
+  }
+  return body.token;
+}
+
+/** The reason a hub call failed, without SignalR's "An unexpected error occurred invoking 'Call'" preamble. */
+export function reasonOf(error) {
+  const text = error?.message ?? String(error);
+  const marker = "HubException: ";
+  const at = text.indexOf(marker);
+  return at >= 0 ? text.slice(at + marker.length) : text;
+}
+
+export class ChatSession {
+  #connection;
+  #events;
+  #room = null;
+  #lastSeq = 0;
+  #members = new Set();
+  #catchUp = Promise.resolve();
+  #stopped = false;
+
+  /**
+   * @param {object} options
+   * @param {string|URL} options.server the hub instance's base URL
+   * @param {string} options.user the user name to log in with
+   * @param {boolean} options.messagePack use MessagePack instead of JSON
+   * @param {object} events callbacks: status(status, detail), registered({clientId, instanceId, user}),
+   *   joined(roomInfo), left(room), message(message), members([user]), error(text)
+   */
+  constructor({ server, user, messagePack }, events) {
+    this.#events = events;
+    const builder = new signalR.HubConnectionBuilder()
+      // A fresh token for every connect, so a reconnect after hours never fails on an expired one.
+      .withUrl(new URL("/hub", server).href, { accessTokenFactory: () => login(server, user) })
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ({ previousRetryCount }) => RETRY_DELAYS_MS[previousRetryCount] ?? MAX_RETRY_DELAY_MS })
+      .configureLogging(signalR.LogLevel.Warning);
+    if (messagePack) {
+      builder.withHubProtocol(new MessagePackHubProtocol());
+    }
+    this.#connection = builder.build();
+    this.#wire();
+  }
+
+  get room() { return this.#room; }
+
+  get status() {
+    switch (this.#connection.state) {
+      case signalR.HubConnectionState.Connected: return Status.Connected;
+      case signalR.HubConnectionState.Reconnecting: return Status.Reconnecting;
+      case signalR.HubConnectionState.Connecting: return Status.Connecting;
+      default: return Status.Offline;
+    }
+  }
+
+  /** Connects; when the server cannot be reached it keeps trying, showing the page as offline, until stop(). */
+  async start() {
+    for (let attempt = 0; !this.#stopped; attempt++) {
+      this.#events.status?.(Status.Connecting);
+      try {
+        await this.#connection.start();
+        this.#events.status?.(Status.Connected);
+        return;
+      } catch (error) {
+        if (this.#stopped) {
+          return;
+        }
+        this.#events.status?.(Status.Offline, reasonOf(error));
+        await delay(RETRY_DELAYS_MS[attempt + 1] ?? MAX_RETRY_DELAY_MS);
+      }
+    }
+  }
+
+  async stop() {
+    this.#stopped = true;
+    await this.#connection.stop();
+  }
+
+  /** Joins ChatRoom-{name} (leaving the current room) and reports its last messages. */
+  async join(name) {
+    const id = `ChatRoom-${name}`;
+    if (this.#room && this.#room !== id) {
+      await this.leave();
+    }
+    const info = await this.#call(id, "Join");
+    this.#room = id;
+    this.#lastSeq = Math.max(0, info.lastSeq - RECENT_ON_JOIN);
+    this.#setMembers(info.members);
+    this.#events.joined?.(info);
+    await this.#fetchMissed();
+  }
+
+  /** Creates ChatRoom-{name} with a title, then joins it. */
+  async create(name, title) {
+    await this.#connection.invoke("Create", "ChatRoom", `ChatRoom-${name}`, { title: title || null });
+    await this.join(name);
+  }
+
+  async leave() {
+    const room = this.#requireRoom();
+    await this.#call(room, "Leave");
+    this.#room = null;
+    this.#members.clear();
+    this.#events.left?.(room);
+  }
+
+  async send(text) {
+    const message = await this.#call(this.#requireRoom(), "SendMessage", { text });
+    await this.#receive(message);
+  }
+
+  #wire() {
+    const connection = this.#connection;
+    connection.on("Registered", registration => this.#events.registered?.(registration));
+    connection.on("NewMessage", message => message.room === this.#room && this.#receive(message));
+    connection.on("MemberJoined", ({ room, user }) => room === this.#room && this.#members.add(user) && this.#reportMembers());
+    connection.on("MemberLeft", ({ room, user }) => room === this.#room && this.#members.delete(user) && this.#reportMembers());
+    connection.onreconnecting(error => this.#events.status?.(Status.Reconnecting, error ? reasonOf(error) : undefined));
+    connection.onreconnected(async () => {
+      this.#events.status?.(Status.Connected);
+      if (!this.#room) {
+        return;
+      }
+      try {
+        // The new connection has a new client ID: join again, then fetch what was sent while we were away.
+        const info = await this.#call(this.#room, "Join");
+        this.#setMembers(info.members);
+        await this.#fetchMissed();
+      } catch (error) {
+        this.#events.error?.(`Could not rejoin ${this.#room}: ${reasonOf(error)}`);
+      }
+    });
+    connection.onclose(error => this.#events.status?.(Status.Offline, error ? reasonOf(error) : undefined));
+  }
+
+  /** Shows a message once, in order; a gap in seq means something was missed, so fetch from the last one seen. */
+  async #receive(message) {
+    if (message.seq === this.#lastSeq + 1) {
+      this.#lastSeq = message.seq;
+      this.#events.message?.(message);
+    } else if (message.seq > this.#lastSeq) {
+      await this.#fetchMissed();
+    }
+  }
+
+  /** Fetches every message after the last one seen, page by page; calls queue so pages never interleave. */
+  #fetchMissed() {
+    this.#catchUp = this.#catchUp.catch(() => {}).then(async () => {
+      while (this.#room) {
+        const room = this.#room;
+        const page = await this.#call(room, "GetMessages", { afterSeq: this.#lastSeq, limit: PAGE_SIZE });
+        if (room !== this.#room) {
+          return;
+        }
+        for (const message of page.messages.filter(m => m.seq > this.#lastSeq)) {
+          this.#lastSeq = message.seq;
+          this.#events.message?.(message);
+        }
+        if (page.messages.length < PAGE_SIZE) {
+          return;
+        }
+      }
+    });
+    return this.#catchUp;
+  }
+
+  #setMembers(members) {
+    this.#members = new Set(members);
+    this.#reportMembers();
+  }
+
+  #reportMembers() {
+    this.#events.members?.([...this.#members].sort());
+  }
+
+  #requireRoom() {
+    if (!this.#room) {
+      throw new Error("Join a room first.");
+    }
+    return this.#room;
+  }
+
+  #call(objectId, method, args = null) {
+    return this.#connection.invoke("Call", objectId, method, args);
+  }
+}
+
+function delay(ms) {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}

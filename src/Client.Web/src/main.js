@@ -1,0 +1,140 @@
+// The chat page: renders what a ChatSession reports and turns form input into session calls.
+import { ChatSession, Status, login, reasonOf } from "./chat-session.js";
+
+const $ = id => document.getElementById(id);
+const loginForm = $("login");
+const chat = $("chat");
+const statusBadge = $("status");
+const roomForm = $("room-form");
+const sendForm = $("send-form");
+const messageInput = $("message-input");
+const messages = $("messages");
+const members = $("members");
+const errorBar = $("error");
+
+let session = null;
+let me = null;
+
+$("login-name").value = localStorage.getItem("signalrchat.user") ?? "";
+
+loginForm.addEventListener("submit", async event => {
+  event.preventDefault();
+  const user = $("login-name").value.trim();
+  await run(async () => {
+    await login(location.origin, user); // a clear error for a bad name before any connection is made
+    localStorage.setItem("signalrchat.user", user);
+    me = user;
+    session = new ChatSession({ server: location.origin, user, messagePack: $("login-protocol").value === "messagepack" }, {
+      status: showStatus,
+      joined: info => {
+        messages.replaceChildren();
+        $("room-heading").textContent = info.title ? `${info.room}: ${info.title}` : info.room;
+        updateControls();
+      },
+      left: () => {
+        messages.replaceChildren();
+        members.replaceChildren();
+        $("room-heading").textContent = "No room joined";
+        updateControls();
+      },
+      message: showMessage,
+      members: showMembers,
+      error: showError,
+    });
+    loginForm.hidden = true;
+    chat.hidden = false;
+    $("user").textContent = user;
+    $("room-name").focus();
+    await session.start();
+  });
+});
+
+roomForm.addEventListener("submit", async event => {
+  event.preventDefault();
+  await run(() => session.join(roomName()));
+});
+
+$("create-button").addEventListener("click", async () => {
+  if (roomForm.reportValidity()) {
+    await run(() => session.create(roomName(), $("room-title").value.trim()));
+  }
+});
+
+$("leave-button").addEventListener("click", () => run(() => session.leave()));
+
+sendForm.addEventListener("submit", async event => {
+  event.preventDefault();
+  const text = messageInput.value;
+  if (!text.trim()) {
+    return;
+  }
+  await run(async () => {
+    await session.send(text);
+    messageInput.value = "";
+  });
+  messageInput.focus();
+});
+
+/** Runs a user action; its failure shows in the error bar, its success clears it. */
+async function run(action) {
+  try {
+    await action();
+    errorBar.hidden = true;
+  } catch (error) {
+    showError(reasonOf(error));
+  }
+}
+
+function roomName() {
+  return $("room-name").value.trim();
+}
+
+function showStatus(status, detail) {
+  statusBadge.textContent = status;
+  statusBadge.className = `status ${status}`;
+  statusBadge.title = detail ?? "";
+  updateControls();
+}
+
+function showMessage(message) {
+  const item = document.createElement("li");
+  item.dataset.seq = message.seq;
+  item.classList.toggle("mine", message.user === me);
+  const time = document.createElement("time");
+  const at = new Date(Number(message.timestamp));
+  time.dateTime = at.toISOString();
+  time.textContent = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  const user = document.createElement("strong");
+  user.textContent = message.user;
+  const text = document.createElement("span");
+  text.className = "text";
+  text.textContent = message.text;
+  item.append(time, user, text);
+  const atBottom = messages.scrollHeight - messages.scrollTop - messages.clientHeight < 40;
+  messages.append(item);
+  if (atBottom) {
+    item.scrollIntoView({ block: "end" });
+  }
+}
+
+function showMembers(users) {
+  members.replaceChildren(...users.map(user => {
+    const item = document.createElement("li");
+    item.textContent = user;
+    return item;
+  }));
+}
+
+function showError(text) {
+  errorBar.textContent = text;
+  errorBar.hidden = false;
+}
+
+function updateControls() {
+  const inRoom = session?.room != null;
+  const connected = session?.status === Status.Connected;
+  messageInput.disabled = $("send-button").disabled = !(inRoom && connected);
+  messageInput.placeholder = !inRoom ? "Join a room to chat" : connected ? "Message (Enter sends)" : "Waiting for the connection...";
+  $("leave-button").disabled = !(inRoom && connected);
+  $("join-button").disabled = $("create-button").disabled = !connected;
+}
