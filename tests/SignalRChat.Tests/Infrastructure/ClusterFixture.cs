@@ -41,6 +41,12 @@ public class ClusterFixture : IAsyncLifetime, IAsyncDisposable
         B = await HubInstance.StartAsync(Redis.ConnectionString, _settings);
     }
 
+    /// <summary>Stops instance A, as a deploy or a crash-and-restart would; <see cref="StartAAgainAsync"/> brings it back.</summary>
+    public Task StopAAsync() => A.DisposeAsync().AsTask();
+
+    /// <summary>Starts a new instance A on the URL the old one had, so its clients reconnect to it.</summary>
+    public async Task StartAAgainAsync() => A = await A.StartAgainAsync();
+
     public async Task DisposeAsync()
     {
         await A.DisposeAsync();

@@ -14,9 +14,14 @@ public sealed class HubInstance : IAsyncDisposable
     private readonly WebApplication _app;
     private bool _disposed;
 
-    private HubInstance(WebApplication app)
+    private readonly string? _redis;
+    private readonly string[] _settings;
+
+    private HubInstance(WebApplication app, string? redis, string[] settings)
     {
         _app = app;
+        _redis = redis;
+        _settings = settings;
         // Kestrel bound port 0: the system picked a free port, with no window for another test to take it.
         Url = app.Urls.Single();
     }
@@ -31,13 +36,21 @@ public sealed class HubInstance : IAsyncDisposable
 
     /// <param name="redis">The Redis connection string; null for the embedded single-process mode.</param>
     /// <param name="settings">Extra configuration, as <c>key=value</c> (for example <c>Push:Strategy=FanOutOnRead</c>).</param>
-    public static async Task<HubInstance> StartAsync(string? redis, params string[] settings)
+    public static Task<HubInstance> StartAsync(string? redis, params string[] settings) => StartAsync(redis, "http://127.0.0.1:0", settings);
+
+    /// <summary>
+    /// Starts a new instance (a new instance ID, as after a process restart) on this one's URL, with its configuration.
+    /// Stop this one first.
+    /// </summary>
+    public Task<HubInstance> StartAgainAsync() => StartAsync(_redis, Url, _settings);
+
+    private static async Task<HubInstance> StartAsync(string? redis, string url, string[] settings)
     {
         List<string> args =
         [
             "--environment", "Development",
             "--contentRoot", RepoPaths.HubProject,
-            "--urls", "http://127.0.0.1:0",
+            "--urls", url,
             $"--Cluster:SiloPort={FreePort.Next()}",
             $"--Cluster:GatewayPort={FreePort.Next()}",
             "--Logging:LogLevel:Default=Warning",
@@ -50,7 +63,7 @@ public sealed class HubInstance : IAsyncDisposable
         args.AddRange(settings.Select(s => $"--{s}"));
         var app = HubApplication.Build([.. args]);
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return new HubInstance(app);
+        return new HubInstance(app, redis, settings);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,77 @@
+using Microsoft.Playwright;
+using SignalRChat.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace SignalRChat.Tests.Browser;
+
+/// <summary>The web client in headless chromium, against the real two-instance cluster.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class WebClientTests(ClusterFixture cluster, BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task TwoPagesOnTwoInstances_ChatWithEachOther_AndSeeEachOtherAsMembers()
+    {
+        await using var alice = await ChatPage.OpenAsync(browser, cluster.A.Url, "alice");
+        await using var bob = await ChatPage.OpenAsync(browser, cluster.B.Url, "bob", Protocol.MessagePack);
+
+        await alice.JoinAsync("browsers");
+        await bob.JoinAsync("browsers");
+        await Expect(alice.Members).ToHaveTextAsync(["alice", "bob"]);
+        await Expect(bob.Members).ToHaveTextAsync(["alice", "bob"]);
+
+        await alice.SendAsync("hello from instance A");
+        await Expect(bob.MessageTexts).ToHaveTextAsync(["hello from instance A"]);
+        await bob.SendAsync("hello back from B <b>not bold</b>");
+        await Expect(alice.MessageTexts).ToHaveTextAsync(["hello from instance A", "hello back from B <b>not bold</b>"]);
+        await Expect(alice.Page.Locator("#messages li").Last).ToContainTextAsync("bob");
+
+        await bob.Page.ClickAsync("#leave-button");
+        await Expect(alice.Members).ToHaveTextAsync(["alice"]);
+        Assert.Empty(alice.PageErrors.Concat(bob.PageErrors));
+    }
+
+    [Fact]
+    public async Task JoiningARoom_ShowsItsRecentHistory()
+    {
+        await using var writer = await TestClient.ConnectAsync(cluster.B, "writer");
+        await writer.CallAsync("ChatRoom-history-page", "Join");
+        for (var i = 1; i <= 3; i++)
+        {
+            await writer.CallAsync("ChatRoom-history-page", "SendMessage", new { text = $"earlier {i}" });
+        }
+
+        await using var reader = await ChatPage.OpenAsync(browser, cluster.A.Url, "reader");
+        await reader.JoinAsync("history-page");
+
+        await Expect(reader.MessageTexts).ToHaveTextAsync(["earlier 1", "earlier 2", "earlier 3"]);
+        await Expect(reader.Members).ToHaveTextAsync(["reader", "writer"]);
+    }
+
+    [Fact]
+    public async Task CreatingARoomThatExists_ShowsTheServersReason_AndThePageKeepsWorking()
+    {
+        await using var page = await ChatPage.OpenAsync(browser, cluster.A.Url, "creator");
+        await page.Page.FillAsync("#room-name", "made-once");
+        await page.Page.FillAsync("#room-title", "Made once");
+        await page.Page.ClickAsync("#create-button");
+        await Expect(page.Page.Locator("#room-heading")).ToHaveTextAsync("ChatRoom-made-once: Made once");
+
+        await page.Page.ClickAsync("#create-button");
+
+        await Expect(page.Error).ToHaveTextAsync("ChatRoom-made-once already exists.");
+        await page.SendAsync("still works");
+        await Expect(page.Error).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task AtPhoneWidth_NothingOverflowsSideways()
+    {
+        await using var page = await ChatPage.OpenAsync(browser, cluster.B.Url, "phone", viewport: new() { Width = 375, Height = 740 });
+        await page.JoinAsync("phones");
+        await page.SendAsync(new string('w', 300));
+
+        var overflow = await page.Page.EvaluateAsync<int>("document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 0, $"the page is {overflow}px wider than a 375px screen");
+        await Expect(page.Page.Locator("#message-input")).ToBeInViewportAsync();
+    }
+}
