@@ -5,22 +5,24 @@ using Microsoft.Extensions.DependencyInjection;
 namespace SignalRChat.Client.Console;
 
 /// <summary>
-/// One logged-in connection and the room it is in. Prints pushes as they come; after a reconnect it joins the room
-/// again and fetches what it missed, so nothing sent meanwhile goes unseen.
+/// One logged-in connection and the room it is in. Prints messages once each, in order; a gap in <c>seq</c>, a join or
+/// a reconnect makes it fetch what it missed with <c>GetMessages</c>, so nothing sent meanwhile goes unseen.
 /// </summary>
 internal sealed class ChatSession(HubConnection connection, Output output) : IAsyncDisposable
 {
     private const int PageSize = 200;
-    private readonly Lock _gate = new();
+    private const int RecentOnJoin = 10;
+    private readonly SemaphoreSlim _printing = new(1, 1); // pushes, call results and catch-up pages print one at a time
     private long _lastSeq;
 
     public string? Room { get; private set; }
 
     public static async Task<ChatSession> ConnectAsync(ClientOptions options, Output output)
     {
-        var token = await LoginAsync(options);
+        await LoginAsync(options); // a clear error for a bad name or server before connecting
         var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(options.Server, "/hub"), http => http.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            // A fresh token for every connect, so a reconnect after hours never fails on an expired one.
+            .WithUrl(new Uri(options.Server, "/hub"), http => http.AccessTokenProvider = async () => await LoginAsync(options))
             .WithAutomaticReconnect(new RetryForever());
         if (options.MessagePack)
         {
@@ -36,15 +38,15 @@ internal sealed class ChatSession(HubConnection connection, Output output) : IAs
 
     public async Task JoinAsync(string name)
     {
-        if (Room is { } previous)
-        {
-            await CallAsync<object>(previous, "Leave");
-        }
         var room = $"ChatRoom-{name}";
+        if (Room is { } previous && previous != room)
+        {
+            await LeaveAsync();
+        }
         var info = await CallAsync<RoomInfo>(room, "Join");
         Room = room;
-        _lastSeq = Math.Max(0, info.LastSeq - 10);
-        output.Line($"* joined {room} ({string.Join(", ", info.Members)})");
+        Interlocked.Exchange(ref _lastSeq, Math.Max(0, info.LastSeq - RecentOnJoin));
+        output.Line($"* joined {room}{(info.Title is { } title ? $" ({title})" : "")}; members: {string.Join(", ", info.Members)}");
         await CatchUpAsync();
     }
 
@@ -55,11 +57,8 @@ internal sealed class ChatSession(HubConnection connection, Output output) : IAs
         Room = null;
     }
 
-    public async Task SendAsync(string text)
-    {
-        var sent = await CallAsync<ChatMessage>(RequireRoom(), "SendMessage", new Dictionary<string, object> { ["text"] = text });
-        Seen(sent.Seq);
-    }
+    public async Task SendAsync(string text) =>
+        await ReceiveAsync(await CallAsync<ChatMessage>(RequireRoom(), "SendMessage", new Dictionary<string, object> { ["text"] = text }));
 
     public async Task HistoryAsync()
     {
@@ -78,84 +77,104 @@ internal sealed class ChatSession(HubConnection connection, Output output) : IAs
     private void Wire()
     {
         connection.On<Registration>("Registered", r => output.Line($"* connected to {r.InstanceId} as {r.User}"));
-        connection.On<ChatMessage>("NewMessage", async message =>
-        {
-            if (message.Room != Room)
-            {
-                return;
-            }
-            if (message.Seq > Interlocked.Read(ref _lastSeq) + 1)
-            {
-                await CatchUpAsync(); // a gap: fetch what was missed, this message included, in order
-            }
-            else if (Seen(message.Seq))
-            {
-                output.Message(message);
-            }
-        });
+        connection.On<ChatMessage>("NewMessage", message => message.Room == Room ? ReceiveAsync(message) : Task.CompletedTask);
+        connection.On<MemberChange>("MemberJoined", change => { if (change.Room == Room) output.Line($"* {change.User} joined"); });
+        connection.On<MemberChange>("MemberLeft", change => { if (change.Room == Room) output.Line($"* {change.User} left"); });
         connection.Reconnecting += _ => { output.Line("* connection lost, reconnecting..."); return Task.CompletedTask; };
         connection.Reconnected += async _ =>
         {
             output.Line("* reconnected");
-            if (Room is { } room)
+            if (Room is not { } room)
             {
+                return;
+            }
+            try
+            {
+                // The new connection has a new client ID: join again, then fetch what was sent while we were away.
                 await CallAsync<RoomInfo>(room, "Join");
                 await CatchUpAsync();
+            }
+            catch (Exception e)
+            {
+                output.Error($"could not rejoin {room}: {Errors.Reason(e)}");
             }
         };
         connection.Closed += e => { output.Line($"* disconnected{(e is null ? "" : $": {e.Message}")}"); return Task.CompletedTask; };
     }
 
-    /// <summary>Prints the room's messages after the last one seen: the polling fallback after a join or reconnect.</summary>
-    private async Task CatchUpAsync()
+    /// <summary>Prints the next message in order; anything later than that means some were missed, so fetch them.</summary>
+    private async Task ReceiveAsync(ChatMessage message)
     {
-        while (Room is { } room)
+        await _printing.WaitAsync();
+        try
         {
-            var page = await CallAsync<MessagesPage>(room, "GetMessages", new Dictionary<string, object> { ["afterSeq"] = _lastSeq, ["limit"] = PageSize });
-            foreach (var message in page.Messages.Where(m => Seen(m.Seq)))
+            if (message.Seq == _lastSeq + 1)
             {
+                _lastSeq = message.Seq;
                 output.Message(message);
-            }
-            if (page.Messages.Length < PageSize)
-            {
                 return;
             }
         }
-    }
-
-    /// <returns>True when the message is newer than anything printed, so each prints once.</returns>
-    private bool Seen(long seq)
-    {
-        lock (_gate)
+        finally
         {
-            if (seq <= _lastSeq)
-            {
-                return false;
-            }
-            _lastSeq = seq;
-            return true;
+            _printing.Release();
+        }
+        if (message.Seq > Interlocked.Read(ref _lastSeq))
+        {
+            await CatchUpAsync();
         }
     }
 
-    private string RequireRoom() => Room ?? throw new InvalidOperationException("Join a room first: /join ROOM");
+    /// <summary>Prints the room's messages after the last one printed, page by page.</summary>
+    private async Task CatchUpAsync()
+    {
+        await _printing.WaitAsync();
+        try
+        {
+            while (Room is { } room)
+            {
+                var page = await CallAsync<MessagesPage>(room, "GetMessages", new Dictionary<string, object> { ["afterSeq"] = _lastSeq, ["limit"] = PageSize });
+                foreach (var message in page.Messages.Where(m => m.Seq > _lastSeq))
+                {
+                    _lastSeq = message.Seq;
+                    output.Message(message);
+                }
+                if (page.Messages.Length < PageSize)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            _printing.Release();
+        }
+    }
+
+    private string RequireRoom() => Room ?? throw new InvalidOperationException("join a room first: /join ROOM");
 
     private Task<T> CallAsync<T>(string objectId, string method, object? args = null) =>
         connection.InvokeAsync<T>("Call", objectId, method, args);
 
-    private static async Task<string> LoginAsync(ClientOptions options)
+    private static async Task<string?> LoginAsync(ClientOptions options)
     {
         using var http = new HttpClient { BaseAddress = options.Server };
         var response = await http.PostAsJsonAsync("/auth/token", new { user = options.User });
-        if (!response.IsSuccessStatusCode)
+        if (response.IsSuccessStatusCode)
         {
-            var body = await response.Content.ReadAsStringAsync();
-            throw new InvalidOperationException($"Login failed ({(int)response.StatusCode}): {body}");
+            return (await response.Content.ReadFromJsonAsync<LoginResponse>())!.Token;
         }
-        return (await response.Content.ReadFromJsonAsync<LoginResponse>())!.Token;
+        var reason = response.Content.Headers.ContentType?.MediaType == "application/json"
+            ? (await response.Content.ReadFromJsonAsync<LoginResponse>())?.Error
+            : null;
+        throw new LoginException(reason ?? (response.StatusCode == System.Net.HttpStatusCode.NotFound
+            ? "this server has no development login (POST /auth/token answered 404)"
+            : $"login failed (HTTP {(int)response.StatusCode})"));
     }
 
-    private sealed record LoginResponse(string Token);
+    private sealed record LoginResponse(string? Token, string? Error);
 
+    /// <summary>Retries at once, then after 1, 2 … 10 seconds, then every 10 seconds until the server is back.</summary>
     private sealed class RetryForever : IRetryPolicy
     {
         public TimeSpan? NextRetryDelay(RetryContext context) =>

@@ -25,3 +25,7 @@ public sealed record RoomInfo([property: Key("room")] string Room, [property: Ke
 /// <summary>What <c>GetMessages</c> returns.</summary>
 [MessagePackObject]
 public sealed record MessagesPage([property: Key("messages")] ChatMessage[] Messages, [property: Key("lastSeq")] long LastSeq);
+
+/// <summary>The argument of <c>MemberJoined</c> and <c>MemberLeft</c>.</summary>
+[MessagePackObject]
+public sealed record MemberChange([property: Key("room")] string Room, [property: Key("user")] string User);

@@ -1,18 +1,9 @@
 namespace SignalRChat.Client.Console;
 
-/// <summary>Writes whole lines, one at a time, from the input loop and the push handlers alike.</summary>
-internal sealed class Output(TextWriter writer)
+/// <summary>What the client prints: status lines, messages as <c>[HH:mm:ss] user: text</c>, and errors.</summary>
+internal sealed class Output(Terminal terminal)
 {
-    private readonly Lock _gate = new();
-
-    public void Line(string text)
-    {
-        lock (_gate)
-        {
-            writer.WriteLine(text);
-            writer.Flush();
-        }
-    }
+    public void Line(string text) => terminal.WriteLine(text);
 
     public void Message(ChatMessage message) =>
         Line($"[{DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp).ToLocalTime():HH:mm:ss}] {message.User}: {message.Text}");

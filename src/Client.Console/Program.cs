@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.SignalR;
 using SignalRChat.Client.Console;
 
 const string Help = "commands: /join ROOM, /leave, /messages, /who, /help, /quit; any other line is sent to the current room";
@@ -15,22 +14,23 @@ catch (ArgumentException e)
     return 2;
 }
 
-var output = new Output(Console.Out);
+var terminal = new Terminal();
+var output = new Output(terminal);
 ChatSession session;
 try
 {
     session = await ChatSession.ConnectAsync(options, output);
 }
-catch (Exception e) when (e is HttpRequestException or InvalidOperationException)
+catch (Exception e) when (e is HttpRequestException or LoginException or InvalidOperationException)
 {
     Console.Error.WriteLine($"Cannot connect to {options.Server}: {e.Message}");
     return 1;
 }
 await using var _ = session;
 output.Line(Help);
-while (Console.ReadLine() is { } line)
+while (terminal.ReadLine() is { } line)
 {
-    var parts = line.Split(' ', 2);
+    var parts = line.Trim().Split(' ', 2);
     var (command, rest) = line.StartsWith('/') ? (parts[0], parts.ElementAtOrDefault(1)?.Trim() ?? "") : ("", line);
     try
     {
@@ -38,22 +38,20 @@ while (Console.ReadLine() is { } line)
         {
             case "" when rest.Trim().Length > 0: await session.SendAsync(rest); break;
             case "": break;
-            case "/join" when !string.IsNullOrEmpty(rest): await session.JoinAsync(rest); break;
+            case "/join" when rest.Length > 0: await session.JoinAsync(rest); break;
+            case "/join": output.Error("/join needs a room name: /join ROOM"); break;
             case "/leave": await session.LeaveAsync(); break;
             case "/messages": await session.HistoryAsync(); break;
             case "/who": await session.WhoAsync(); break;
             case "/help": output.Line(Help); break;
             case "/quit": return 0;
-            default: output.Error($"unknown command '{line}'. {Help}"); break;
+            default: output.Error($"unknown command '{line.Trim()}'. {Help}"); break;
         }
     }
-    catch (HubException e)
+    catch (Exception e) when (e is not OutOfMemoryException)
     {
-        output.Error(e.Message[(e.Message.IndexOf("HubException: ", StringComparison.Ordinal) is var i and >= 0 ? i + 14 : 0)..]);
-    }
-    catch (InvalidOperationException e)
-    {
-        output.Error(e.Message);
+        // The server's reason (HubException), no room joined, or no connection right now: say so and read on.
+        output.Error(Errors.Reason(e));
     }
 }
 return 0;

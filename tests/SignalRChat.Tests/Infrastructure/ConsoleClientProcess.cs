@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+
+namespace SignalRChat.Tests.Infrastructure;
+
+/// <summary>
+/// The console client (<c>src/Client.Console</c>) as a real child process, driven as a script would drive it: lines to
+/// its standard input, lines read from its standard output and error.
+/// </summary>
+public sealed class ConsoleClientProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+    private readonly StringBuilder _transcript = new();
+    private int _openStreams = 2; // standard output and error
+
+    private ConsoleClientProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => Received(e.Data);
+        process.ErrorDataReceived += (_, e) => Received(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public static ConsoleClientProcess Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "signalrchat-console.dll") },
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        return new ConsoleClientProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Starts the client against <paramref name="instance"/> and waits until it is connected and ready for commands.</summary>
+    public static async Task<ConsoleClientProcess> ConnectAsync(HubInstance instance, string user, Protocol protocol = Protocol.Json)
+    {
+        var client = Start("--server", instance.Url, "--user", user, "--protocol", protocol == Protocol.MessagePack ? "messagepack" : "json");
+        await client.ExpectAsync(line => line.StartsWith("commands:", StringComparison.Ordinal), "the help line printed once connected");
+        return client;
+    }
+
+    /// <summary>Everything the process printed so far, for failure messages.</summary>
+    public string Transcript
+    {
+        get
+        {
+            lock (_transcript)
+            {
+                return _transcript.ToString();
+            }
+        }
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Types a line, as a person at the keyboard would (then Enter).</summary>
+    public async Task SendLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
+    /// <summary>Reads printed lines until one matches; the lines before it are skipped.</summary>
+    /// <returns>The matching line.</returns>
+    public async Task<string> ExpectAsync(Func<string, bool> match, string what, TimeSpan? timeout = null)
+    {
+        using var deadline = new CancellationTokenSource(timeout ?? Eventually.DefaultTimeout);
+        try
+        {
+            while (true)
+            {
+                var line = await _lines.Reader.ReadAsync(deadline.Token);
+                if (match(line))
+                {
+                    return line;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+            throw new TimeoutException($"The console client never printed {what}. It printed:\n{Transcript}");
+        }
+    }
+
+    /// <summary>Reads the next printed line that shows a chat message, as <c>user: text</c> (without the time).</summary>
+    public async Task<string> NextMessageAsync(TimeSpan? timeout = null)
+    {
+        var line = await ExpectAsync(IsMessage, "a chat message line", timeout);
+        return line[(line.IndexOf(']', StringComparison.Ordinal) + 2)..];
+    }
+
+    /// <summary>Closes standard input, as the end of a piped script does, and waits for the process to exit.</summary>
+    public async Task EndInputAsync(TimeSpan timeout)
+    {
+        _process.StandardInput.Close();
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+    }
+
+    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    /// <summary>A message line: <c>[HH:mm:ss] user: text</c>.</summary>
+    private static bool IsMessage(string line) =>
+        line.Length > 11 && line[0] == '[' && line[9] == ']' && TimeOnly.TryParseExact(line[1..9], "HH:mm:ss", out _);
+
+    private void Received(string? line)
+    {
+        if (line is null)
+        {
+            if (Interlocked.Decrement(ref _openStreams) == 0)
+            {
+                _lines.Writer.TryComplete();
+            }
+            return;
+        }
+        lock (_transcript)
+        {
+            _transcript.AppendLine(line);
+        }
+        _lines.Writer.TryWrite(line);
+    }
+}

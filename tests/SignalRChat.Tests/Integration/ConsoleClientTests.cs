@@ -1,0 +1,130 @@
+using SignalRChat.Tests.Infrastructure;
+
+namespace SignalRChat.Tests.Integration;
+
+/// <summary>The console client as a real process, driven through standard input and output against the cluster.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ConsoleClientTests(ClusterFixture cluster)
+{
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task TwoClientsOnDifferentInstances_ExchangeMessages()
+    {
+        await using var alice = await ConsoleClientProcess.ConnectAsync(cluster.A, "alice");
+        await using var bob = await ConsoleClientProcess.ConnectAsync(cluster.B, "bob", Protocol.MessagePack);
+        await alice.SendLineAsync("/join console");
+        await alice.ExpectAsync(line => line == "* joined ChatRoom-console; members: alice", "alice's join");
+        await bob.SendLineAsync("/join console");
+        await bob.ExpectAsync(line => line == "* joined ChatRoom-console; members: alice, bob", "bob's join");
+        await alice.ExpectAsync(line => line == "* bob joined", "bob's arrival");
+
+        await alice.SendLineAsync("hello bob, from instance A");
+        Assert.Equal("alice: hello bob, from instance A", await bob.NextMessageAsync());
+        Assert.Equal("alice: hello bob, from instance A", await alice.NextMessageAsync()); // its own, once stored
+        await bob.SendLineAsync("hi alice, from B");
+        Assert.Equal("bob: hi alice, from B", await alice.NextMessageAsync());
+
+        await bob.SendLineAsync("/who");
+        await bob.ExpectAsync(line => line == "* members: alice, bob", "the member list");
+        await bob.SendLineAsync("/quit");
+        await bob.WaitForExitAsync(ExitTimeout);
+        Assert.Equal(0, bob.ExitCode);
+        await alice.ExpectAsync(line => line == "* bob left", "bob's departure");
+    }
+
+    [Fact]
+    public async Task UnknownCommand_PrintsTheUsage_AndTheClientKeepsWorking()
+    {
+        await using var client = await ConsoleClientProcess.ConnectAsync(cluster.A, "typo");
+
+        await client.SendLineAsync("/jion lobby");
+
+        await client.ExpectAsync(line => line.StartsWith("! unknown command '/jion lobby'. commands: /join ROOM", StringComparison.Ordinal), "the usage");
+        await client.SendLineAsync("/join lobby");
+        await client.ExpectAsync(line => line.StartsWith("* joined ChatRoom-lobby", StringComparison.Ordinal), "the join");
+    }
+
+    [Fact]
+    public async Task RefusedCommands_PrintTheReason_AndTheClientKeepsWorking()
+    {
+        await using var client = await ConsoleClientProcess.ConnectAsync(cluster.B, "refused");
+
+        await client.SendLineAsync("talking to nobody");
+        await client.ExpectAsync(line => line == "! join a room first: /join ROOM", "the no-room error");
+        await client.SendLineAsync("/join");
+        await client.ExpectAsync(line => line == "! /join needs a room name: /join ROOM", "the missing-name error");
+        await client.SendLineAsync("/join refusals");
+        await client.SendLineAsync(new string('x', 4001));
+        await client.ExpectAsync(line => line == "! text is 4001 characters long; the limit is 4000.", "the server's reason");
+
+        await client.SendLineAsync("short enough");
+        Assert.Equal("refused: short enough", await client.NextMessageAsync());
+    }
+
+    [Fact]
+    public async Task JoiningARoom_PrintsItsRecentMessages_AndMessagesPrintsTheHistory()
+    {
+        await using var writer = await TestClient.ConnectAsync(cluster.A, "writer");
+        await writer.CallAsync("ChatRoom-console-history", "Join");
+        for (var i = 1; i <= 12; i++)
+        {
+            await writer.CallAsync("ChatRoom-console-history", "SendMessage", new { text = $"m{i}" });
+        }
+        await using var reader = await ConsoleClientProcess.ConnectAsync(cluster.B, "reader");
+
+        await reader.SendLineAsync("/join console-history");
+
+        for (var i = 3; i <= 12; i++)
+        {
+            Assert.Equal($"writer: m{i}", await reader.NextMessageAsync()); // the last ten
+        }
+        await reader.SendLineAsync("/messages");
+        for (var i = 1; i <= 12; i++)
+        {
+            Assert.Equal($"writer: m{i}", await reader.NextMessageAsync());
+        }
+    }
+
+    [Fact]
+    public async Task PipedInput_RunsEveryLine_AndTheClientExitsWhenInputEnds()
+    {
+        await using var listener = await TestClient.ConnectAsync(cluster.B, "listener");
+        await listener.CallAsync("ChatRoom-piped", "Join");
+        await using var script = await ConsoleClientProcess.ConnectAsync(cluster.A, "script");
+
+        await script.SendLineAsync("/join piped");
+        await script.SendLineAsync("line one");
+        await script.SendLineAsync("line two");
+        Assert.Equal("line one", (await listener.NextAsync("NewMessage")).GetProperty("text").GetString());
+        Assert.Equal("line two", (await listener.NextAsync("NewMessage")).GetProperty("text").GetString());
+
+        await script.EndInputAsync(ExitTimeout);
+        Assert.Equal(0, script.ExitCode);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--server", "http://127.0.0.1:5000" }, "--user is required.", 2)]
+    [InlineData(new[] { "--user", "x", "--protocol", "xml" }, "--protocol 'xml' is not json or messagepack.", 2)]
+    [InlineData(new[] { "--user", "x", "--color", "red" }, "Unknown option --color.", 2)]
+    public async Task BadOptions_PrintWhatIsWrongAndTheUsage_AndExitWith2(string[] args, string error, int exitCode)
+    {
+        await using var client = ConsoleClientProcess.Start(args);
+
+        await client.ExpectAsync(line => line == error, "the error");
+        await client.ExpectAsync(line => line.StartsWith("usage: signalrchat-console", StringComparison.Ordinal), "the usage");
+        await client.WaitForExitAsync(ExitTimeout);
+        Assert.Equal(exitCode, client.ExitCode);
+    }
+
+    [Fact]
+    public async Task ABadUserName_IsRefusedWithTheServersReason()
+    {
+        await using var client = ConsoleClientProcess.Start("--server", cluster.A.Url, "--user", "bad name!");
+
+        await client.ExpectAsync(line => line == $"Cannot connect to {cluster.A.Url}/: user may hold only letters, digits, '_', '-' and '.' (ASCII).",
+            "the server's reason");
+        await client.WaitForExitAsync(ExitTimeout);
+        Assert.Equal(1, client.ExitCode);
+    }
+}
