@@ -11,7 +11,7 @@ public sealed class ConsoleClientReconnectTests
         await using var cluster = await ClusterFixture.StartAsync();
         await using var bob = await TestClient.ConnectAsync(cluster.B, "bob");
         await bob.CallAsync("ChatRoom-reconnects", "Join");
-        await using var alice = await ConsoleClientProcess.ConnectAsync(cluster.A, "alice");
+        await using var alice = await ConsoleClient.ConnectAsync(cluster.A, "alice");
         await alice.SendLineAsync("/join reconnects");
         await alice.ExpectAsync(line => line.StartsWith("* joined", StringComparison.Ordinal), "the join");
 

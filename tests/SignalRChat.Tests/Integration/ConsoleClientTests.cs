@@ -11,8 +11,8 @@ public sealed class ConsoleClientTests(ClusterFixture cluster)
     [Fact]
     public async Task TwoClientsOnDifferentInstances_ExchangeMessages()
     {
-        await using var alice = await ConsoleClientProcess.ConnectAsync(cluster.A, "alice");
-        await using var bob = await ConsoleClientProcess.ConnectAsync(cluster.B, "bob", Protocol.MessagePack);
+        await using var alice = await ConsoleClient.ConnectAsync(cluster.A, "alice");
+        await using var bob = await ConsoleClient.ConnectAsync(cluster.B, "bob", Protocol.MessagePack);
         await alice.SendLineAsync("/join console");
         await alice.ExpectAsync(line => line == "* joined ChatRoom-console; members: alice", "alice's join");
         await bob.SendLineAsync("/join console");
@@ -36,7 +36,7 @@ public sealed class ConsoleClientTests(ClusterFixture cluster)
     [Fact]
     public async Task UnknownCommand_PrintsTheUsage_AndTheClientKeepsWorking()
     {
-        await using var client = await ConsoleClientProcess.ConnectAsync(cluster.A, "typo");
+        await using var client = await ConsoleClient.ConnectAsync(cluster.A, "typo");
 
         await client.SendLineAsync("/jion lobby");
 
@@ -48,7 +48,7 @@ public sealed class ConsoleClientTests(ClusterFixture cluster)
     [Fact]
     public async Task RefusedCommands_PrintTheReason_AndTheClientKeepsWorking()
     {
-        await using var client = await ConsoleClientProcess.ConnectAsync(cluster.B, "refused");
+        await using var client = await ConsoleClient.ConnectAsync(cluster.B, "refused");
 
         await client.SendLineAsync("talking to nobody");
         await client.ExpectAsync(line => line == "! join a room first: /join ROOM", "the no-room error");
@@ -71,7 +71,7 @@ public sealed class ConsoleClientTests(ClusterFixture cluster)
         {
             await writer.CallAsync("ChatRoom-console-history", "SendMessage", new { text = $"m{i}" });
         }
-        await using var reader = await ConsoleClientProcess.ConnectAsync(cluster.B, "reader");
+        await using var reader = await ConsoleClient.ConnectAsync(cluster.B, "reader");
 
         await reader.SendLineAsync("/join console-history");
 
@@ -91,7 +91,7 @@ public sealed class ConsoleClientTests(ClusterFixture cluster)
     {
         await using var listener = await TestClient.ConnectAsync(cluster.B, "listener");
         await listener.CallAsync("ChatRoom-piped", "Join");
-        await using var script = await ConsoleClientProcess.ConnectAsync(cluster.A, "script");
+        await using var script = await ConsoleClient.ConnectAsync(cluster.A, "script");
 
         await script.SendLineAsync("/join piped");
         await script.SendLineAsync("line one");
@@ -109,7 +109,7 @@ public sealed class ConsoleClientTests(ClusterFixture cluster)
     [InlineData(new[] { "--user", "x", "--color", "red" }, "Unknown option --color.", 2)]
     public async Task BadOptions_PrintWhatIsWrongAndTheUsage_AndExitWith2(string[] args, string error, int exitCode)
     {
-        await using var client = ConsoleClientProcess.Start(args);
+        await using var client = ConsoleClient.Start(args);
 
         await client.ExpectAsync(line => line == error, "the error");
         await client.ExpectAsync(line => line.StartsWith("usage: signalrchat-console", StringComparison.Ordinal), "the usage");
@@ -120,7 +120,7 @@ public sealed class ConsoleClientTests(ClusterFixture cluster)
     [Fact]
     public async Task ABadUserName_IsRefusedWithTheServersReason()
     {
-        await using var client = ConsoleClientProcess.Start("--server", cluster.A.Url, "--user", "bad name!");
+        await using var client = ConsoleClient.Start("--server", cluster.A.Url, "--user", "bad name!");
 
         await client.ExpectAsync(line => line == $"Cannot connect to {cluster.A.Url}/: user may hold only letters, digits, '_', '-' and '.' (ASCII).",
             "the server's reason");

@@ -5,17 +5,17 @@ using System.Threading.Channels;
 namespace SignalRChat.Tests.Infrastructure;
 
 /// <summary>
-/// The console client (<c>src/Client.Console</c>) as a real child process, driven as a script would drive it: lines to
-/// its standard input, lines read from its standard output and error.
+/// A real child process driven as a script would drive it: lines to its standard input, lines read from its standard
+/// output and error. Killed (by its own id) on dispose if it is still running.
 /// </summary>
-public sealed class ConsoleClientProcess : IAsyncDisposable
+public sealed class ScriptedProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly StringBuilder _transcript = new();
     private int _openStreams = 2; // standard output and error
 
-    private ConsoleClientProcess(Process process)
+    private ScriptedProcess(Process process)
     {
         _process = process;
         process.OutputDataReceived += (_, e) => Received(e.Data);
@@ -24,11 +24,10 @@ public sealed class ConsoleClientProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
-    public static ConsoleClientProcess Start(params string[] args)
+    public static ScriptedProcess Start(string program, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "signalrchat-console.dll") },
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -37,15 +36,7 @@ public sealed class ConsoleClientProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(arg);
         }
-        return new ConsoleClientProcess(Process.Start(start)!);
-    }
-
-    /// <summary>Starts the client against <paramref name="instance"/> and waits until it is connected and ready for commands.</summary>
-    public static async Task<ConsoleClientProcess> ConnectAsync(HubInstance instance, string user, Protocol protocol = Protocol.Json)
-    {
-        var client = Start("--server", instance.Url, "--user", user, "--protocol", protocol == Protocol.MessagePack ? "messagepack" : "json");
-        await client.ExpectAsync(line => line.StartsWith("commands:", StringComparison.Ordinal), "the help line printed once connected");
-        return client;
+        return new ScriptedProcess(Process.Start(start)!);
     }
 
     /// <summary>Everything the process printed so far, for failure messages.</summary>
@@ -87,15 +78,8 @@ public sealed class ConsoleClientProcess : IAsyncDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
         {
-            throw new TimeoutException($"The console client never printed {what}. It printed:\n{Transcript}");
+            throw new TimeoutException($"The process never printed {what}. It printed:\n{Transcript}");
         }
-    }
-
-    /// <summary>Reads the next printed line that shows a chat message, as <c>user: text</c> (without the time).</summary>
-    public async Task<string> NextMessageAsync(TimeSpan? timeout = null)
-    {
-        var line = await ExpectAsync(IsMessage, "a chat message line", timeout);
-        return line[(line.IndexOf(']', StringComparison.Ordinal) + 2)..];
     }
 
     /// <summary>Closes standard input, as the end of a piped script does, and waits for the process to exit.</summary>
@@ -116,10 +100,6 @@ public sealed class ConsoleClientProcess : IAsyncDisposable
         }
         _process.Dispose();
     }
-
-    /// <summary>A message line: <c>[HH:mm:ss] user: text</c>.</summary>
-    private static bool IsMessage(string line) =>
-        line.Length > 11 && line[0] == '[' && line[9] == ']' && TimeOnly.TryParseExact(line[1..9], "HH:mm:ss", out _);
 
     private void Received(string? line)
     {
