@@ -4,7 +4,7 @@
 # Ctrl+C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")"
-. scripts/ensure-redis.sh
+. scripts/ensure-packages.sh
 
 REDIS_PORT="${REDIS_PORT:-6379}"
 pids=()
@@ -16,8 +16,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+ensure_commands "redis-server:redis-server" "node:nodejs" "npm:npm" || true
+web=()
+has_command npm || {
+  echo "npm is not installed and cannot be installed here: building without the web page (the console client still works)." >&2
+  web=(-p:SkipWebClient=true)
+}
 echo "Building..."
-dotnet build src/Hub -c Release -v quiet -nologo >/dev/null
+dotnet build src/Hub -c Release -v quiet -nologo "${web[@]}" >/dev/null
+# The console client's Debug build, so the `dotnet run` commands printed below start at once.
+dotnet build src/Client.Console -v quiet -nologo >/dev/null
 hub=(dotnet src/Hub/bin/Release/net10.0/SignalRChat.Hub.dll --environment Development --contentRoot "$PWD/src/Hub")
 
 wait_healthy() {
@@ -30,10 +38,10 @@ wait_healthy() {
   exit 1
 }
 
-if ensure_redis; then
+if has_command redis-server; then
   mkdir -p .local/redis
   # Its own session: Ctrl+C reaches the instances, and Redis stays up until they have left the cluster.
-  setsid "$(redis_server_path)" redis/redis.conf --port "$REDIS_PORT" --dir "$PWD/.local/redis" &
+  setsid "$(command_path redis-server)" redis/redis.conf --port "$REDIS_PORT" --dir "$PWD/.local/redis" &
   pids+=($!)
   for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
   for i in 0 1; do
@@ -50,13 +58,20 @@ else
 fi
 
 for url in "${urls[@]}"; do wait_healthy "$url"; done
+last=${urls[${#urls[@]}-1]}
+echo
+echo "SignalRChat is running:"
+for url in "${urls[@]}"; do
+  echo "  hub instance  $url   (hub endpoint $url/hub, health $url/healthz)"
+done
+if [ ${#web[@]} -eq 0 ]; then
+  echo "  web client:   open ${urls[*]} in a browser (one tab per instance), log in with any name, join a room"
+fi
 cat <<MSG
-
-SignalRChat is running:
-$(printf '  hub instance  %s   (hub endpoint %s/hub, health %s/healthz)\n' "${urls[0]}" "${urls[0]}" "${urls[0]}")
-$([ ${#urls[@]} -gt 1 ] && printf '  hub instance  %s   (hub endpoint %s/hub, health %s/healthz)\n' "${urls[1]}" "${urls[1]}" "${urls[1]}")
+  console client, in another terminal (type /join general, then chat; /help lists the commands):
+    dotnet run --project src/Client.Console -- --server ${urls[0]} --user alice
+    dotnet run --project src/Client.Console -- --server $last --user bob --protocol messagepack
   development login: curl -s -XPOST -H 'content-type: application/json' -d '{"user":"alice"}' ${urls[0]}/auth/token
-  console client:    dotnet run --project src/Client.Console -- --server ${urls[0]} --user alice
 
 Press Ctrl+C to stop.
 MSG

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the tests need when it is missing (redis-server), then builds and runs the suite.
+# Runs every test. Installs what the tests need when it is missing (redis-server, Node.js and npm, chromium; the npm
+# packages install during the build), then builds and runs the suite.
 set -euo pipefail
 cd "$(dirname "$0")"
-. scripts/ensure-redis.sh
+. scripts/ensure-packages.sh
 
-ensure_redis || { echo "redis-server is missing and could not be installed (needs root or passwordless sudo, and apt-get)." >&2; exit 1; }
-export PATH="$(dirname "$(redis_server_path)"):$PATH"
+needs=("redis-server:redis-server" "node:nodejs" "npm:npm")
+[ -n "${CHROMIUM_PATH:-}" ] || needs+=("chromium:chromium")
+ensure_commands "${needs[@]}" || {
+  echo "Missing and not installable here (needs root or passwordless sudo, and apt-get): ${needs[*]%%:*}" >&2
+  exit 1
+}
+export PATH="$(dirname "$(command_path redis-server)"):$PATH"
 
 log=$(mktemp)
 status=0

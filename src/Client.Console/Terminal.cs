@@ -14,12 +14,13 @@ internal sealed class Terminal
     private readonly StringBuilder _typed = new();
     private readonly bool _interactive = !System.Console.IsInputRedirected && !System.Console.IsOutputRedirected;
     private int _typedRows; // screen rows the prompt and typed text take, less one
+    private bool _reading; // the prompt is on screen only while a line is being read
 
     public void WriteLine(string text)
     {
         lock (_gate)
         {
-            if (!_interactive)
+            if (!_reading)
             {
                 System.Console.Out.WriteLine(text);
                 System.Console.Out.Flush();
@@ -41,6 +42,7 @@ internal sealed class Terminal
         }
         lock (_gate)
         {
+            _reading = true;
             DrawTyped();
         }
         while (true)
@@ -54,6 +56,7 @@ internal sealed class Terminal
                         var line = _typed.ToString();
                         EraseTyped();
                         _typed.Clear();
+                        _reading = false;
                         return line;
                     case ConsoleKey.Backspace when _typed.Length > 0:
                         _typed.Length--;
@@ -63,6 +66,7 @@ internal sealed class Terminal
                         break;
                     case ConsoleKey.D when key.Modifiers.HasFlag(ConsoleModifiers.Control) && _typed.Length == 0:
                         EraseTyped();
+                        _reading = false;
                         return null;
                     default:
                         if (!char.IsControl(key.KeyChar))

@@ -90,6 +90,7 @@ function roomName() {
 }
 
 function showStatus(status, detail) {
+  statusBadge.hidden = false;
   statusBadge.textContent = status;
   statusBadge.className = `status ${status}`;
   statusBadge.title = detail ?? "";
