@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace SignalRChat.Load.Cluster;
+
+/// <summary>K hub instances on the tool's Redis, started for one mode and stopped after it.</summary>
+internal sealed class LoadCluster : IAsyncDisposable
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(30) };
+
+    private LoadCluster(IReadOnlyList<ServerProcess> servers) => Servers = servers;
+
+    public IReadOnlyList<ServerProcess> Servers { get; }
+
+    public IReadOnlyList<string> Urls => [.. Servers.Select(s => s.Url)];
+
+    public static async Task<LoadCluster> StartAsync(RedisProcess redis, int instances, string logDir, IEnumerable<string> settings,
+        CancellationToken cancellationToken)
+    {
+        var starting = Enumerable.Range(0, instances)
+            .Select(_ => ServerProcess.StartAsync(redis.ConnectionString, logDir, settings, cancellationToken)).ToList();
+        try
+        {
+            return new LoadCluster(await Task.WhenAll(starting));
+        }
+        catch
+        {
+            foreach (var task in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                await task.Result.DisposeAsync();
+            }
+            throw;
+        }
+    }
+
+    /// <summary>CPU time all instances have used, in milliseconds.</summary>
+    public double CpuMs() => Servers.Sum(s => Cluster.ProcessStats.CpuMs(s.Pid));
+
+    /// <summary>Resident memory of all instances, in bytes.</summary>
+    public long RssBytes() => Servers.Sum(s => Cluster.ProcessStats.RssBytes(s.Pid));
+
+    /// <summary>A token from the development login; every connection of the crowd uses it.</summary>
+    public async Task<string> LoginAsync(string user)
+    {
+        var response = await _http.PostAsJsonAsync($"{Servers[0].Url}/auth/token", new { user });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    }
+
+    public async Task<T> PostAsync<T>(int instance, string path, object? body, CancellationToken cancellationToken)
+    {
+        var response = await _http.PostAsJsonAsync($"{Servers[instance].Url}{path}", body, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<T>(cancellationToken))!;
+    }
+
+    public async Task PostAsync(int instance, string path, object? body, CancellationToken cancellationToken) =>
+        (await _http.PostAsJsonAsync($"{Servers[instance].Url}{path}", body, cancellationToken)).EnsureSuccessStatusCode();
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await Task.WhenAll(Servers.Select(s => s.DisposeAsync().AsTask()));
+    }
+}

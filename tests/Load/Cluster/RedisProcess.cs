@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace SignalRChat.Load.Cluster;
+
+/// <summary>The tool's own <c>redis-server</c> on a free loopback port, with no persistence; stopped by its process id.</summary>
+internal sealed class RedisProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConnectionMultiplexer _admin;
+
+    private RedisProcess(Process process, int port, ConnectionMultiplexer admin)
+    {
+        _process = process;
+        Port = port;
+        _admin = admin;
+    }
+
+    public int Port { get; }
+
+    public int Pid => _process.Id;
+
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public static async Task<RedisProcess> StartAsync()
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo(RedisServerPath())
+        {
+            ArgumentList = { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                var admin = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},allowAdmin=true,connectTimeout=1000");
+                return new RedisProcess(process, port, admin);
+            }
+            catch (RedisConnectionException) when (deadline.Elapsed < TimeSpan.FromSeconds(15) && !process.HasExited)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>PUBLISH commands served since the last <see cref="ResetAsync"/>.</summary>
+    public async Task<long> PublishCountAsync()
+    {
+        var info = await _admin.GetServer(ConnectionString).InfoRawAsync("commandstats");
+        foreach (var line in info!.Split('\n'))
+        {
+            if (line.StartsWith("cmdstat_publish:calls=", StringComparison.Ordinal))
+            {
+                return long.Parse(line["cmdstat_publish:calls=".Length..line.IndexOf(',')]);
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>Empties the data and the command statistics, for the next mode.</summary>
+    public async Task ResetAsync()
+    {
+        var server = _admin.GetServer(ConnectionString);
+        await server.FlushAllDatabasesAsync();
+        await server.ExecuteAsync("CONFIG", "RESETSTAT");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _admin.DisposeAsync();
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string RedisServerPath() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append("/usr/bin").Append("/usr/sbin")
+            .Select(dir => Path.Combine(dir, "redis-server")).FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("redis-server is not installed: apt-get install redis-server (./test.sh and ./run.sh install it).");
+}

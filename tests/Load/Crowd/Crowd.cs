@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace SignalRChat.Load.Crowd;
+
+/// <summary>
+/// Many minimal clients spread evenly over the hub instances, kept alive with pings. Past one loopback source
+/// address's worth of ports it binds further ones (127.0.0.2, 127.0.0.3 …), so one machine can hold 100,000.
+/// </summary>
+internal sealed class Crowd : IAsyncDisposable
+{
+    /// <summary>Connections per source address: well under the 28,000 ephemeral ports Linux has by default.</summary>
+    private const int ConnectionsPerAddress = 20_000;
+    private static readonly TimeSpan PingEvery = TimeSpan.FromSeconds(10);
+    private readonly MinimalHubClient[] _clients;
+    private readonly List<HttpMessageInvoker> _invokers;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _pinging;
+
+    private Crowd(MinimalHubClient[] clients, List<HttpMessageInvoker> invokers)
+    {
+        _clients = clients;
+        _invokers = invokers;
+        _pinging = PingAsync();
+    }
+
+    public IReadOnlyList<MinimalHubClient> Clients => _clients;
+
+    /// <summary>Seconds the connects took, from the first to the last.</summary>
+    public double ConnectSeconds { get; private init; }
+
+    /// <summary>
+    /// Connects <paramref name="count"/> clients, client i to <c>hubs[(first + i) % hubs.Count]</c> (so crowds split
+    /// over several processes still spread evenly), a bounded number at a time.
+    /// </summary>
+    /// <param name="sinkFor">What receives client i's invocations.</param>
+    /// <param name="progress">Called with the number connected so far.</param>
+    public static async Task<Crowd> ConnectAsync(IReadOnlyList<string> hubs, int count, string token, bool messagePack,
+        Func<int, IInvocationSink> sinkFor, Action<int>? progress = null, int first = 0, CancellationToken cancellationToken = default)
+    {
+        var frames = HubFrames.For(messagePack);
+        var invokers = Enumerable.Range(0, (count + ConnectionsPerAddress - 1) / ConnectionsPerAddress)
+            .Select(i => new HttpMessageInvoker(BoundTo(IPAddress.Parse($"127.0.0.{i + 1}")))).ToList();
+        var clients = new MinimalHubClient[count];
+        var connected = 0;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, count),
+                new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
+                async (i, ct) =>
+                {
+                    clients[i] = await MinimalHubClient.ConnectAsync(hubs[(first + i) % hubs.Count], token, frames, sinkFor(i),
+                        invokers[i / ConnectionsPerAddress], ct);
+                    progress?.Invoke(Interlocked.Increment(ref connected));
+                });
+        }
+        catch
+        {
+            await Task.WhenAll(clients.Where(c => c is not null).Select(c => c.DisposeAsync().AsTask()));
+            invokers.ForEach(invoker => invoker.Dispose());
+            throw;
+        }
+        return new Crowd(clients, invokers) { ConnectSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _pinging;
+        foreach (var client in _clients)
+        {
+            await client.DisposeAsync();
+        }
+        _invokers.ForEach(invoker => invoker.Dispose());
+    }
+
+    private async Task PingAsync()
+    {
+        using var timer = new PeriodicTimer(PingEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token))
+            {
+                await Parallel.ForEachAsync(_clients, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = _stop.Token },
+                    async (client, ct) =>
+                    {
+                        try
+                        {
+                            await client.PingAsync(ct);
+                        }
+                        catch (Exception e) when (e is not OperationCanceledException)
+                        {
+                            // A closed connection: counted when the broadcast or the messages do not arrive.
+                        }
+                    });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Opens connections from <paramref name="source"/>; the kernel picks the port at connect time, per destination.</summary>
+    private static SocketsHttpHandler BoundTo(IPAddress source) => new()
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                const int IpBindAddressNoPort = 24;
+                socket.SetRawSocketOption((int)SocketOptionLevel.IP, IpBindAddressNoPort, BitConverter.GetBytes(1));
+                socket.Bind(new IPEndPoint(source, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
+}

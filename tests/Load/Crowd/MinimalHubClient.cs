@@ -1,0 +1,167 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using MessagePack;
+
+namespace SignalRChat.Load.Crowd;
+
+/// <summary>
+/// A SignalR client with nothing but what a receiver needs, so that thousands fit in one process without the client
+/// side being what a benchmark measures: a WebSocket straight to the hub (no negotiate), the handshake, pings, and
+/// records decoded into (target, raw arguments). <c>MinimalHubClientTests</c> shows it receives what the official
+/// client receives.
+/// </summary>
+internal sealed class MinimalHubClient : IAsyncDisposable
+{
+    private const int InitialBuffer = 2048;
+    private static readonly TimeSpan RegisterTimeout = TimeSpan.FromSeconds(30);
+    private readonly ClientWebSocket _socket = new();
+    private readonly HubFrames _frames;
+    private readonly IInvocationSink _sink;
+    private readonly TaskCompletionSource<string> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _sending = new(1, 1);
+    private Task _receiving = Task.CompletedTask;
+
+    private MinimalHubClient(HubFrames frames, IInvocationSink sink)
+    {
+        _frames = frames;
+        _sink = sink;
+        _socket.Options.KeepAliveInterval = Timeout.InfiniteTimeSpan; // SignalR pings instead
+    }
+
+    /// <summary>The <c>{instanceId}/{connectionId}</c> the hub sent in <c>Registered</c>.</summary>
+    public string ClientId { get; private set; } = "";
+
+    public string ConnectionId => ClientId[(ClientId.IndexOf('/') + 1)..];
+
+    /// <summary>Completes when the server closes the connection; faults when the connection fails.</summary>
+    public Task Receiving => _receiving;
+
+    /// <param name="hub">The hub's base URL, for example <c>http://127.0.0.1:5000</c>.</param>
+    /// <param name="invoker">Opens the TCP connection (for example bound to a chosen source address); null for the default.</param>
+    public static async Task<MinimalHubClient> ConnectAsync(string hub, string token, HubFrames frames, IInvocationSink sink,
+        HttpMessageInvoker? invoker = null, CancellationToken cancellationToken = default)
+    {
+        var client = new MinimalHubClient(frames, sink);
+        try
+        {
+            var uri = new Uri($"ws{hub[4..]}/hub?access_token={Uri.EscapeDataString(token)}");
+            await client._socket.ConnectAsync(uri, invoker, cancellationToken);
+            await client._socket.SendAsync(frames.Handshake, WebSocketMessageType.Text, true, cancellationToken);
+            client._receiving = client.ReceiveAsync();
+            client.ClientId = await client._registered.Task.WaitAsync(RegisterTimeout, cancellationToken);
+            return client;
+        }
+        catch
+        {
+            client._socket.Abort();
+            client._socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends a ping; the server closes a connection it has heard nothing from for 30 seconds.</summary>
+    public async Task PingAsync(CancellationToken cancellationToken = default)
+    {
+        await _sending.WaitAsync(cancellationToken);
+        try
+        {
+            var type = _frames.ProtocolName == "json" ? WebSocketMessageType.Text : WebSocketMessageType.Binary;
+            await _socket.SendAsync(_frames.Ping, type, true, cancellationToken);
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _socket.Abort();
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task ReceiveAsync()
+    {
+        var buffer = new byte[InitialBuffer];
+        var filled = 0;
+        var handshaken = false;
+        var sink = new RegisteringSink(this);
+        try
+        {
+            while (true)
+            {
+                if (filled == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2); // a record larger than the buffer
+                }
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(filled), CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+                filled += result.Count;
+                var offset = 0;
+                if (!handshaken)
+                {
+                    var end = buffer.AsSpan(0, filled).IndexOf(HubFrames.RecordSeparator);
+                    if (end < 0)
+                    {
+                        continue;
+                    }
+                    if (HandshakeError(buffer.AsSpan(0, end)) is { } error)
+                    {
+                        _registered.TrySetException(new InvalidOperationException($"The hub refused the handshake: {error}"));
+                        return;
+                    }
+                    handshaken = true;
+                    offset = end + 1;
+                }
+                int length;
+                while ((length = _frames.NextRecord(buffer.AsSpan(offset, filled - offset), out var body)) > 0)
+                {
+                    var record = buffer.AsMemory(offset, length)[body];
+                    if (_frames.Read(record, sink) == HubFrames.CloseType)
+                    {
+                        return;
+                    }
+                    offset += length;
+                }
+                Buffer.BlockCopy(buffer, offset, buffer, 0, filled - offset);
+                filled -= offset;
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The connection ended: Receiving completes, and a client never registered says why.
+        }
+        finally
+        {
+            _registered.TrySetException(new InvalidOperationException("The connection closed before Registered arrived."));
+        }
+    }
+
+    private static string? HandshakeError(ReadOnlySpan<byte> response)
+    {
+        using var json = JsonDocument.Parse(response.ToArray());
+        return json.RootElement.TryGetProperty("error", out var error) ? error.GetString() : null;
+    }
+
+    /// <summary>Takes the client ID from <c>Registered</c>, then passes every invocation on.</summary>
+    private sealed class RegisteringSink(MinimalHubClient client) : IInvocationSink
+    {
+        public void Invocation(ReadOnlySpan<byte> target, ReadOnlyMemory<byte> arguments)
+        {
+            if (!client._registered.Task.IsCompleted && target.SequenceEqual("Registered"u8))
+            {
+                var json = client._frames.ProtocolName == "json"
+                    ? Encoding.UTF8.GetString(arguments.Span)
+                    : MessagePackSerializer.ConvertToJson(arguments);
+                using var document = JsonDocument.Parse(json);
+                client._registered.TrySetResult(document.RootElement[0].GetProperty("clientId").GetString()!);
+            }
+            client._sink.Invocation(target, arguments);
+        }
+    }
+}

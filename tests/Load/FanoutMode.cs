@@ -1,0 +1,51 @@
+namespace SignalRChat.Load;
+
+/// <summary>How the sender's pushes reach the room's members.</summary>
+internal enum FanoutMode
+{
+    /// <summary>Ours: one backplane message per other instance holding recipients (<c>Push:Strategy=PerInstance</c>).</summary>
+    PerInstance,
+
+    /// <summary>Ours: one backplane message with the whole list; every instance delivers to its own (<c>FanOutOnRead</c>).</summary>
+    FanOutOnRead,
+
+    /// <summary>SignalR's own Redis backplane with <c>Clients.Clients(list)</c>: one publish per remote recipient.</summary>
+    StockClients,
+
+    /// <summary>SignalR's own Redis backplane with <c>Clients.Group(room)</c>: one publish per message.</summary>
+    StockGroups,
+}
+
+internal static class FanoutModes
+{
+    public static string Name(FanoutMode mode) => mode switch
+    {
+        FanoutMode.PerInstance => "per-instance",
+        FanoutMode.FanOutOnRead => "fan-out-on-read",
+        FanoutMode.StockClients => "stock-clients",
+        FanoutMode.StockGroups => "stock-groups",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode)),
+    };
+
+    public static bool TryParse(string name, out FanoutMode mode)
+    {
+        foreach (var candidate in Enum.GetValues<FanoutMode>())
+        {
+            if (Name(candidate) == name)
+            {
+                mode = candidate;
+                return true;
+            }
+        }
+        mode = default;
+        return false;
+    }
+
+    /// <summary>The hub's <c>Push:Strategy</c> for the mode.</summary>
+    public static string Strategy(FanoutMode mode) => mode switch
+    {
+        FanoutMode.PerInstance => "PerInstance",
+        FanoutMode.FanOutOnRead => "FanOutOnRead",
+        _ => "StockBackplane",
+    };
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+
+namespace SignalRChat.Load;
+
+/// <summary>The command line: a scenario, a preset and options that override it.</summary>
+internal sealed record LoadOptions
+{
+    public const string Usage = """
+        usage: dotnet run -c Release --project tests/Load -- <scenario> [options]
+
+        scenarios:
+          fanout        one sender pushes M messages to a room of S members spread over K instances, in each mode
+          connections   opens C WebSocket connections over K instances, then broadcasts to all of them
+
+        options:
+          --quick               small preset, under two minutes for both scenarios (default: the full preset)
+          --instances K         hub instances (default 4; for connections, enough to hold 15,000 each: 7 for 100,000)
+          --room-size S         fanout: room members (full 1000, quick 200)
+          --messages M          fanout: messages the sender pushes (full 1000, quick 200)
+          --rate N              fanout: messages per second; 0 = as fast as the sender can (default 0)
+          --payload BYTES       fanout: padding per message (default 64)
+          --protocol P          json or messagepack, for the receiving crowd (default json)
+          --modes LIST          fanout: comma-separated, from per-instance, fan-out-on-read, stock-clients, stock-groups
+                                (default all four)
+          --runs N              runs per mode; the report gives medians (full 3, quick 1)
+          --connections C       connections: how many (full 100000, quick 2000)
+          --idle-seconds N      connections: how long to let them settle, then to measure idle CPU over (full 10, quick 5)
+          --out DIR             where results go (default results/ in the repository)
+          --no-charts           skip the PNG charts
+          --help                this text
+        """;
+
+    public required string Scenario { get; init; }
+    public int Instances { get; init; } = 4;
+    public int RoomSize { get; init; } = 1000;
+    public int Messages { get; init; } = 1000;
+    public int Rate { get; init; }
+    public int Payload { get; init; } = 64;
+    public bool MessagePack { get; init; }
+    public IReadOnlyList<FanoutMode> Modes { get; init; } = Enum.GetValues<FanoutMode>();
+    public int Runs { get; init; } = 3;
+    public int Connections { get; init; } = 100_000;
+    public int IdleSeconds { get; init; } = 10;
+    public string? OutDir { get; init; }
+    public bool Charts { get; init; } = true;
+    public bool Quick { get; init; }
+
+    /// <exception cref="ArgumentException">The command line is not valid; the message says why.</exception>
+    public static LoadOptions Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0].StartsWith('-'))
+        {
+            throw new ArgumentException("Name a scenario: fanout or connections.");
+        }
+        var scenario = args[0];
+        if (scenario is not ("fanout" or "connections"))
+        {
+            throw new ArgumentException($"Unknown scenario '{scenario}'. Scenarios: fanout, connections.");
+        }
+        var quick = args.Contains("--quick");
+        var options = quick
+            ? new LoadOptions { Scenario = scenario, Quick = true, RoomSize = 200, Messages = 200, Runs = 1, Connections = 2000, IdleSeconds = 5 }
+            : new LoadOptions { Scenario = scenario };
+        for (var i = 1; i < args.Length; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.");
+            int Int(int min, int max)
+            {
+                var text = Value();
+                return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+                    ? n
+                    : throw new ArgumentException($"{name} must be a whole number from {min} to {max}; it was '{text}'.");
+            }
+            options = name switch
+            {
+                "--quick" => options,
+                "--instances" => options with { Instances = Int(1, 16) },
+                "--room-size" => options with { RoomSize = Int(1, 100_000) },
+                "--messages" => options with { Messages = Int(1, 1_000_000) },
+                "--rate" => options with { Rate = Int(0, 1_000_000) },
+                "--payload" => options with { Payload = Int(0, 30_000) },
+                "--protocol" => options with { MessagePack = Value() switch { "json" => false, "messagepack" => true, var p => throw new ArgumentException($"--protocol must be json or messagepack; it was '{p}'.") } },
+                "--modes" => options with { Modes = ParseModes(Value()) },
+                "--runs" => options with { Runs = Int(1, 20) },
+                "--connections" => options with { Connections = Int(1, 1_000_000) },
+                "--idle-seconds" => options with { IdleSeconds = Int(1, 600) },
+                "--out" => options with { OutDir = Value() },
+                "--no-charts" => options with { Charts = false },
+                _ => throw new ArgumentException($"Unknown option {name}."),
+            };
+        }
+        if (scenario == "connections" && !args.Contains("--instances"))
+        {
+            options = options with { Instances = Math.Max(4, (options.Connections + 14_999) / 15_000) };
+        }
+        return options;
+    }
+
+    private static FanoutMode[] ParseModes(string list) =>
+        [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(name =>
+            FanoutModes.TryParse(name, out var mode)
+                ? mode
+                : throw new ArgumentException($"Unknown mode '{name}'. Modes: {string.Join(", ", Enum.GetValues<FanoutMode>().Select(FanoutModes.Name))}."))];
+}

@@ -1,0 +1,75 @@
+using SignalRChat.Load;
+using SignalRChat.Load.Cluster;
+using SignalRChat.Load.Crowd;
+using SignalRChat.Load.Report;
+using SignalRChat.Load.Scenarios;
+using SignalRChat.Load.Server;
+
+switch (args.FirstOrDefault())
+{
+    case BenchServer.Command: return await BenchServer.RunAsync(args[1..]);
+    case CrowdWorker.Command: return await CrowdWorker.RunAsync(args[1..]);
+}
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(LoadOptions.Usage);
+    return 0;
+}
+
+LoadOptions options;
+try
+{
+    options = LoadOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(LoadOptions.Usage);
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // Stop measuring; the finally blocks below stop every process this tool started.
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+var outDir = Path.GetFullPath(options.OutDir ?? Paths.Results);
+var stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss");
+var logDir = Directory.CreateDirectory(Path.Combine(outDir, "logs", stamp)).FullName;
+if (options.Scenario == "connections" && ConnectionsScenario.Problem(options, OpenFilesLimit.Raise(ConnectionsScenario.PerProcess + 5_000)) is { } problem)
+{
+    Console.Error.WriteLine(problem);
+    return 2;
+}
+
+var steps = options.Scenario == "fanout" ? options.Runs * options.Modes.Count : options.Runs;
+var progress = new Progress(steps);
+try
+{
+    await using var redis = await RedisProcess.StartAsync();
+    var results = options.Scenario == "fanout"
+        ? await new FanoutScenario(options, redis, logDir, progress).RunAsync(stop.Token)
+        : await new ConnectionsScenario(options, redis, logDir, progress).RunAsync(stop.Token);
+    progress.Done();
+
+    Console.WriteLine(ResultWriter.Markdown(results));
+    var json = ResultWriter.WriteJson(results, Path.Combine(outDir, $"{options.Scenario}-{stamp}.json"));
+    Console.WriteLine($"results: {json}");
+    if (options.Charts)
+    {
+        foreach (var chart in Charts.Write(results, outDir, $"{options.Scenario}-{stamp}"))
+        {
+            Console.WriteLine($"chart:   {chart}");
+        }
+    }
+    return results.Any(r => r.Lost > 0) ? 3 : 0;
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    progress.Done();
+    Console.Error.WriteLine("Stopped; every process the tool started has been stopped.");
+    return 130;
+}

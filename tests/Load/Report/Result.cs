@@ -1,0 +1,68 @@
+namespace SignalRChat.Load.Report;
+
+/// <summary>One scenario and mode, measured (the median of its runs, metric by metric).</summary>
+internal sealed record Result
+{
+    public required string Scenario { get; init; }
+    public required string Mode { get; init; }
+    public required int Instances { get; init; }
+    public int? RoomSize { get; init; }
+    public int? Messages { get; init; }
+    public required int Runs { get; init; }
+
+    /// <summary>Messages received by clients per second, from the first send to the last receive.</summary>
+    public required double DeliveriesPerSec { get; init; }
+
+    /// <summary>Redis PUBLISH commands per message sent.</summary>
+    public double? PublishesPerMessage { get; init; }
+
+    public required double P50Ms { get; init; }
+    public required double P99Ms { get; init; }
+    public required double MaxMs { get; init; }
+
+    /// <summary>Deliveries that never arrived (counted per client, not assumed).</summary>
+    public required long Lost { get; init; }
+
+    /// <summary>CPU time of all hub instances per 1,000 deliveries.</summary>
+    public required double CpuMsPer1kDeliveries { get; init; }
+
+    /// <summary>CPU time of Redis per 1,000 deliveries.</summary>
+    public double? RedisCpuMsPer1kDeliveries { get; init; }
+
+    /// <summary>Times a full outbox made the sender wait (ours only).</summary>
+    public long? Backpressure { get; init; }
+
+    public int? Connections { get; init; }
+    public double? MemoryBytesPerConnection { get; init; }
+    public double? ConnectsPerSec { get; init; }
+
+    /// <summary>CPU the instances use holding idle connections, in percent of one core.</summary>
+    public double? IdleCpuPercent { get; init; }
+
+    /// <summary>The median of each metric over several runs of the same scenario and mode.</summary>
+    public static Result Median(IReadOnlyList<Result> runs)
+    {
+        static double M(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        }
+        static double? N(IEnumerable<double?> values) => values.Any(v => v is null) ? null : M(values.Select(v => v!.Value));
+        return runs[0] with
+        {
+            Runs = runs.Count,
+            DeliveriesPerSec = M(runs.Select(r => r.DeliveriesPerSec)),
+            PublishesPerMessage = N(runs.Select(r => r.PublishesPerMessage)),
+            P50Ms = M(runs.Select(r => r.P50Ms)),
+            P99Ms = M(runs.Select(r => r.P99Ms)),
+            MaxMs = M(runs.Select(r => r.MaxMs)),
+            Lost = runs.Max(r => r.Lost), // the worst run: a loss is never averaged away
+            CpuMsPer1kDeliveries = M(runs.Select(r => r.CpuMsPer1kDeliveries)),
+            RedisCpuMsPer1kDeliveries = N(runs.Select(r => r.RedisCpuMsPer1kDeliveries)),
+            Backpressure = runs.Any(r => r.Backpressure is null) ? null : (long)M(runs.Select(r => (double)r.Backpressure!.Value)),
+            MemoryBytesPerConnection = N(runs.Select(r => r.MemoryBytesPerConnection)),
+            ConnectsPerSec = N(runs.Select(r => r.ConnectsPerSec)),
+            IdleCpuPercent = N(runs.Select(r => r.IdleCpuPercent)),
+        };
+    }
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SignalRChat.Load.Report;
+
+/// <summary>Writes results as a markdown table (standard output) and as JSON, one record per scenario and mode.</summary>
+internal static class ResultWriter
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static string Markdown(IReadOnlyList<Result> results)
+    {
+        var text = new StringBuilder();
+        if (results.Any(r => r.Scenario == "fanout"))
+        {
+            var stock = results.FirstOrDefault(r => r.Mode == "stock-clients")?.DeliveriesPerSec;
+            text.AppendLine("| mode | deliveries/s | vs stock-clients | publishes/message | p50 ms | p99 ms | max ms | lost | hub CPU ms/1k | Redis CPU ms/1k |");
+            text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+            foreach (var r in results.Where(r => r.Scenario == "fanout"))
+            {
+                var ratio = stock is > 0 ? $"{r.DeliveriesPerSec / stock.Value:0.0}x" : "";
+                text.AppendLine(Inv($"| {r.Mode} | {r.DeliveriesPerSec:N0} | {ratio} | {r.PublishesPerMessage:0.##} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.Lost} | {r.CpuMsPer1kDeliveries:0.00} | {r.RedisCpuMsPer1kDeliveries:0.00} |"));
+            }
+        }
+        if (results.Any(r => r.Scenario == "connections"))
+        {
+            text.AppendLine("| instances | connections | connects/s | memory/connection | idle CPU (% of a core) | broadcast p50 ms | p99 ms | max ms | lost |");
+            text.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+            foreach (var r in results.Where(r => r.Scenario == "connections"))
+            {
+                text.AppendLine(Inv($"| {r.Instances} | {r.Connections:N0} | {r.ConnectsPerSec:N0} | {r.MemoryBytesPerConnection / 1024:N1} KiB | {r.IdleCpuPercent:0.0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.Lost} |"));
+            }
+        }
+        return text.ToString();
+    }
+
+    /// <returns>The JSON file's path.</returns>
+    public static string WriteJson(IReadOnlyList<Result> results, string path)
+    {
+        File.WriteAllText(path, JsonSerializer.Serialize(results, Json));
+        return path;
+    }
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

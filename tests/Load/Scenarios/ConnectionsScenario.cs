@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using SignalRChat.Load.Cluster;
+using SignalRChat.Load.Crowd;
+using SignalRChat.Load.Report;
+using SignalRChat.Load.Server;
+
+namespace SignalRChat.Load.Scenarios;
+
+/// <summary>
+/// Opens C WebSocket connections over K instances (ours, per instance), measures what holding them costs, then
+/// broadcasts one message and confirms every connection received it. The crowd is split over worker processes of
+/// at most <see cref="PerProcess"/> connections each, as every process here may hold only 20,000 open files.
+/// </summary>
+internal sealed class ConnectionsScenario(LoadOptions options, RedisProcess redis, string logDir, Progress progress)
+{
+    /// <summary>Connections one process (a crowd worker, or a hub instance) is asked to hold.</summary>
+    public const int PerProcess = 15_000;
+
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(15);
+
+    /// <summary>Why the options cannot work on this machine, or null.</summary>
+    public static string? Problem(LoadOptions options, ulong openFilesLimit) =>
+        (double)options.Connections / options.Instances > Math.Min(PerProcess, openFilesLimit - 1_000)
+            ? $"{options.Connections} connections over {options.Instances} instances is more than {Math.Min(PerProcess, openFilesLimit - 1_000)} per instance (open-files limit {openFilesLimit}); use --instances {(options.Connections + PerProcess - 1) / PerProcess} or more."
+            : null;
+
+    public async Task<IReadOnlyList<Result>> RunAsync(CancellationToken cancellationToken)
+    {
+        var runs = new List<Result>();
+        for (var run = 1; run <= options.Runs; run++)
+        {
+            progress.Step($"connections, run {run}/{options.Runs}");
+            runs.Add(await RunOnceAsync(cancellationToken));
+        }
+        return [Result.Median(runs)];
+    }
+
+    private async Task<Result> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await redis.ResetAsync();
+        await using var cluster = await LoadCluster.StartAsync(redis, options.Instances, logDir, ["Push:Strategy=PerInstance"], cancellationToken);
+        var token = await cluster.LoginAsync("load");
+        var memoryBefore = cluster.RssBytes();
+
+        var workers = new List<CrowdProcess>();
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            for (var first = 0; first < options.Connections; first += PerProcess)
+            {
+                workers.Add(CrowdProcess.Start(cluster.Urls, Math.Min(PerProcess, options.Connections - first), first, token, options.MessagePack));
+            }
+            using (var reporting = new Timer(_ => progress.Report("connections: connecting", 0.6 * workers.Sum(w => w.Connected) / options.Connections),
+                null, TimeSpan.Zero, TimeSpan.FromMilliseconds(500)))
+            {
+                await Task.WhenAll(workers.Select(w => w.WaitReadyAsync(cancellationToken)));
+            }
+            var connectSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var memory = cluster.RssBytes() - memoryBefore;
+
+            // Fixed windows of time to measure idle cost over (nothing else is awaited): first let the work the
+            // connects left behind (collections, tiered JIT) finish, then measure.
+            progress.Report("connections: measuring idle CPU", 0.7);
+            var window = TimeSpan.FromSeconds(options.IdleSeconds);
+            await Task.Delay(window, cancellationToken);
+            var cpuBefore = cluster.CpuMs();
+            await Task.Delay(window, cancellationToken);
+            var idleCpuPercent = (cluster.CpuMs() - cpuBefore) / window.TotalMilliseconds * 100;
+
+            progress.Report("connections: broadcasting", 0.85);
+            await cluster.PostAsync<SendResult>(0, "/bench/broadcast", null, cancellationToken);
+            var reports = await Task.WhenAll(workers.Select(w => w.WaitForBroadcastAsync(Quiet, cancellationToken)));
+            var ticks = reports.SelectMany(r => r.Ticks).Order().ToArray();
+            var latency = LatencySummary.Of(ticks);
+            return new Result
+            {
+                Scenario = "connections",
+                Mode = "per-instance",
+                Instances = options.Instances,
+                Runs = 1,
+                Connections = options.Connections,
+                ConnectsPerSec = options.Connections / connectSeconds,
+                MemoryBytesPerConnection = (double)memory / options.Connections,
+                IdleCpuPercent = idleCpuPercent,
+                DeliveriesPerSec = double.NaN,
+                P50Ms = latency.P50Ms,
+                P99Ms = latency.P99Ms,
+                MaxMs = latency.MaxMs,
+                Lost = reports.Sum(r => r.Lost),
+                CpuMsPer1kDeliveries = double.NaN,
+            };
+        }
+        finally
+        {
+            await Task.WhenAll(workers.Select(w => w.DisposeAsync().AsTask()));
+        }
+    }
+}

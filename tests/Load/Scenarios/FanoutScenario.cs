@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using SignalRChat.Load.Cluster;
+using SignalRChat.Load.Crowd;
+using SignalRChat.Load.Report;
+using SignalRChat.Load.Server;
+
+namespace SignalRChat.Load.Scenarios;
+
+/// <summary>
+/// One sender inside instance 0 pushes M messages to a room of S members spread evenly over K instances, once per
+/// mode, on the same machine and the same Redis: ours (per instance, fan-out on read) against SignalR's stock Redis
+/// backplane (<c>Clients.Clients(list)</c>, and <c>Groups</c>).
+/// </summary>
+internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, string logDir, Progress progress)
+{
+    private const int WarmupMessages = 50;
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(10);
+
+    public async Task<IReadOnlyList<Result>> RunAsync(CancellationToken cancellationToken)
+    {
+        var runs = options.Modes.ToDictionary(mode => mode, _ => new List<Result>());
+        for (var run = 1; run <= options.Runs; run++)
+        {
+            foreach (var mode in options.Modes)
+            {
+                progress.Step($"fanout {FanoutModes.Name(mode)}, run {run}/{options.Runs}");
+                runs[mode].Add(await RunOnceAsync(mode, cancellationToken));
+            }
+        }
+        return [.. options.Modes.Select(mode => Result.Median(runs[mode]))];
+    }
+
+    private async Task<Result> RunOnceAsync(FanoutMode mode, CancellationToken cancellationToken)
+    {
+        var name = FanoutModes.Name(mode);
+        await redis.ResetAsync();
+        await using var cluster = await LoadCluster.StartAsync(redis, options.Instances, logDir,
+            [$"Push:Strategy={FanoutModes.Strategy(mode)}"], cancellationToken);
+        var token = await cluster.LoginAsync("load");
+        var recorder = new DeliveryRecorder(options.RoomSize, options.Messages, options.MessagePack);
+        await using var crowd = await Crowd.Crowd.ConnectAsync(cluster.Urls, options.RoomSize, token, options.MessagePack, recorder.SinkFor,
+            connected => progress.Report($"fanout {name}: connecting", 0.3 * connected / options.RoomSize), cancellationToken: cancellationToken);
+
+        SendRequest request;
+        if (mode == FanoutMode.StockGroups)
+        {
+            // Client i is on instance i % K: each instance puts its own connections in the group.
+            for (var instance = 0; instance < options.Instances; instance++)
+            {
+                var local = crowd.Clients.Where((_, i) => i % options.Instances == instance).Select(c => c.ConnectionId).ToArray();
+                await cluster.PostAsync(instance, "/bench/groups", new GroupRequest("room", local), cancellationToken);
+            }
+            request = new SendRequest(null, "room", options.Messages, options.Rate, options.Payload);
+        }
+        else
+        {
+            request = new SendRequest([.. crowd.Clients.Select(c => c.ClientId)], null, options.Messages, options.Rate, options.Payload);
+        }
+
+        // Warm-up: the same path, uncounted, so JIT compilation and first-use costs stay out of the numbers.
+        progress.Report($"fanout {name}: warming up", 0.3);
+        await cluster.PostAsync<SendResult>(0, "/bench/send", request with { Messages = WarmupMessages, Rate = 0, Warmup = true }, cancellationToken);
+
+        var cpuBefore = cluster.CpuMs();
+        var redisCpuBefore = ProcessStats.CpuMs(redis.Pid);
+        var publishesBefore = await redis.PublishCountAsync();
+        var sent = await cluster.PostAsync<SendResult>(0, "/bench/send", request, cancellationToken);
+        await Waiting.ForCountAsync(() => recorder.Count, recorder.Expected, Quiet,
+            fraction => progress.Report($"fanout {name}: delivering", 0.3 + 0.7 * fraction), cancellationToken);
+        var cpu = cluster.CpuMs() - cpuBefore;
+        var redisCpu = ProcessStats.CpuMs(redis.Pid) - redisCpuBefore;
+        var publishes = await redis.PublishCountAsync() - publishesBefore;
+
+        var deliveries = recorder.Count;
+        var seconds = Stopwatch.GetElapsedTime(sent.StartedAt, Math.Max(recorder.LastAt, sent.FinishedAt)).TotalSeconds;
+        var latency = recorder.Latencies();
+        return new Result
+        {
+            Scenario = "fanout",
+            Mode = name,
+            Instances = options.Instances,
+            RoomSize = options.RoomSize,
+            Messages = options.Messages,
+            Runs = 1,
+            DeliveriesPerSec = deliveries / seconds,
+            PublishesPerMessage = (double)publishes / options.Messages,
+            P50Ms = latency.P50Ms,
+            P99Ms = latency.P99Ms,
+            MaxMs = latency.MaxMs,
+            Lost = recorder.Tally().Lost,
+            CpuMsPer1kDeliveries = deliveries == 0 ? double.NaN : cpu * 1000 / deliveries,
+            RedisCpuMsPer1kDeliveries = deliveries == 0 ? double.NaN : redisCpu * 1000 / deliveries,
+            Backpressure = sent.Backpressure,
+        };
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.SignalR;
+using SignalRChat.Hub.Hosting;
+using SignalRChat.Hub.Hubs;
+using SignalRChat.Hub.Wire;
+using SignalRChat.Objects.Runtime;
+
+namespace SignalRChat.Load.Server;
+
+/// <summary>
+/// One hub instance as the benchmark runs it: the real hub (<see cref="HubApplication"/>), plus endpoints on loopback
+/// that let the tool start a sender inside it and put connections into groups. They exist only in this tool.
+/// </summary>
+internal static class BenchServer
+{
+    public const string Command = "serve";
+
+    /// <summary>The client method every measured push invokes.</summary>
+    public const string Method = "BenchMessage";
+
+    /// <summary>The client method of warm-up pushes, which take the same path and are not counted.</summary>
+    public const string WarmupMethod = "BenchWarmup";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var app = HubApplication.Build(args);
+        app.MapPost("/bench/send", SendAsync);
+        app.MapPost("/bench/groups", AddToGroupAsync);
+        app.MapPost("/bench/broadcast", BroadcastAsync);
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>Pushes the messages one after another, as fast as the push path takes them or at the given rate.</summary>
+    private static async Task<SendResult> SendAsync(SendRequest request, IClientPush push, IHubContext<ObjectHub> hub)
+    {
+        var pad = new string('x', request.Payload);
+        var method = request.Warmup ? WarmupMethod : Method;
+        var backpressure = 0;
+        var started = Stopwatch.GetTimestamp();
+        for (var seq = 1; seq <= request.Messages; seq++)
+        {
+            if (request.Rate > 0)
+            {
+                var due = started + (long)((seq - 1) * (double)Stopwatch.Frequency / request.Rate);
+                if (Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due) is { TotalMilliseconds: > 1 } wait)
+                {
+                    await Task.Delay(wait);
+                }
+            }
+            while (true)
+            {
+                var message = new BenchMessage(seq, Stopwatch.GetTimestamp(), pad);
+                try
+                {
+                    if (request.Group is { } group)
+                    {
+                        await hub.Clients.Group(group).SendAsync(method, WireValue.From(message));
+                    }
+                    else
+                    {
+                        await push.PushToClientsAsync(request.ClientIds!, method, message);
+                    }
+                    break;
+                }
+                catch (PushBackpressureException)
+                {
+                    // The outbox towards an instance is full: the sender slows down to what the backplane drains.
+                    backpressure++;
+                    await Task.Delay(1);
+                }
+            }
+        }
+        return new SendResult(started, Stopwatch.GetTimestamp(), backpressure);
+    }
+
+    private static async Task AddToGroupAsync(GroupRequest request, IHubContext<ObjectHub> hub)
+    {
+        foreach (var connectionId in request.ConnectionIds)
+        {
+            await hub.Groups.AddToGroupAsync(connectionId, request.Group);
+        }
+    }
+
+    private static async Task<SendResult> BroadcastAsync(IHubContext<ObjectHub> hub)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await hub.Clients.All.SendAsync(Method, WireValue.From(new BenchMessage(1, started, "")));
+        return new SendResult(started, Stopwatch.GetTimestamp(), 0);
+    }
+}
+
+/// <summary>What each benchmark push carries: <c>sentAt</c> is a <see cref="Stopwatch"/> timestamp, one clock for every process on the machine.</summary>
+internal sealed record BenchMessage(long Seq, long SentAt, string Pad);
+
+/// <summary>Push <paramref name="Messages"/> to the clients, or to the group when one is named.</summary>
+internal sealed record SendRequest(string[]? ClientIds, string? Group, int Messages, int Rate, int Payload, bool Warmup = false);
+
+internal sealed record GroupRequest(string Group, string[] ConnectionIds);
+
+internal sealed record SendResult(long StartedAt, long FinishedAt, int Backpressure);

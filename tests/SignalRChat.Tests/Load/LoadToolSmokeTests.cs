@@ -1,0 +1,70 @@
+using SignalRChat.Tests.Infrastructure;
+
+namespace SignalRChat.Tests.Load;
+
+/// <summary>
+/// The benchmark tool (tests/Load) starts, measures and exits cleanly, at a size that takes seconds. It asserts what
+/// was counted (deliveries lost, publishes per message), never how fast anything was.
+/// </summary>
+public sealed class LoadToolSmokeTests : IDisposable
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4);
+    private readonly string _out = Directory.CreateTempSubdirectory("signalrchat-load-").FullName;
+
+    [Fact]
+    public async Task Fanout_MeasuresEveryMode_WritesJsonAndCharts_AndLosesNothing()
+    {
+        await using var tool = Start("fanout", "--instances", "2", "--room-size", "10", "--messages", "20", "--runs", "1", "--out", _out);
+
+        await tool.WaitForExitAsync(RunTimeout);
+
+        Assert.True(tool.ExitCode == 0, tool.Transcript);
+        var results = ReadResults("fanout-*.json");
+        Assert.Equal(["per-instance", "fan-out-on-read", "stock-clients", "stock-groups"], results.Select(r => r.GetProperty("mode").GetString()));
+        Assert.All(results, r => Assert.Equal(0, r.GetProperty("lost").GetInt64()));
+        Assert.All(results, r => Assert.True(r.GetProperty("deliveriesPerSec").GetDouble() > 0));
+        var publishes = results.ToDictionary(r => r.GetProperty("mode").GetString()!, r => r.GetProperty("publishesPerMessage").GetDouble());
+        Assert.Equal(1, publishes["per-instance"]); // one other instance holds recipients
+        Assert.Equal(1, publishes["fan-out-on-read"]);
+        Assert.Equal(10, publishes["stock-clients"]); // one per recipient
+        Assert.Equal(2, Directory.GetFiles(_out, "fanout-*.png").Length);
+        Assert.Contains("| per-instance |", tool.Transcript);
+    }
+
+    [Fact]
+    public async Task Connections_HoldsThemAndEveryOneReceivesTheBroadcast()
+    {
+        await using var tool = Start("connections", "--instances", "2", "--connections", "60", "--runs", "1", "--idle-seconds", "1", "--out", _out);
+
+        await tool.WaitForExitAsync(RunTimeout);
+
+        Assert.True(tool.ExitCode == 0, tool.Transcript);
+        var result = Assert.Single(ReadResults("connections-*.json"));
+        Assert.Equal(60, result.GetProperty("connections").GetInt32());
+        Assert.Equal(0, result.GetProperty("lost").GetInt64());
+        Assert.True(result.GetProperty("memoryBytesPerConnection").GetDouble() > 0);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--help" }, 0, "usage: dotnet run -c Release --project tests/Load")]
+    [InlineData(new[] { "fanot" }, 2, "Unknown scenario 'fanot'. Scenarios: fanout, connections.")]
+    [InlineData(new[] { "fanout", "--modes", "stock" }, 2, "Unknown mode 'stock'. Modes: per-instance, fan-out-on-read, stock-clients, stock-groups.")]
+    [InlineData(new[] { "connections", "--connections", "100000", "--instances", "2" }, 2, "use --instances 7 or more")]
+    public async Task BadOrHelpArguments_AreAnsweredWithoutStartingAnything(string[] args, int exitCode, string text)
+    {
+        await using var tool = Start(args);
+
+        await tool.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(exitCode, tool.ExitCode);
+        Assert.Contains(text, tool.Transcript);
+    }
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+
+    private static ScriptedProcess Start(params string[] args) =>
+        ScriptedProcess.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "SignalRChat.Load.dll"), .. args]);
+
+    private List<JsonElement> ReadResults(string pattern) =>
+        [.. JsonDocument.Parse(File.ReadAllText(Assert.Single(Directory.GetFiles(_out, pattern)))).RootElement.EnumerateArray()];
+}
