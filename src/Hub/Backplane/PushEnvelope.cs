@@ -34,8 +34,14 @@ internal sealed record PushEnvelope(IReadOnlyList<string> ClientIds, IReadOnlyLi
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <param name="bytes">The envelope.</param>
+    /// <param name="only">
+    /// When not empty, only client IDs that start with these UTF-8 bytes (<c>{instanceId}/</c>) are decoded; the others
+    /// are skipped unread. An instance receiving a fan-out-on-read push, which names every recipient in the cluster,
+    /// decodes only its own.
+    /// </param>
     /// <exception cref="FormatException">The bytes are not an envelope of this version.</exception>
-    public static PushEnvelope Decode(ReadOnlyMemory<byte> bytes)
+    public static PushEnvelope Decode(ReadOnlyMemory<byte> bytes, ReadOnlySpan<byte> only = default)
     {
         var reader = new Reader(bytes);
         var version = reader.ReadByte();
@@ -43,10 +49,15 @@ internal sealed record PushEnvelope(IReadOnlyList<string> ClientIds, IReadOnlyLi
         {
             throw new FormatException($"Unknown push envelope version {version}.");
         }
-        var ids = new string[reader.ReadItemCount()];
-        for (var i = 0; i < ids.Length; i++)
+        var count = reader.ReadItemCount();
+        var ids = new List<string>(only.IsEmpty ? count : 0);
+        for (var i = 0; i < count; i++)
         {
-            ids[i] = reader.ReadString();
+            var id = reader.ReadBytes().Span;
+            if (id.StartsWith(only))
+            {
+                ids.Add(Encoding.UTF8.GetString(id));
+            }
         }
         var messages = new SerializedMessage[reader.ReadItemCount()];
         for (var i = 0; i < messages.Length; i++)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
     private const string SharedOutbox = "*";
     private readonly IConnectionMultiplexer _redis;
     private readonly InstanceIdentity _instance;
+    private readonly byte[] _ownClientIdPrefix; // "{instanceId}/" in UTF-8: the client IDs this instance delivers to
     private readonly RedisInstanceDirectory _directory;
     private readonly LocalConnections _local;
     private readonly IHubProtocolResolver _protocols;
@@ -37,6 +39,7 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
     {
         _redis = redis;
         _instance = instance;
+        _ownClientIdPrefix = Encoding.UTF8.GetBytes($"{instance.Id}/");
         _directory = directory;
         _local = local;
         _protocols = protocols;
@@ -157,7 +160,7 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
         PushEnvelope envelope;
         try
         {
-            envelope = PushEnvelope.Decode((ReadOnlyMemory<byte>)message.Message);
+            envelope = PushEnvelope.Decode((ReadOnlyMemory<byte>)message.Message, _ownClientIdPrefix);
         }
         catch (FormatException e)
         {

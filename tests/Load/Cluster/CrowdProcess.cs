@@ -14,7 +14,10 @@ internal sealed class CrowdProcess : IAsyncDisposable
     /// <summary>Clients connected so far.</summary>
     public int Connected { get; private set; }
 
-    public static CrowdProcess Start(IReadOnlyList<string> hubs, int count, int first, string token, bool messagePack)
+    /// <summary>Connects made again after a failure (a busy instance timing the handshake out).</summary>
+    public int Retries { get; private set; }
+
+    public static CrowdProcess Start(IReadOnlyList<string> hubs, int count, int first, string token, bool messagePack, int parallel)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -22,7 +25,7 @@ internal sealed class CrowdProcess : IAsyncDisposable
             {
                 typeof(CrowdProcess).Assembly.Location, CrowdWorker.Command, string.Join(',', hubs),
                 count.ToString(CultureInfo.InvariantCulture), first.ToString(CultureInfo.InvariantCulture), token,
-                messagePack ? "messagepack" : "json",
+                messagePack ? "messagepack" : "json", parallel.ToString(CultureInfo.InvariantCulture),
             },
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -42,6 +45,7 @@ internal sealed class CrowdProcess : IAsyncDisposable
             }
             else if (line.StartsWith("ready ", StringComparison.Ordinal))
             {
+                Retries = int.Parse(line.Split(' ')[2], CultureInfo.InvariantCulture);
                 return;
             }
         }

@@ -12,7 +12,8 @@ internal sealed class Crowd : IAsyncDisposable
 {
     /// <summary>Connections per source address: well under the 28,000 ephemeral ports Linux has by default.</summary>
     private const int ConnectionsPerAddress = 20_000;
-    private static readonly TimeSpan PingEvery = TimeSpan.FromSeconds(10);
+    private const int ConnectAttempts = 5;
+    private static readonly TimeSpan PingEvery = TimeSpan.FromSeconds(15); // as the official clients do
     private readonly MinimalHubClient[] _clients;
     private readonly List<HttpMessageInvoker> _invokers;
     private readonly CancellationTokenSource _stop = new();
@@ -30,29 +31,48 @@ internal sealed class Crowd : IAsyncDisposable
     /// <summary>Seconds the connects took, from the first to the last.</summary>
     public double ConnectSeconds { get; private init; }
 
+    /// <summary>Connects that failed and were tried again.</summary>
+    public int ConnectRetries { get; private init; }
+
     /// <summary>
     /// Connects <paramref name="count"/> clients, client i to <c>hubs[(first + i) % hubs.Count]</c> (so crowds split
     /// over several processes still spread evenly), a bounded number at a time.
     /// </summary>
     /// <param name="sinkFor">What receives client i's invocations.</param>
     /// <param name="progress">Called with the number connected so far.</param>
+    /// <param name="parallel">How many connects are under way at once.</param>
     public static async Task<Crowd> ConnectAsync(IReadOnlyList<string> hubs, int count, string token, bool messagePack,
-        Func<int, IInvocationSink> sinkFor, Action<int>? progress = null, int first = 0, CancellationToken cancellationToken = default)
+        Func<int, IInvocationSink> sinkFor, Action<int>? progress = null, int first = 0, int parallel = 64,
+        CancellationToken cancellationToken = default)
     {
         var frames = HubFrames.For(messagePack);
         var invokers = Enumerable.Range(0, (count + ConnectionsPerAddress - 1) / ConnectionsPerAddress)
             .Select(i => new HttpMessageInvoker(BoundTo(IPAddress.Parse($"127.0.0.{i + 1}")))).ToList();
         var clients = new MinimalHubClient[count];
         var connected = 0;
+        var retries = 0;
         var started = Stopwatch.GetTimestamp();
         try
         {
             await Parallel.ForEachAsync(Enumerable.Range(0, count),
-                new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
+                new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken },
                 async (i, ct) =>
                 {
-                    clients[i] = await MinimalHubClient.ConnectAsync(hubs[(first + i) % hubs.Count], token, frames, sinkFor(i),
-                        invokers[i / ConnectionsPerAddress], ct);
+                    for (var attempt = 1; ; attempt++)
+                    {
+                        try
+                        {
+                            clients[i] = await MinimalHubClient.ConnectAsync(hubs[(first + i) % hubs.Count], token, frames, sinkFor(i),
+                                invokers[i / ConnectionsPerAddress], ct);
+                            break;
+                        }
+                        catch (Exception e) when (attempt < ConnectAttempts && e is not OperationCanceledException)
+                        {
+                            // A busy instance timed the handshake out: try again after a pause, as a real client would.
+                            Interlocked.Increment(ref retries);
+                            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct);
+                        }
+                    }
                     progress?.Invoke(Interlocked.Increment(ref connected));
                 });
         }
@@ -62,7 +82,7 @@ internal sealed class Crowd : IAsyncDisposable
             invokers.ForEach(invoker => invoker.Dispose());
             throw;
         }
-        return new Crowd(clients, invokers) { ConnectSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds };
+        return new Crowd(clients, invokers) { ConnectSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds, ConnectRetries = retries };
     }
 
     public async ValueTask DisposeAsync()

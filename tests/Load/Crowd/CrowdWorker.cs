@@ -14,7 +14,7 @@ internal static class CrowdWorker
 {
     public const string Command = "crowd";
 
-    /// <param name="args"><c>HUB,HUB… COUNT FIRST TOKEN json|messagepack</c></param>
+    /// <param name="args"><c>HUB,HUB… COUNT FIRST TOKEN json|messagepack PARALLEL</c></param>
     public static async Task<int> RunAsync(string[] args)
     {
         var hubs = args[0].Split(',');
@@ -24,8 +24,9 @@ internal static class CrowdWorker
         OpenFilesLimit.Raise((ulong)count + 1_000);
         var recorder = new DeliveryRecorder(count, 1, messagePack);
         await using var crowd = await Crowd.ConnectAsync(hubs, count, args[3], messagePack, recorder.SinkFor,
-            connected => { if (connected % 1000 == 0) Console.WriteLine($"connected {connected}"); }, first);
-        Console.WriteLine(FormattableString.Invariant($"ready {crowd.ConnectSeconds}"));
+            connected => { if (connected % 1000 == 0) Console.WriteLine($"connected {connected}"); }, first,
+            int.Parse(args[5], CultureInfo.InvariantCulture));
+        Console.WriteLine(FormattableString.Invariant($"ready {crowd.ConnectSeconds} {crowd.ConnectRetries}"));
         while (Console.ReadLine() is { } line)
         {
             if (line.StartsWith("wait ", StringComparison.Ordinal))

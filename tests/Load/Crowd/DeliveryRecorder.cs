@@ -12,11 +12,15 @@ internal sealed class DeliveryRecorder(int clients, int expectedPerClient, bool 
     private readonly int[] _perClient = new int[clients];
     private readonly bool _messagePack = messagePack;
     private int _count;
+    private int _warmups;
     private long _lastAt;
 
     public int Expected => _latencies.Length;
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Warm-up pushes received (<c>BenchWarmup</c>): counted only to know the warm-up is over.</summary>
+    public int Warmups => Volatile.Read(ref _warmups);
 
     /// <summary>When the last delivery arrived (a <see cref="Stopwatch"/> timestamp).</summary>
     public long LastAt => Interlocked.Read(ref _lastAt);
@@ -67,6 +71,10 @@ internal sealed class DeliveryRecorder(int clients, int expectedPerClient, bool 
             if (target.SequenceEqual("BenchMessage"u8) && BenchMessages.TryRead(recorder._messagePack, arguments, out _, out var sentAt))
             {
                 recorder.Record(client, sentAt);
+            }
+            else if (target.SequenceEqual("BenchWarmup"u8))
+            {
+                Interlocked.Increment(ref recorder._warmups);
             }
         }
     }

@@ -36,6 +36,9 @@ internal sealed record Result
     public double? MemoryBytesPerConnection { get; init; }
     public double? ConnectsPerSec { get; init; }
 
+    /// <summary>Connects that failed (a handshake timed out on a busy instance) and were made again.</summary>
+    public int? ConnectRetries { get; init; }
+
     /// <summary>CPU the instances use holding idle connections, in percent of one core.</summary>
     public double? IdleCpuPercent { get; init; }
 

@@ -16,6 +16,8 @@ internal sealed class ConnectionsScenario(LoadOptions options, RedisProcess redi
     /// <summary>Connections one process (a crowd worker, or a hub instance) is asked to hold.</summary>
     public const int PerProcess = 15_000;
 
+    private const int ConnectsUnderWay = 64;
+
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(15);
 
     /// <summary>Why the options cannot work on this machine, or null.</summary>
@@ -46,9 +48,12 @@ internal sealed class ConnectionsScenario(LoadOptions options, RedisProcess redi
         try
         {
             var started = Stopwatch.GetTimestamp();
+            var workerCount = (options.Connections + PerProcess - 1) / PerProcess;
             for (var first = 0; first < options.Connections; first += PerProcess)
             {
-                workers.Add(CrowdProcess.Start(cluster.Urls, Math.Min(PerProcess, options.Connections - first), first, token, options.MessagePack));
+                // 64 connects under way in all: more only makes handshakes time out on two cores.
+                workers.Add(CrowdProcess.Start(cluster.Urls, Math.Min(PerProcess, options.Connections - first), first, token, options.MessagePack,
+                    Math.Max(4, ConnectsUnderWay / workerCount)));
             }
             using (var reporting = new Timer(_ => progress.Report("connections: connecting", 0.6 * workers.Sum(w => w.Connected) / options.Connections),
                 null, TimeSpan.Zero, TimeSpan.FromMilliseconds(500)))
@@ -80,6 +85,7 @@ internal sealed class ConnectionsScenario(LoadOptions options, RedisProcess redi
                 Runs = 1,
                 Connections = options.Connections,
                 ConnectsPerSec = options.Connections / connectSeconds,
+                ConnectRetries = workers.Sum(w => w.Retries),
                 MemoryBytesPerConnection = (double)memory / options.Connections,
                 IdleCpuPercent = idleCpuPercent,
                 DeliveriesPerSec = double.NaN,

@@ -60,6 +60,8 @@ internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, st
         // Warm-up: the same path, uncounted, so JIT compilation and first-use costs stay out of the numbers.
         progress.Report($"fanout {name}: warming up", 0.3);
         await cluster.PostAsync<SendResult>(0, "/bench/send", request with { Messages = WarmupMessages, Rate = 0, Warmup = true }, cancellationToken);
+        // Our push returns once queued: wait until the warm-up has arrived, so none of its publishes are counted below.
+        await Waiting.ForCountAsync(() => recorder.Warmups, (long)WarmupMessages * options.RoomSize, Quiet, _ => { }, cancellationToken);
 
         var cpuBefore = cluster.CpuMs();
         var redisCpuBefore = ProcessStats.CpuMs(redis.Pid);

@@ -19,6 +19,17 @@ public sealed class PushEnvelopeTests
         Assert.Equal(300, decoded.Messages[1].Serialized.Length);
     }
 
+    [Fact]
+    public void DecodeForOneInstance_KeepsOnlyItsClientIds_AndStillReadsTheMessages()
+    {
+        var envelope = new PushEnvelope(["hub-a/c1", "hub-ab/c2", "hub-b/c3", "hub-a/c4"], [new SerializedMessage("json", new byte[10])]);
+
+        var decoded = PushEnvelope.Decode(envelope.Encode(), "hub-a/"u8);
+
+        Assert.Equal(["hub-a/c1", "hub-a/c4"], decoded.ClientIds);
+        Assert.Equal(10, Assert.Single(decoded.Messages).Serialized.Length);
+    }
+
     [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { 9 })]
