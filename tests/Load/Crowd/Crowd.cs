@@ -5,13 +5,14 @@ using System.Net.Sockets;
 namespace SignalRChat.Load.Crowd;
 
 /// <summary>
-/// Many minimal clients spread evenly over the hub instances, kept alive with pings. Past one loopback source
-/// address's worth of ports it binds further ones (127.0.0.2, 127.0.0.3 …), so one machine can hold 100,000.
+/// Many minimal clients spread evenly over the hub instances, kept alive with pings. Client i of the whole crowd
+/// connects from loopback source address number i / 15,000 (127.0.0.1, 127.0.0.2 …), so a crowd split over worker
+/// processes uses one address per worker and no address runs short of ports.
 /// </summary>
 internal sealed class Crowd : IAsyncDisposable
 {
     /// <summary>Connections per source address: well under the 28,000 ephemeral ports Linux has by default.</summary>
-    private const int ConnectionsPerAddress = 20_000;
+    private const int ConnectionsPerAddress = 15_000;
     private const int ConnectAttempts = 5;
     private static readonly TimeSpan PingEvery = TimeSpan.FromSeconds(15); // as the official clients do
     private readonly MinimalHubClient[] _clients;
@@ -46,8 +47,9 @@ internal sealed class Crowd : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         var frames = HubFrames.For(messagePack);
-        var invokers = Enumerable.Range(0, (count + ConnectionsPerAddress - 1) / ConnectionsPerAddress)
-            .Select(i => new HttpMessageInvoker(BoundTo(IPAddress.Parse($"127.0.0.{i + 1}")))).ToList();
+        var firstAddress = first / ConnectionsPerAddress;
+        var invokers = Enumerable.Range(firstAddress, (first + count - 1) / ConnectionsPerAddress - firstAddress + 1)
+            .Select(a => new HttpMessageInvoker(BoundTo(new IPAddress([127, 0, (byte)(a / 250), (byte)(a % 250 + 1)])))).ToList();
         var clients = new MinimalHubClient[count];
         var connected = 0;
         var retries = 0;
@@ -63,7 +65,7 @@ internal sealed class Crowd : IAsyncDisposable
                         try
                         {
                             clients[i] = await MinimalHubClient.ConnectAsync(hubs[(first + i) % hubs.Count], token, frames, sinkFor(i),
-                                invokers[i / ConnectionsPerAddress], ct);
+                                invokers[(first + i) / ConnectionsPerAddress - firstAddress], ct);
                             break;
                         }
                         catch (Exception e) when (attempt < ConnectAttempts && e is not OperationCanceledException)
