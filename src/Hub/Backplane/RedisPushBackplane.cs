@@ -1,5 +1,5 @@
-using System.Text;
 using System.Collections.Concurrent;
+using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using SignalRChat.Hub.Hosting;

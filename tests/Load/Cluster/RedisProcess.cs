@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using StackExchange.Redis;
 
 namespace SignalRChat.Load.Cluster;
@@ -26,7 +24,7 @@ internal sealed class RedisProcess : IAsyncDisposable
 
     public static async Task<RedisProcess> StartAsync()
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var start = new ProcessStartInfo(RedisServerPath())
         {
             ArgumentList = { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" },
@@ -84,13 +82,6 @@ internal sealed class RedisProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string RedisServerPath() =>

@@ -24,7 +24,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(string redis, string logDir, IEnumerable<string> settings, CancellationToken cancellationToken)
     {
-        var port = RedisProcess.FreePort();
+        var port = FreePort.Next();
         var url = $"http://127.0.0.1:{port}";
         var log = Path.Combine(logDir, $"instance-{port}.log");
         var start = new ProcessStartInfo("dotnet")
@@ -34,7 +34,7 @@ internal sealed class ServerProcess : IAsyncDisposable
                 typeof(ServerProcess).Assembly.Location, BenchServer.Command,
                 "--environment", "Development", "--contentRoot", Paths.HubProject, "--urls", url,
                 $"--ConnectionStrings:Redis={redis}",
-                $"--Cluster:SiloPort={RedisProcess.FreePort()}", $"--Cluster:GatewayPort={RedisProcess.FreePort()}",
+                $"--Cluster:SiloPort={FreePort.Next()}", $"--Cluster:GatewayPort={FreePort.Next()}",
                 "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Orleans=Error",
             },
             RedirectStandardOutput = true,
