@@ -23,6 +23,7 @@ internal sealed record LoadOptions
           --modes LIST          fanout: comma-separated, from per-instance, fan-out-on-read, stock-clients, stock-groups
                                 (default all four)
           --runs N              runs per mode; the report gives medians (full 3, quick 1)
+          --warmup-seconds N    fanout: longest warm-up per run; it ends sooner once the JIT has settled (full 90, quick 5)
           --connections C       connections: how many (full 100000, quick 2000)
           --idle-seconds N      connections: how long to let them settle, then to measure idle CPU over (full 10, quick 5)
           --out DIR             where results go (default results/ in the repository)
@@ -39,6 +40,7 @@ internal sealed record LoadOptions
     public bool MessagePack { get; init; }
     public IReadOnlyList<FanoutMode> Modes { get; init; } = Enum.GetValues<FanoutMode>();
     public int Runs { get; init; } = 3;
+    public int WarmupSeconds { get; init; } = 90;
     public int Connections { get; init; } = 100_000;
     public int IdleSeconds { get; init; } = 10;
     public string? OutDir { get; init; }
@@ -59,7 +61,7 @@ internal sealed record LoadOptions
         }
         var quick = args.Contains("--quick");
         var options = quick
-            ? new LoadOptions { Scenario = scenario, Quick = true, RoomSize = 200, Messages = 200, Runs = 1, Connections = 2000, IdleSeconds = 5 }
+            ? new LoadOptions { Scenario = scenario, Quick = true, RoomSize = 200, Messages = 200, Runs = 1, WarmupSeconds = 5, Connections = 2000, IdleSeconds = 5 }
             : new LoadOptions { Scenario = scenario };
         for (var i = 1; i < args.Length; i++)
         {
@@ -83,6 +85,7 @@ internal sealed record LoadOptions
                 "--protocol" => options with { MessagePack = Value() switch { "json" => false, "messagepack" => true, var p => throw new ArgumentException($"--protocol must be json or messagepack; it was '{p}'.") } },
                 "--modes" => options with { Modes = ParseModes(Value()) },
                 "--runs" => options with { Runs = Int(1, 20) },
+                "--warmup-seconds" => options with { WarmupSeconds = Int(0, 600) },
                 "--connections" => options with { Connections = Int(1, 1_000_000) },
                 "--idle-seconds" => options with { IdleSeconds = Int(1, 600) },
                 "--out" => options with { OutDir = Value() },

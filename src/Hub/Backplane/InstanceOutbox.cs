@@ -5,15 +5,18 @@ using StackExchange.Redis;
 namespace SignalRChat.Hub.Backplane;
 
 /// <summary>
-/// The bounded queue of backplane messages towards one channel, and the loop that publishes them in order,
-/// pipelining up to <see cref="MaxInFlight"/> publishes. A publish that reaches no subscriber is dropped and counted,
-/// never retried. An outbox made with <c>closeWhenUnheard</c> retires when such a publish leaves its queue empty (an
+/// The bounded queue of pushes towards one channel, and the loop that publishes them in order. Whatever has queued
+/// while the previous publish was under way goes out as one <see cref="BackplaneMessage"/> (up to
+/// <see cref="MaxPushesPerMessage"/> pushes or about <see cref="MaxMessageBytes"/>): under load, fewer and larger
+/// publishes, and the receiving instance writes several pushes to a connection at once; at a low rate, each push
+/// goes alone without waiting. A publish that reaches no subscriber is dropped and counted, never retried. An outbox made with <c>closeWhenUnheard</c> retires when such a publish leaves its queue empty (an
 /// instance that went away stops costing a loop), or when <see cref="Retire"/> is called for an instance known gone.
 /// </summary>
 internal sealed class InstanceOutbox
 {
-    private const int MaxInFlight = 64;
-    private readonly Channel<Item> _queue;
+    private const int MaxPushesPerMessage = 64;
+    private const int MaxMessageBytes = 256 * 1024;
+    private readonly Channel<PushEnvelope> _queue;
     private readonly ISubscriber _subscriber;
     private readonly bool _closeWhenUnheard;
     private readonly Action<InstanceOutbox> _onClosed;
@@ -34,7 +37,7 @@ internal sealed class InstanceOutbox
         _onClosed = onClosed;
         _metrics = metrics;
         _logger = logger;
-        _queue = System.Threading.Channels.Channel.CreateBounded<Item>(new BoundedChannelOptions(capacity)
+        _queue = System.Threading.Channels.Channel.CreateBounded<PushEnvelope>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -49,8 +52,8 @@ internal sealed class InstanceOutbox
 
     public int Capacity { get; }
 
-    public OutboxWrite TryEnqueue(byte[] envelope, int recipients) =>
-        _queue.Writer.TryWrite(new Item(envelope, recipients)) ? OutboxWrite.Queued
+    public OutboxWrite TryEnqueue(PushEnvelope push) =>
+        _queue.Writer.TryWrite(push) ? OutboxWrite.Queued
         : _closed ? OutboxWrite.Closed
         : OutboxWrite.Full;
 
@@ -77,22 +80,20 @@ internal sealed class InstanceOutbox
 
     private async Task PumpAsync()
     {
-        var batch = new List<(Item Item, Task<long> Publish)>(MaxInFlight);
+        var writer = new BackplaneMessage.Writer();
         var reader = _queue.Reader;
+        var recipients = 0;
         try
         {
             while (!_gone && await reader.WaitToReadAsync())
             {
-                while (batch.Count < MaxInFlight && reader.TryRead(out var item))
+                recipients = 0;
+                while (writer.Pushes < MaxPushesPerMessage && writer.Length < MaxMessageBytes && reader.TryRead(out var push))
                 {
-                    batch.Add((item, _subscriber.PublishAsync(Channel, item.Envelope)));
+                    writer.Add(push);
+                    recipients += push.ClientIds.Count;
                 }
-                var unheard = false;
-                foreach (var (item, publish) in batch)
-                {
-                    unheard |= await CompleteAsync(item, publish);
-                }
-                batch.Clear();
+                var unheard = await PublishAsync(writer.ToArrayAndReset(), recipients);
                 if (unheard && _closeWhenUnheard && reader.Count == 0)
                 {
                     Retire();
@@ -102,29 +103,29 @@ internal sealed class InstanceOutbox
         catch (Exception e)
         {
             // A broken loop would leave the queue to fill and refuse every later push: retire instead.
-            PushLog.PublishFailed(_logger, e, batch.Sum(b => b.Item.Recipients), Channel.ToString());
-            _metrics.OnPublishFailed(batch.Sum(b => b.Item.Recipients));
+            PushLog.PublishFailed(_logger, e, recipients, Channel.ToString());
+            _metrics.OnPublishFailed(recipients);
             Retire();
         }
         // Retired: whatever is still queued can never be delivered.
         while (reader.TryRead(out var left))
         {
-            _metrics.OnInstanceGone(left.Recipients);
+            _metrics.OnInstanceGone(left.ClientIds.Count);
         }
     }
 
-    /// <returns>True when the publish reached no subscriber: the message was dropped.</returns>
-    private async Task<bool> CompleteAsync(Item item, Task<long> publish)
+    /// <returns>True when the publish reached no subscriber: its pushes were dropped.</returns>
+    private async Task<bool> PublishAsync(byte[] message, int recipients)
     {
         long receivers;
         try
         {
-            receivers = await publish.ConfigureAwait(false);
+            receivers = await _subscriber.PublishAsync(Channel, message).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            PushLog.PublishFailed(_logger, e, item.Recipients, Channel.ToString());
-            _metrics.OnPublishFailed(item.Recipients);
+            PushLog.PublishFailed(_logger, e, recipients, Channel.ToString());
+            _metrics.OnPublishFailed(recipients);
             return false;
         }
         _metrics.OnPublished();
@@ -132,14 +133,11 @@ internal sealed class InstanceOutbox
         {
             return false;
         }
-        PushLog.InstanceGone(_logger, item.Recipients, Name);
-        _metrics.OnInstanceGone(item.Recipients);
+        PushLog.InstanceGone(_logger, recipients, Name);
+        _metrics.OnInstanceGone(recipients);
         return true;
     }
-
-    private readonly record struct Item(byte[] Envelope, int Recipients);
 }
-
 internal enum OutboxWrite
 {
     Queued,

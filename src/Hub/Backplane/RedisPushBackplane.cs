@@ -81,7 +81,7 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
         if (_options.Strategy == PushStrategy.FanOutOnRead)
         {
             var everyone = recipientsByInstance.Values.SelectMany(ids => ids).ToList();
-            var outcome = Enqueue(OutboxFor(SharedOutbox), new PushEnvelope(everyone, serialized).Encode(), everyone.Count);
+            var outcome = Enqueue(OutboxFor(SharedOutbox), new PushEnvelope(everyone, serialized));
             ThrowIfFull(outcome is null ? [] : [outcome]);
             return;
         }
@@ -99,8 +99,7 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
                 }
                 continue;
             }
-            var envelope = new PushEnvelope(clientIds, serialized).Encode();
-            if (Enqueue(OutboxFor(instanceId), envelope, clientIds.Count) is { } fullInstance)
+            if (Enqueue(OutboxFor(instanceId), new PushEnvelope(clientIds, serialized)) is { } fullInstance)
             {
                 full.Add(fullInstance);
             }
@@ -109,14 +108,14 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
     }
 
     /// <returns>The outbox's name when it is full; null when the message was queued or dropped.</returns>
-    private string? Enqueue(InstanceOutbox outbox, byte[] envelope, int recipients)
+    private string? Enqueue(InstanceOutbox outbox, PushEnvelope push)
     {
-        switch (outbox.TryEnqueue(envelope, recipients))
+        switch (outbox.TryEnqueue(push))
         {
             case OutboxWrite.Queued:
                 return null;
             case OutboxWrite.Closed:
-                _metrics.OnInstanceGone(recipients);
+                _metrics.OnInstanceGone(push.ClientIds.Count);
                 return null;
             default:
                 var target = outbox.Name == SharedOutbox ? "all instances (fan-out on read)" : outbox.Name;
@@ -157,10 +156,10 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
 
     private void Receive(ChannelMessage message)
     {
-        PushEnvelope envelope;
+        IReadOnlyList<PushEnvelope> pushes;
         try
         {
-            envelope = PushEnvelope.Decode((ReadOnlyMemory<byte>)message.Message, _ownClientIdPrefix);
+            pushes = BackplaneMessage.Decode((ReadOnlyMemory<byte>)message.Message, _ownClientIdPrefix);
         }
         catch (FormatException e)
         {
@@ -168,8 +167,24 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
             return;
         }
         _metrics.OnReceived();
-        var mine = new List<string>(envelope.ClientIds.Count);
-        foreach (var id in envelope.ClientIds)
+        // Consecutive pushes to the same recipients are written to each connection at once, in order.
+        var first = 0;
+        while (first < pushes.Count)
+        {
+            var end = first + 1;
+            while (end < pushes.Count && ReferenceEquals(pushes[end].ClientIds, pushes[first].ClientIds) && pushes[end].HasSameProtocolsAs(pushes[first]))
+            {
+                end++;
+            }
+            Deliver(pushes, first, end);
+            first = end;
+        }
+    }
+
+    private void Deliver(IReadOnlyList<PushEnvelope> pushes, int first, int end)
+    {
+        var mine = new List<string>(pushes[first].ClientIds.Count);
+        foreach (var id in pushes[first].ClientIds)
         {
             if (ClientId.TryParse(id, out var clientId) && clientId.InstanceId == _instance.Id)
             {
@@ -178,7 +193,39 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
         }
         if (mine.Count > 0)
         {
-            _local.Write(new SerializedHubMessage(envelope.Messages), mine);
+            _local.Write(new SerializedHubMessage(JoinedBytes(pushes, first, end)), mine, end - first);
         }
+    }
+
+    /// <summary>
+    /// The pushes' bytes back to back, per protocol: what a connection's transport sends when several writes have
+    /// queued on it, so clients read them as separate messages.
+    /// </summary>
+    private static IReadOnlyList<SerializedMessage> JoinedBytes(IReadOnlyList<PushEnvelope> pushes, int first, int end)
+    {
+        var model = pushes[first].Messages;
+        if (end - first == 1)
+        {
+            return model;
+        }
+        var joined = new SerializedMessage[model.Count];
+        for (var protocol = 0; protocol < model.Count; protocol++)
+        {
+            var length = 0;
+            for (var i = first; i < end; i++)
+            {
+                length += pushes[i].Messages[protocol].Serialized.Length;
+            }
+            var bytes = new byte[length];
+            var offset = 0;
+            for (var i = first; i < end; i++)
+            {
+                var part = pushes[i].Messages[protocol].Serialized.Span;
+                part.CopyTo(bytes.AsSpan(offset));
+                offset += part.Length;
+            }
+            joined[protocol] = new SerializedMessage(model[protocol].ProtocolName, bytes);
+        }
+        return joined;
     }
 }

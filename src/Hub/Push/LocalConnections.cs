@@ -32,33 +32,37 @@ internal sealed class LocalConnections(IOptions<PushOptions> options, PushMetric
     }
 
     /// <summary>Writes the message to each connection that is still here; gone ones are counted.</summary>
-    public void Write(SerializedHubMessage message, IReadOnlyList<string> connectionIds)
+    /// <param name="message">The bytes to write.</param>
+    /// <param name="connectionIds">The recipients on this instance.</param>
+    /// <param name="messages">How many hub messages the bytes hold: several pushes can be written at once.</param>
+    public void Write(SerializedHubMessage message, IReadOnlyList<string> connectionIds, int messages = 1)
     {
         var delivered = 0;
         foreach (var connectionId in connectionIds)
         {
             if (_connections.TryGetValue(connectionId, out var connection))
             {
-                Write(connection, message);
-                delivered++;
+                Write(connection, message, messages);
+                delivered += messages;
             }
             else
             {
-                metrics.OnClientGone();
+                metrics.OnClientGone(messages);
             }
         }
         metrics.OnDelivered(delivered);
     }
 
-    private void Write(LocalConnection connection, SerializedHubMessage message)
+    private void Write(LocalConnection connection, SerializedHubMessage message, int messages)
     {
-        var pending = Interlocked.Increment(ref connection.Pending);
-        if (pending > _limit)
+        var pending = Interlocked.Add(ref connection.Pending, messages);
+        // A connection with nothing waiting takes any write, even one of more messages than the limit.
+        if (pending > _limit && pending > messages)
         {
-            Interlocked.Decrement(ref connection.Pending);
+            Interlocked.Add(ref connection.Pending, -messages);
             if (Interlocked.Exchange(ref connection.Aborted, 1) == 0)
             {
-                PushLog.SlowClient(logger, connection.Context.ConnectionId, pending - 1, _limit);
+                PushLog.SlowClient(logger, connection.Context.ConnectionId, pending - messages, _limit);
                 metrics.OnSlowClient();
                 connection.Context.Abort();
             }
@@ -67,13 +71,13 @@ internal sealed class LocalConnections(IOptions<PushOptions> options, PushMetric
         var write = connection.Context.WriteAsync(message);
         if (write.IsCompletedSuccessfully)
         {
-            Interlocked.Decrement(ref connection.Pending);
+            Interlocked.Add(ref connection.Pending, -messages);
             return;
         }
-        _ = CompleteAsync(connection, write);
+        _ = CompleteAsync(connection, write, messages);
     }
 
-    private async Task CompleteAsync(LocalConnection connection, ValueTask write)
+    private async Task CompleteAsync(LocalConnection connection, ValueTask write, int messages)
     {
         try
         {
@@ -85,7 +89,7 @@ internal sealed class LocalConnections(IOptions<PushOptions> options, PushMetric
         }
         finally
         {
-            Interlocked.Decrement(ref connection.Pending);
+            Interlocked.Add(ref connection.Pending, -messages);
         }
     }
 

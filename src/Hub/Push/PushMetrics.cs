@@ -45,7 +45,7 @@ internal sealed class PushMetrics : IDisposable
     public void OnReceived() => Interlocked.Increment(ref _received);
     public void OnDelivered(int count) => Interlocked.Add(ref _delivered, count);
     public void OnInstanceGone(int recipients) => Interlocked.Add(ref _droppedInstanceGone, recipients);
-    public void OnClientGone() => Interlocked.Increment(ref _droppedClientGone);
+    public void OnClientGone(int deliveries = 1) => Interlocked.Add(ref _droppedClientGone, deliveries);
     public void OnPublishFailed(int recipients) => Interlocked.Add(ref _droppedPublishFailed, recipients);
     public void OnRefused() => Interlocked.Increment(ref _refused);
     public void OnSlowClient() => Interlocked.Increment(ref _slowClients);

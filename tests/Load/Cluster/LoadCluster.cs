@@ -47,6 +47,13 @@ internal sealed class LoadCluster : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }
 
+    /// <summary>Methods the JIT has compiled so far, summed over the instances: it stops growing once they are warm.</summary>
+    public async Task<long> CompiledMethodsAsync(CancellationToken cancellationToken)
+    {
+        var counts = await Task.WhenAll(Servers.Select(s => _http.GetFromJsonAsync<long>($"{s.Url}/bench/jit", cancellationToken)));
+        return counts.Sum();
+    }
+
     public async Task<T> PostAsync<T>(int instance, string path, object? body, CancellationToken cancellationToken)
     {
         var response = await _http.PostAsJsonAsync($"{Servers[instance].Url}{path}", body, cancellationToken);

@@ -13,7 +13,10 @@ namespace SignalRChat.Load.Scenarios;
 /// </summary>
 internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, string logDir, Progress progress)
 {
-    private const int WarmupMessages = 50;
+    // A warm-up round is about this many deliveries; warm means a round in which the JIT compiled fewer than
+    // SettledMethodsPerInstance methods per instance, twice in a row.
+    private const int WarmupRoundDeliveries = 100_000;
+    private const int SettledMethodsPerInstance = 10;
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(10);
 
     public async Task<IReadOnlyList<Result>> RunAsync(CancellationToken cancellationToken)
@@ -57,11 +60,8 @@ internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, st
             request = new SendRequest([.. crowd.Clients.Select(c => c.ClientId)], null, options.Messages, options.Rate, options.Payload);
         }
 
-        // Warm-up: the same path, uncounted, so JIT compilation and first-use costs stay out of the numbers.
         progress.Report($"fanout {name}: warming up", 0.3);
-        await cluster.PostAsync<SendResult>(0, "/bench/send", request with { Messages = WarmupMessages, Rate = 0, Warmup = true }, cancellationToken);
-        // Our push returns once queued: wait until the warm-up has arrived, so none of its publishes are counted below.
-        await Waiting.ForCountAsync(() => recorder.Warmups, (long)WarmupMessages * options.RoomSize, Quiet, _ => { }, cancellationToken);
+        await WarmUpAsync(cluster, request, recorder, cancellationToken);
 
         var cpuBefore = cluster.CpuMs();
         var redisCpuBefore = ProcessStats.CpuMs(redis.Pid);
@@ -94,5 +94,29 @@ internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, st
             RedisCpuMsPer1kDeliveries = deliveries == 0 ? double.NaN : redisCpu * 1000 / deliveries,
             Backpressure = sent.Backpressure,
         };
+    }
+
+    /// <summary>
+    /// Pushes uncounted rounds on the measured path until the instances are warm: tiered JIT compiles for half a
+    /// minute or more under this load (about 20,000 methods per instance), and numbers taken meanwhile describe the
+    /// compiler, not the push path. Stops when the JIT settles or after <see cref="LoadOptions.WarmupSeconds"/>.
+    /// Waits for each round to arrive, so none of its publishes are counted afterwards.
+    /// </summary>
+    private async Task WarmUpAsync(LoadCluster cluster, SendRequest request, DeliveryRecorder recorder, CancellationToken cancellationToken)
+    {
+        var round = request with { Messages = Math.Clamp(WarmupRoundDeliveries / options.RoomSize, 20, 1000), Rate = 0, Warmup = true };
+        var deadline = Stopwatch.StartNew();
+        var compiled = await cluster.CompiledMethodsAsync(cancellationToken);
+        long sent = 0;
+        var quietRounds = 0;
+        while (quietRounds < 2 && deadline.Elapsed.TotalSeconds < options.WarmupSeconds)
+        {
+            await cluster.PostAsync<SendResult>(0, "/bench/send", round, cancellationToken);
+            sent += round.Messages;
+            await Waiting.ForCountAsync(() => recorder.Warmups, sent * options.RoomSize, Quiet, _ => { }, cancellationToken);
+            var now = await cluster.CompiledMethodsAsync(cancellationToken);
+            quietRounds = now - compiled < SettledMethodsPerInstance * options.Instances ? quietRounds + 1 : 0;
+            compiled = now;
+        }
     }
 }

@@ -27,6 +27,7 @@ internal static class BenchServer
         app.MapPost("/bench/send", SendAsync);
         app.MapPost("/bench/groups", AddToGroupAsync);
         app.MapPost("/bench/broadcast", BroadcastAsync);
+        app.MapGet("/bench/jit", () => System.Runtime.JitInfo.GetCompiledMethodCount());
         await app.RunAsync();
         return 0;
     }

@@ -16,7 +16,7 @@ public sealed class BackplaneCostTests(ITestOutputHelper output)
     [InlineData("PerInstance", 1.0)]
     [InlineData("FanOutOnRead", 1.0)]
     [InlineData("StockBackplane", Members - 1.0)]
-    public async Task PushToA100MemberRoomOverTwoInstances_CostsTheExpectedPublishesPerPush(string strategy, double expectedPerPush)
+    public async Task PushToA100MemberRoomOverTwoInstances_CostsTheExpectedPublishesPerPush(string strategy, double mostPerPush)
     {
         await using var cluster = await ClusterFixture.StartAsync($"Push:Strategy={strategy}");
         var room = $"ChatRoom-cost-{strategy}";
@@ -41,7 +41,14 @@ public sealed class BackplaneCostTests(ITestOutputHelper output)
 
             var perPush = (double)publishes / Pushes;
             output.WriteLine($"{strategy}: {publishes} PUBLISH for {Pushes} pushes to {Members} members over 2 instances = {perPush:0.##} per push");
-            Assert.Equal(expectedPerPush, perPush);
+            if (strategy == "StockBackplane")
+            {
+                Assert.Equal(mostPerPush, perPush); // one per remote recipient, always
+            }
+            else
+            {
+                Assert.InRange(perPush, 1.0 / Pushes, mostPerPush); // fewer when pushes queue up and share a publish
+            }
             Assert.Equal(0, sender.Pending("NewMessage"));
         }
         finally

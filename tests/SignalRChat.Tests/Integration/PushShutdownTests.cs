@@ -12,7 +12,7 @@ public sealed class PushShutdownTests
         await using var cluster = await ClusterFixture.StartAsync();
         await using var target = await TestClient.ConnectAsync(cluster.B, "target", listenTo: "Seq");
         var push = cluster.A.Services.GetRequiredService<IClientPush>();
-        const int pushes = 150; // more than one batch of publishes in flight
+        const int pushes = 150; // more than one backplane message holds (64 pushes)
 
         // Redis holds every PUBLISH for 3 s, less than the 5 s an outbox is given to drain on stop.
         await cluster.Redis.Admin.GetServer(cluster.Redis.ConnectionString).ExecuteAsync("CLIENT", "PAUSE", "3000", "WRITE");

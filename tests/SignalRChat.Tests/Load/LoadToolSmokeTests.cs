@@ -14,7 +14,7 @@ public sealed class LoadToolSmokeTests : IDisposable
     [Fact]
     public async Task Fanout_MeasuresEveryMode_WritesJsonAndCharts_AndLosesNothing()
     {
-        await using var tool = Start("fanout", "--instances", "2", "--room-size", "10", "--messages", "20", "--runs", "1", "--out", _out);
+        await using var tool = Start("fanout", "--instances", "2", "--room-size", "10", "--messages", "20", "--runs", "1", "--warmup-seconds", "1", "--out", _out);
 
         await tool.WaitForExitAsync(RunTimeout);
 
@@ -24,9 +24,11 @@ public sealed class LoadToolSmokeTests : IDisposable
         Assert.All(results, r => Assert.Equal(0, r.GetProperty("lost").GetInt64()));
         Assert.All(results, r => Assert.True(r.GetProperty("deliveriesPerSec").GetDouble() > 0));
         var publishes = results.ToDictionary(r => r.GetProperty("mode").GetString()!, r => r.GetProperty("publishesPerMessage").GetDouble());
-        Assert.Equal(1, publishes["per-instance"]); // one other instance holds recipients
-        Assert.Equal(1, publishes["fan-out-on-read"]);
-        Assert.Equal(10, publishes["stock-clients"]); // one per recipient
+        // Ours: at most one publish per message (one other instance holds recipients), fewer when pushes that queued
+        // up share a publish. Stock: exactly one per recipient.
+        Assert.InRange(publishes["per-instance"], 1.0 / 20, 1);
+        Assert.InRange(publishes["fan-out-on-read"], 1.0 / 20, 1);
+        Assert.Equal(10, publishes["stock-clients"]);
         Assert.Equal(2, Directory.GetFiles(_out, "fanout-*.png").Length);
         Assert.Contains("| per-instance |", tool.Transcript);
     }
