@@ -11,7 +11,7 @@ public sealed class PushOptions
     /// <summary>How pushes cross the backplane.</summary>
     public PushStrategy Strategy { get; set; } = PushStrategy.PerInstance;
 
-    /// <summary>Messages waiting to be published towards one instance before pushes to it are refused (backpressure).</summary>
+    /// <summary>Pushes waiting to be published towards one instance before further pushes to it are refused (backpressure).</summary>
     public int OutboxCapacity { get; set; } = 1024;
 
     /// <summary>Messages waiting to be written to one client before that client is disconnected as too slow.</summary>

@@ -29,6 +29,9 @@ internal sealed record Result
     /// <summary>CPU time of Redis per 1,000 deliveries.</summary>
     public double? RedisCpuMsPer1kDeliveries { get; init; }
 
+    /// <summary>How long the uncounted warm-up ran before the JIT settled (fanout).</summary>
+    public double? WarmupSeconds { get; init; }
+
     /// <summary>Times a full outbox made the sender wait (ours only).</summary>
     public long? Backpressure { get; init; }
 
@@ -62,6 +65,7 @@ internal sealed record Result
             Lost = runs.Max(r => r.Lost), // the worst run: a loss is never averaged away
             CpuMsPer1kDeliveries = M(runs.Select(r => r.CpuMsPer1kDeliveries)),
             RedisCpuMsPer1kDeliveries = N(runs.Select(r => r.RedisCpuMsPer1kDeliveries)),
+            WarmupSeconds = N(runs.Select(r => r.WarmupSeconds)),
             Backpressure = runs.Any(r => r.Backpressure is null) ? null : (long)M(runs.Select(r => (double)r.Backpressure!.Value)),
             MemoryBytesPerConnection = N(runs.Select(r => r.MemoryBytesPerConnection)),
             ConnectsPerSec = N(runs.Select(r => r.ConnectsPerSec)),

@@ -26,7 +26,7 @@ internal static class ResultWriter
             foreach (var r in results.Where(r => r.Scenario == "fanout"))
             {
                 var ratio = stock is > 0 ? $"{r.DeliveriesPerSec / stock.Value:0.0}x" : "";
-                text.AppendLine(Inv($"| {r.Mode} | {r.DeliveriesPerSec:N0} | {ratio} | {r.PublishesPerMessage:0.##} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.Lost} | {r.CpuMsPer1kDeliveries:0.00} | {r.RedisCpuMsPer1kDeliveries:0.00} |"));
+                text.AppendLine(Inv($"| {r.Mode} | {r.DeliveriesPerSec:N0} | {ratio} | {r.PublishesPerMessage:0.###} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.Lost} | {r.CpuMsPer1kDeliveries:0.00} | {r.RedisCpuMsPer1kDeliveries:0.00} |"));
             }
         }
         if (results.Any(r => r.Scenario == "connections"))

@@ -61,7 +61,7 @@ internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, st
         }
 
         progress.Report($"fanout {name}: warming up", 0.3);
-        await WarmUpAsync(cluster, request, recorder, cancellationToken);
+        var warmup = await WarmUpAsync(cluster, request, recorder, cancellationToken);
 
         var cpuBefore = cluster.CpuMs();
         var redisCpuBefore = ProcessStats.CpuMs(redis.Pid);
@@ -92,6 +92,7 @@ internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, st
             Lost = recorder.Tally().Lost,
             CpuMsPer1kDeliveries = deliveries == 0 ? double.NaN : cpu * 1000 / deliveries,
             RedisCpuMsPer1kDeliveries = deliveries == 0 ? double.NaN : redisCpu * 1000 / deliveries,
+            WarmupSeconds = warmup.TotalSeconds,
             Backpressure = sent.Backpressure,
         };
     }
@@ -102,7 +103,8 @@ internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, st
     /// compiler, not the push path. Stops when the JIT settles or after <see cref="LoadOptions.WarmupSeconds"/>.
     /// Waits for each round to arrive, so none of its publishes are counted afterwards.
     /// </summary>
-    private async Task WarmUpAsync(LoadCluster cluster, SendRequest request, DeliveryRecorder recorder, CancellationToken cancellationToken)
+    /// <returns>How long it took.</returns>
+    private async Task<TimeSpan> WarmUpAsync(LoadCluster cluster, SendRequest request, DeliveryRecorder recorder, CancellationToken cancellationToken)
     {
         var round = request with { Messages = Math.Clamp(WarmupRoundDeliveries / options.RoomSize, 20, 1000), Rate = 0, Warmup = true };
         var deadline = Stopwatch.StartNew();
@@ -118,5 +120,6 @@ internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, st
             quietRounds = now - compiled < SettledMethodsPerInstance * options.Instances ? quietRounds + 1 : 0;
             compiled = now;
         }
+        return deadline.Elapsed;
     }
 }

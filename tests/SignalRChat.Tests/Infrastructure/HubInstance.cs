@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using SignalRChat.Hub.Hosting;
 using SignalRChat.Hub.Push;
+using SignalRChat.Load.Cluster;
 
 namespace SignalRChat.Tests.Infrastructure;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SignalRChat.Load.Cluster;
 
 namespace SignalRChat.Tests.Infrastructure;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using SignalRChat.Load.Cluster;
 using StackExchange.Redis;
 
 namespace SignalRChat.Tests.Infrastructure;
@@ -91,15 +92,4 @@ public sealed class RedisServer : IAsyncDisposable
             .Append("/usr/sbin").Append("/usr/bin")
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
-}
-
-/// <summary>Free TCP ports on 127.0.0.1.</summary>
-public static class FreePort
-{
-    public static int Next()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
