@@ -16,7 +16,7 @@ internal sealed record LoadOptions
           --quick               small preset, under two minutes for both scenarios (default: the full preset)
           --instances K         hub instances (default 4; for connections, enough to hold 15,000 each: 7 for 100,000)
           --room-size S         fanout: room members (full 1000, quick 200)
-          --messages M          fanout: messages the sender pushes (full 1000, quick 200)
+          --messages M          fanout: messages the sender pushes (full 2000, quick 200)
           --rate N              fanout: messages per second; 0 = as fast as the sender can (default 0)
           --payload BYTES       fanout: padding per message (default 64)
           --protocol P          json or messagepack, for the receiving crowd (default json)
@@ -34,7 +34,7 @@ internal sealed record LoadOptions
     public required string Scenario { get; init; }
     public int Instances { get; init; } = 4;
     public int RoomSize { get; init; } = 1000;
-    public int Messages { get; init; } = 1000;
+    public int Messages { get; init; } = 2000;
     public int Rate { get; init; }
     public int Payload { get; init; } = 64;
     public bool MessagePack { get; init; }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
+using SignalRChat.Hub.Push;
 
 namespace SignalRChat.Hub.Backplane;
 
@@ -36,7 +37,7 @@ internal static class BackplaneMessage
             {
                 WriteByte(Version);
             }
-            if (_lastRecipients is not null && SameIds(_lastRecipients, push.ClientIds))
+            if (_lastRecipients is not null && PushRuns.SameRecipients(_lastRecipients, push.ClientIds))
             {
                 WriteByte(SameRecipients);
             }
@@ -68,27 +69,6 @@ internal static class BackplaneMessage
             _lastRecipients = null;
             Pushes = 0;
             return bytes;
-        }
-
-        // Recipient lists of consecutive pushes to one room usually hold the very same strings: reference checks first.
-        private static bool SameIds(IReadOnlyList<string> a, IReadOnlyList<string> b)
-        {
-            if (ReferenceEquals(a, b))
-            {
-                return true;
-            }
-            if (a.Count != b.Count)
-            {
-                return false;
-            }
-            for (var i = 0; i < a.Count; i++)
-            {
-                if (!string.Equals(a[i], b[i], StringComparison.Ordinal))
-                {
-                    return false;
-                }
-            }
-            return true;
         }
 
         private void WriteByte(byte value)

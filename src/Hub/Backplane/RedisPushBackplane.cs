@@ -167,7 +167,7 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
             return;
         }
         _metrics.OnReceived();
-        // Consecutive pushes to the same recipients are written to each connection at once, in order.
+        // Consecutive pushes to the same recipients (the decoder gives them one list) are written at once, in order.
         var first = 0;
         while (first < pushes.Count)
         {
@@ -176,56 +176,28 @@ internal sealed class RedisPushBackplane : IPushBackplane, IHostedService
             {
                 end++;
             }
-            Deliver(pushes, first, end);
+            var mine = OwnConnectionIds(pushes[first].ClientIds);
+            if (mine.Count > 0)
+            {
+                var bytes = end - first == 1
+                    ? new SerializedHubMessage(pushes[first].Messages)
+                    : PushRuns.Join([.. pushes.Skip(first).Take(end - first).Select(p => p.Messages)]);
+                _local.Write(bytes, mine, end - first);
+            }
             first = end;
         }
     }
 
-    private void Deliver(IReadOnlyList<PushEnvelope> pushes, int first, int end)
+    private List<string> OwnConnectionIds(IReadOnlyList<string> clientIds)
     {
-        var mine = new List<string>(pushes[first].ClientIds.Count);
-        foreach (var id in pushes[first].ClientIds)
+        var mine = new List<string>(clientIds.Count);
+        foreach (var id in clientIds)
         {
             if (ClientId.TryParse(id, out var clientId) && clientId.InstanceId == _instance.Id)
             {
                 mine.Add(clientId.ConnectionId);
             }
         }
-        if (mine.Count > 0)
-        {
-            _local.Write(new SerializedHubMessage(JoinedBytes(pushes, first, end)), mine, end - first);
-        }
-    }
-
-    /// <summary>
-    /// The pushes' bytes back to back, per protocol: what a connection's transport sends when several writes have
-    /// queued on it, so clients read them as separate messages.
-    /// </summary>
-    private static IReadOnlyList<SerializedMessage> JoinedBytes(IReadOnlyList<PushEnvelope> pushes, int first, int end)
-    {
-        var model = pushes[first].Messages;
-        if (end - first == 1)
-        {
-            return model;
-        }
-        var joined = new SerializedMessage[model.Count];
-        for (var protocol = 0; protocol < model.Count; protocol++)
-        {
-            var length = 0;
-            for (var i = first; i < end; i++)
-            {
-                length += pushes[i].Messages[protocol].Serialized.Length;
-            }
-            var bytes = new byte[length];
-            var offset = 0;
-            for (var i = first; i < end; i++)
-            {
-                var part = pushes[i].Messages[protocol].Serialized.Span;
-                part.CopyTo(bytes.AsSpan(offset));
-                offset += part.Length;
-            }
-            joined[protocol] = new SerializedMessage(model[protocol].ProtocolName, bytes);
-        }
-        return joined;
+        return mine;
     }
 }

@@ -8,7 +8,7 @@ internal static partial class PushLog
     [LoggerMessage(2, LogLevel.Warning, "Disconnected client {ConnectionId}: {Pending} messages were waiting to be written to it (limit {Limit}).", EventName = "PushSlowClient")]
     public static partial void SlowClient(ILogger logger, string connectionId, int pending, int limit);
 
-    [LoggerMessage(3, LogLevel.Warning, "Refused a push to instance {InstanceId}: its outbox of {Capacity} messages is full.", EventName = "PushOutboxFull")]
+    [LoggerMessage(3, LogLevel.Warning, "Refused a push to instance {InstanceId}: its outbox of {Capacity} pushes is full.", EventName = "PushOutboxFull")]
     public static partial void OutboxFull(ILogger logger, string instanceId, int capacity);
 
     [LoggerMessage(4, LogLevel.Error, "Dropped a push to {Recipients} client(s) on {Channel}: publishing failed.", EventName = "PushPublishFailed")]

@@ -7,9 +7,9 @@ namespace SignalRChat.Tests.Integration;
 /// <summary>
 /// Pushes that queue up towards an instance while a publish is under way leave in one backplane message, and the
 /// receiving instance writes consecutive pushes to the same recipients to each connection at once. Clients still get
-/// every push as its own invocation, in order, over JSON and MessagePack.
+/// every push as its own invocation, in order, over JSON and MessagePack; so do clients on the sender's own instance.
 /// </summary>
-public sealed class BackplaneBatchingTests
+public sealed class PushBatchingTests
 {
     private const int Pushes = 200;
 
@@ -46,5 +46,30 @@ public sealed class BackplaneBatchingTests
         await push.PushToClientsAsync([json.ClientId, messagePack.ClientId], "Seq", -1);
         Assert.Equal(-1, (await json.NextAsync("Seq")).GetInt32());
         Assert.Equal(-1, (await messagePack.NextAsync("Seq")).GetInt32());
+    }
+
+    [Fact]
+    public async Task LocalPushesInATightLoop_ArriveEachInOrder()
+    {
+        await using var cluster = await ClusterFixture.StartAsync();
+        await using var json = await TestClient.ConnectAsync(cluster.A, "json", Protocol.Json, listenTo: "Seq");
+        await using var messagePack = await TestClient.ConnectAsync(cluster.A, "messagepack", Protocol.MessagePack, listenTo: "Seq");
+        var push = cluster.A.Services.GetRequiredService<IClientPush>();
+        const int pushes = 1000;
+
+        for (var i = 0; i < pushes; i++)
+        {
+            await push.PushToClientsAsync(i % 3 == 0 ? [json.ClientId] : [json.ClientId, messagePack.ClientId], "Seq", i);
+        }
+        await push.PushToClientsAsync([json.ClientId, messagePack.ClientId], "Seq", -1);
+
+        foreach (var i in Enumerable.Range(0, pushes).Append(-1))
+        {
+            Assert.Equal(i, (await json.NextAsync("Seq")).GetInt32());
+        }
+        foreach (var i in Enumerable.Range(0, pushes).Where(i => i % 3 != 0).Append(-1))
+        {
+            Assert.Equal(i, (await messagePack.NextAsync("Seq")).GetInt32());
+        }
     }
 }
