@@ -8,9 +8,10 @@ namespace SignalRChat.Hub.Backplane;
 /// The bounded queue of pushes towards one channel, and the loop that publishes them in order. Whatever has queued
 /// while the previous publish was under way goes out as one <see cref="BackplaneMessage"/> (up to
 /// <see cref="MaxPushesPerMessage"/> pushes or about <see cref="MaxMessageBytes"/>): under load, fewer and larger
-/// publishes, and the receiving instance writes several pushes to a connection at once; at a low rate, each push
-/// goes alone without waiting. A publish that reaches no subscriber is dropped and counted, never retried. An outbox made with <c>closeWhenUnheard</c> retires when such a publish leaves its queue empty (an
-/// instance that went away stops costing a loop), or when <see cref="Retire"/> is called for an instance known gone.
+/// publishes, and the receiving instance writes several pushes to a connection at once; at a low rate, each push goes
+/// alone without waiting. A publish that reaches no subscriber is dropped and counted, never retried. An outbox made
+/// with <c>closeWhenUnheard</c> retires when such a publish leaves its queue empty (an instance that went away stops
+/// costing a loop), or when <see cref="Retire"/> is called for an instance known gone.
 /// </summary>
 internal sealed class InstanceOutbox
 {
