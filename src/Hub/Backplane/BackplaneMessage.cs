@@ -99,14 +99,6 @@ internal static class BackplaneMessage
         }
     }
 
-    /// <summary>One push as its own message.</summary>
-    public static byte[] Encode(PushEnvelope push)
-    {
-        var writer = new Writer();
-        writer.Add(push);
-        return writer.ToArrayAndReset();
-    }
-
     /// <param name="bytes">The message.</param>
     /// <param name="only">
     /// When not empty, only client IDs that start with these UTF-8 bytes (<c>{instanceId}/</c>) are decoded; the others

@@ -11,7 +11,7 @@ public sealed class BackplaneMessageTests
         var push = new PushEnvelope(["hub-a/c1", "hub-a/ç2"],
             [new SerializedMessage("json", "{\"type\":1}\u001e"u8.ToArray()), new SerializedMessage("messagepack", new byte[300])]);
 
-        var decoded = Assert.Single(BackplaneMessage.Decode(BackplaneMessage.Encode(push)));
+        var decoded = Assert.Single(BackplaneMessage.Decode(Encode(push)));
 
         Assert.Equal(push.ClientIds, decoded.ClientIds);
         Assert.Equal(["json", "messagepack"], decoded.Messages.Select(m => m.ProtocolName));
@@ -24,7 +24,7 @@ public sealed class BackplaneMessageTests
     {
         var push = new PushEnvelope(["hub-a/c1", "hub-ab/c2", "hub-b/c3", "hub-a/c4"], [new SerializedMessage("json", new byte[10])]);
 
-        var decoded = Assert.Single(BackplaneMessage.Decode(BackplaneMessage.Encode(push), "hub-a/"u8));
+        var decoded = Assert.Single(BackplaneMessage.Decode(Encode(push), "hub-a/"u8));
 
         Assert.Equal(["hub-a/c1", "hub-a/c4"], decoded.ClientIds);
         Assert.Equal(10, Assert.Single(decoded.Messages).Serialized.Length);
@@ -56,7 +56,7 @@ public sealed class BackplaneMessageTests
     public void ARepeatedRecipientList_CostsOneByte()
     {
         string[] room = [.. Enumerable.Range(0, 100).Select(i => $"hub-a/connection-{i}")];
-        var single = BackplaneMessage.Encode(Push(room, 1)).Length;
+        var single = Encode(Push(room, 1)).Length;
         var writer = new BackplaneMessage.Writer();
         writer.Add(Push(room, 1));
         writer.Add(Push(room, 2));
@@ -94,6 +94,13 @@ public sealed class BackplaneMessageTests
     public void Decode_RefusesMalformedBytes(byte[] bytes)
     {
         Assert.Throws<FormatException>(() => BackplaneMessage.Decode(bytes));
+    }
+
+    private static byte[] Encode(PushEnvelope push)
+    {
+        var writer = new BackplaneMessage.Writer();
+        writer.Add(push);
+        return writer.ToArrayAndReset();
     }
 
     private static PushEnvelope Push(string[] clientIds, byte marker) => new(clientIds, [new SerializedMessage("json", new[] { marker })]);
