@@ -56,8 +56,9 @@ internal sealed class LocalConnections(IOptions<PushOptions> options, PushMetric
     private void Write(LocalConnection connection, SerializedHubMessage message, int messages)
     {
         var pending = Interlocked.Add(ref connection.Pending, messages);
-        // A connection with nothing waiting takes any write, even one of more messages than the limit.
-        if (pending > _limit && pending > messages)
+        // Refused when what was already waiting has reached the limit: a write of several messages (a run of pushes)
+        // is never refused for its own size.
+        if (pending - messages >= _limit)
         {
             Interlocked.Add(ref connection.Pending, -messages);
             if (Interlocked.Exchange(ref connection.Aborted, 1) == 0)

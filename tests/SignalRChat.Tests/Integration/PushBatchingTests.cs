@@ -49,6 +49,28 @@ public sealed class PushBatchingTests
     }
 
     [Fact]
+    public async Task ARunOfMorePushesThanTheSlowClientLimit_IsWrittenToAClientThatKeepsUp()
+    {
+        await using var cluster = await ClusterFixture.StartAsync("Push:SlowClientMessageLimit=8");
+        await using var client = await TestClient.ConnectAsync(cluster.B, "reader", listenTo: "Seq");
+        var push = cluster.A.Services.GetRequiredService<IClientPush>();
+        var slowBefore = cluster.B.Metrics.SlowClients;
+
+        // Queued while Redis holds writes, the pushes reach B in runs of up to 64: each one write of more than 8 messages.
+        await cluster.Redis.Admin.GetServer(cluster.Redis.ConnectionString).ExecuteAsync("CLIENT", "PAUSE", "1000", "WRITE");
+        for (var i = 0; i < Pushes; i++)
+        {
+            await push.PushToClientAsync(client.ClientId, "Seq", i);
+        }
+
+        for (var i = 0; i < Pushes; i++)
+        {
+            Assert.Equal(i, (await client.NextAsync("Seq")).GetInt32());
+        }
+        Assert.Equal(slowBefore, cluster.B.Metrics.SlowClients);
+    }
+
+    [Fact]
     public async Task LocalPushesInATightLoop_ArriveEachInOrder()
     {
         await using var cluster = await ClusterFixture.StartAsync();
