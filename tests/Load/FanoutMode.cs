@@ -41,11 +41,11 @@ internal static class FanoutModes
         return false;
     }
 
-    /// <summary>The hub's <c>Push:Strategy</c> for the mode.</summary>
-    public static string Strategy(FanoutMode mode) => mode switch
+    /// <summary>The instances' settings for the mode: our strategy, or the bench hub on SignalR's own backplane.</summary>
+    public static string Setting(FanoutMode mode) => mode switch
     {
-        FanoutMode.PerInstance => "PerInstance",
-        FanoutMode.FanOutOnRead => "FanOutOnRead",
-        _ => "StockBackplane",
+        FanoutMode.PerInstance => "Push:Strategy=PerInstance",
+        FanoutMode.FanOutOnRead => "Push:Strategy=FanOutOnRead",
+        _ => "Bench:Stock=true",
     };
 }

@@ -25,6 +25,7 @@ internal sealed record LoadOptions
           --runs N              runs per mode; the report gives medians (full 3, quick 1)
           --warmup-seconds N    fanout: longest warm-up per run; it ends sooner once the JIT has settled (full 90, quick 5)
           --connections C       connections: how many (full 100000, quick 2000)
+          --mode M              connections: ours, stock (SignalR's Redis backplane) or both, one after another (default both)
           --idle-seconds N      connections: how long to let them settle, then to measure idle CPU over (full 10, quick 5)
           --out DIR             where results go (default results/ in the repository)
           --no-charts           skip the PNG charts
@@ -42,6 +43,7 @@ internal sealed record LoadOptions
     public int Runs { get; init; } = 3;
     public int WarmupSeconds { get; init; } = 90;
     public int Connections { get; init; } = 100_000;
+    public IReadOnlyList<string> ConnectionModes { get; init; } = ["ours", "stock"];
     public int IdleSeconds { get; init; } = 10;
     public string? OutDir { get; init; }
     public bool Charts { get; init; } = true;
@@ -87,6 +89,7 @@ internal sealed record LoadOptions
                 "--runs" => options with { Runs = Int(1, 20) },
                 "--warmup-seconds" => options with { WarmupSeconds = Int(0, 600) },
                 "--connections" => options with { Connections = Int(1, 1_000_000) },
+                "--mode" => options with { ConnectionModes = Value() switch { "ours" => ["ours"], "stock" => ["stock"], "both" => ["ours", "stock"], var m => throw new ArgumentException($"--mode must be ours, stock or both; it was '{m}'.") } },
                 "--idle-seconds" => options with { IdleSeconds = Int(1, 600) },
                 "--out" => options with { OutDir = Value() },
                 "--no-charts" => options with { Charts = false },

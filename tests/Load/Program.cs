@@ -45,7 +45,7 @@ if (options.Scenario == "connections" && ConnectionsScenario.Problem(options, Op
     return 2;
 }
 
-var steps = options.Scenario == "fanout" ? options.Runs * options.Modes.Count : options.Runs;
+var steps = options.Runs * (options.Scenario == "fanout" ? options.Modes.Count : options.ConnectionModes.Count);
 var progress = new Progress(steps);
 try
 {

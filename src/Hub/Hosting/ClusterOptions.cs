@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
-using SignalRChat.Hub.Push;
+using SignalRChat.Push;
 
 namespace SignalRChat.Hub.Hosting;
 

@@ -4,12 +4,17 @@ using SignalRChat.Hub.Access;
 using SignalRChat.Hub.Auth;
 using SignalRChat.Hub.Health;
 using SignalRChat.Hub.Hubs;
+using SignalRChat.Objects.Runtime;
+using SignalRChat.Push;
 
 namespace SignalRChat.Hub.Hosting;
 
 /// <summary>Composes a hub cluster process: the same code runs the executable and the tests' in-process instances.</summary>
 public static class HubApplication
 {
+    /// <summary>The configuration section of the backplane's settings (<see cref="ClusterBackplaneOptions"/>).</summary>
+    public const string PushSection = "Push";
+
     /// <summary>Builds the process from command-line args and standard .NET configuration.</summary>
     /// <param name="args">Command-line args, for example <c>--urls http://127.0.0.1:5000 --ConnectionStrings:Redis=127.0.0.1:6379</c>.</param>
     /// <param name="configure">Lets a host (the tests) add configuration or services before the build.</param>
@@ -25,11 +30,14 @@ public static class HubApplication
         var cluster = ReadClusterOptions(builder.Configuration);
         builder.Services.AddSingleton(Options.Create(cluster));
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = cluster.ShutdownTimeout);
-        builder.Services.AddSingleton(string.IsNullOrEmpty(cluster.InstanceId) ? InstanceIdentity.Generate() : new InstanceIdentity(cluster.InstanceId));
 
-        // Push before objects: hosted services stop in reverse order, so the silo stops (and its grains stop pushing)
-        // before the push backplane closes.
-        builder.Services.AddSignalR(hub => hub.AddFilter<HubErrorLogFilter>()).AddMessagePackProtocol().AddClusterPush(builder.Configuration, cluster.Redis);
+        // The backplane before the objects: hosted services stop in reverse order, so the silo stops (and its grains
+        // stop pushing) before the backplane closes.
+        builder.Services.AddSignalR(hub => hub.AddFilter<HubErrorLogFilter>())
+            .AddMessagePackProtocol()
+            .AddClusterBackplane(options => ConfigureBackplane(options, builder.Configuration, cluster));
+        builder.Services.AddSingleton<IClientPush, HubClientPush>();
+        builder.Services.AddSingleton<IClientDirectory, ClusterClientDirectory>();
         builder.AddObjects(cluster);
         AddHealthChecks(builder.Services, cluster);
         if (cluster.HostsHub)
@@ -61,6 +69,15 @@ public static class HubApplication
         cluster.Redis = configuration.GetConnectionString("Redis") is { Length: > 0 } redis ? redis : null;
         var validation = new ClusterOptionsValidator().Validate(null, cluster);
         return validation.Failed ? throw new OptionsValidationException(ClusterOptions.Section, typeof(ClusterOptions), validation.Failures) : cluster;
+    }
+
+    /// <summary>The backplane's settings: the <c>Push</c> section, and the Redis and instance settings of the cluster.</summary>
+    private static void ConfigureBackplane(ClusterBackplaneOptions options, IConfiguration configuration, ClusterOptions cluster)
+    {
+        configuration.GetSection(PushSection).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+        options.Configuration = cluster.Redis;
+        options.InstanceId = cluster.InstanceId;
+        options.InstanceTtl = cluster.InstanceTtl;
     }
 
     private static void AddHealthChecks(IServiceCollection services, ClusterOptions cluster)

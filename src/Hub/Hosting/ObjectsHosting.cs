@@ -18,9 +18,17 @@ internal static class ObjectsHosting
         else
         {
             builder.UseOrleansClient(client => client
-                .UseRedisClustering(options => options.ConfigurationOptions = PushHosting.RedisConfiguration(cluster.Redis!))
+                .UseRedisClustering(options => options.ConfigurationOptions = RedisConfiguration(cluster.Redis!))
                 .Configure<Orleans.Configuration.ClusterOptions>(options => options.ClusterId = options.ServiceId = cluster.ClusterId));
         }
+    }
+
+    /// <summary>Orleans' Redis settings: reconnect in the background rather than fail when Redis is briefly away.</summary>
+    private static StackExchange.Redis.ConfigurationOptions RedisConfiguration(string connectionString)
+    {
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        return options;
     }
 
     private static void ConfigureSilo(ISiloBuilder silo, ClusterOptions cluster)
@@ -32,8 +40,8 @@ internal static class ObjectsHosting
                 .AddMemoryGrainStorage(ObjectStorage.Name);
             return;
         }
-        silo.UseRedisClustering(options => options.ConfigurationOptions = PushHosting.RedisConfiguration(cluster.Redis))
-            .AddRedisGrainStorage(ObjectStorage.Name, options => options.ConfigurationOptions = PushHosting.RedisConfiguration(cluster.Redis))
+        silo.UseRedisClustering(options => options.ConfigurationOptions = RedisConfiguration(cluster.Redis))
+            .AddRedisGrainStorage(ObjectStorage.Name, options => options.ConfigurationOptions = RedisConfiguration(cluster.Redis))
             .Configure<Orleans.Configuration.ClusterOptions>(options => options.ClusterId = options.ServiceId = cluster.ClusterId)
             .ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort);
     }

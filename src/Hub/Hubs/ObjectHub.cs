@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using SignalRChat.Hub.Access;
-using SignalRChat.Hub.Hosting;
 using SignalRChat.Hub.Wire;
 using SignalRChat.Objects.Runtime;
+using SignalRChat.Push;
 
 namespace SignalRChat.Hub.Hubs;
 
@@ -12,7 +12,7 @@ namespace SignalRChat.Hub.Hubs;
 /// with the caller's identity, and tells objects about disconnects they asked to hear of. Objects own all domain logic.
 /// </summary>
 [Authorize]
-internal sealed class ObjectHub(ObjectClient objects, AccessRules access, InstanceIdentity instance, ILogger<ObjectHub> logger)
+internal sealed class ObjectHub(ObjectClient objects, AccessRules access, ClusterInstances instances, ILogger<ObjectHub> logger)
     : Microsoft.AspNetCore.SignalR.Hub
 {
     /// <summary>The client method invoked on connect with <see cref="Registration"/>.</summary>
@@ -20,7 +20,7 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, Instan
 
     private static readonly TimeSpan DisconnectNoticeTimeout = TimeSpan.FromSeconds(10);
 
-    private string ClientId => $"{instance.Id}/{Context.ConnectionId}";
+    private string ClientId => Context.GetClientId();
 
     // Made once in OnConnectedAsync, before any call or the disconnect can race to make it.
     private WatchedObjects Watched => (WatchedObjects)Context.Items[typeof(WatchedObjects)]!;
@@ -29,7 +29,7 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, Instan
     public override Task OnConnectedAsync()
     {
         Context.Items[typeof(WatchedObjects)] = new WatchedObjects();
-        return Clients.Caller.SendAsync(RegisteredMethod, WireValue.From(new Registration(ClientId, instance.Id, UserName())));
+        return Clients.Caller.SendAsync(RegisteredMethod, WireValue.From(new Registration(ClientId, instances.LocalInstanceId, UserName())));
     }
 
     /// <summary>Calls <paramref name="method"/> of <paramref name="objectId"/> with <paramref name="args"/> (an object, or null) and returns its result.</summary>

@@ -64,7 +64,7 @@ internal sealed class Crowd : IAsyncDisposable
                     {
                         try
                         {
-                            clients[i] = await MinimalHubClient.ConnectAsync(hubs[(first + i) % hubs.Count], token, frames, sinkFor(i),
+                            clients[i] = await MinimalHubClient.ConnectAsync(hubs[(first + i) % hubs.Count] + Server.BenchHub.Path, token, frames, sinkFor(i),
                                 invokers[(first + i) / ConnectionsPerAddress - firstAddress], ct);
                             break;
                         }

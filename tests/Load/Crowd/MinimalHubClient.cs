@@ -37,7 +37,7 @@ internal sealed class MinimalHubClient : IAsyncDisposable
     /// <summary>Completes when the server closes the connection; faults when the connection fails.</summary>
     public Task Receiving => _receiving;
 
-    /// <param name="hub">The hub's base URL, for example <c>http://127.0.0.1:5000</c>.</param>
+    /// <param name="hub">The hub's URL, for example <c>http://127.0.0.1:5000/hub</c>.</param>
     /// <param name="invoker">Opens the TCP connection (for example bound to a chosen source address); null for the default.</param>
     public static async Task<MinimalHubClient> ConnectAsync(string hub, string token, HubFrames frames, IInvocationSink sink,
         HttpMessageInvoker? invoker = null, CancellationToken cancellationToken = default)
@@ -45,7 +45,7 @@ internal sealed class MinimalHubClient : IAsyncDisposable
         var client = new MinimalHubClient(frames, sink);
         try
         {
-            var uri = new Uri($"ws{hub[4..]}/hub?access_token={Uri.EscapeDataString(token)}");
+            var uri = new Uri($"ws{hub[4..]}?access_token={Uri.EscapeDataString(token)}");
             await client._socket.ConnectAsync(uri, invoker, cancellationToken);
             await client._socket.SendAsync(frames.Handshake, WebSocketMessageType.Text, true, cancellationToken);
             client._receiving = client.ReceiveAsync();

@@ -7,8 +7,9 @@ using SignalRChat.Load.Server;
 namespace SignalRChat.Load.Scenarios;
 
 /// <summary>
-/// Opens C WebSocket connections over K instances (ours, per instance), measures what holding them costs, then
-/// broadcasts one message and confirms every connection received it. The crowd is split over worker processes of
+/// Opens C WebSocket connections over K instances, measures what holding them costs, then broadcasts one message
+/// (<c>Clients.All</c>) and confirms every connection received it; with our backplane and with SignalR's own Redis
+/// backplane, one after another on the same machine and Redis. The crowd is split over worker processes of
 /// at most <see cref="PerProcess"/> connections each, as every process here may hold only 20,000 open files.
 /// </summary>
 internal sealed class ConnectionsScenario(LoadOptions options, RedisProcess redis, string logDir, Progress progress)
@@ -28,19 +29,23 @@ internal sealed class ConnectionsScenario(LoadOptions options, RedisProcess redi
 
     public async Task<IReadOnlyList<Result>> RunAsync(CancellationToken cancellationToken)
     {
-        var runs = new List<Result>();
+        var runs = options.ConnectionModes.ToDictionary(mode => mode, _ => new List<Result>());
         for (var run = 1; run <= options.Runs; run++)
         {
-            progress.Step($"connections, run {run}/{options.Runs}");
-            runs.Add(await RunOnceAsync(cancellationToken));
+            foreach (var mode in options.ConnectionModes)
+            {
+                progress.Step($"connections {mode}, run {run}/{options.Runs}");
+                runs[mode].Add(await RunOnceAsync(mode, cancellationToken));
+            }
         }
-        return [Result.Median(runs)];
+        return [.. options.ConnectionModes.Select(mode => Result.Median(runs[mode]))];
     }
 
-    private async Task<Result> RunOnceAsync(CancellationToken cancellationToken)
+    private async Task<Result> RunOnceAsync(string mode, CancellationToken cancellationToken)
     {
         await redis.ResetAsync();
-        await using var cluster = await LoadCluster.StartAsync(redis, options.Instances, logDir, ["Push:Strategy=PerInstance"], cancellationToken);
+        await using var cluster = await LoadCluster.StartAsync(redis, options.Instances, logDir,
+            [mode == "stock" ? "Bench:Stock=true" : "Push:Strategy=PerInstance"], cancellationToken);
         var token = await cluster.LoginAsync("load");
         var memoryBefore = cluster.RssBytes();
 
@@ -80,7 +85,7 @@ internal sealed class ConnectionsScenario(LoadOptions options, RedisProcess redi
             return new Result
             {
                 Scenario = "connections",
-                Mode = "per-instance",
+                Mode = mode,
                 Instances = options.Instances,
                 Runs = 1,
                 Connections = options.Connections,

@@ -41,7 +41,7 @@ internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, st
         var name = FanoutModes.Name(mode);
         await redis.ResetAsync();
         await using var cluster = await LoadCluster.StartAsync(redis, options.Instances, logDir,
-            [$"Push:Strategy={FanoutModes.Strategy(mode)}"], cancellationToken);
+            [FanoutModes.Setting(mode)], cancellationToken);
         var token = await cluster.LoginAsync("load");
         var recorder = new DeliveryRecorder(options.RoomSize, options.Messages, options.MessagePack);
         await using var crowd = await Crowd.Crowd.ConnectAsync(cluster.Urls, options.RoomSize, token, options.MessagePack, recorder.SinkFor,

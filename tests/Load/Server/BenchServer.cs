@@ -1,15 +1,18 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using SignalRChat.Hub.Hosting;
-using SignalRChat.Hub.Hubs;
 using SignalRChat.Hub.Wire;
-using SignalRChat.Objects.Runtime;
+using SignalRChat.Push;
+using StackExchange.Redis;
 
 namespace SignalRChat.Load.Server;
 
 /// <summary>
-/// One hub instance as the benchmark runs it: the real hub (<see cref="HubApplication"/>), plus endpoints on loopback
-/// that let the tool start a sender inside it and put connections into groups. They exist only in this tool.
+/// One hub instance as the benchmark runs it: the real hub process (<see cref="HubApplication"/>), plus
+/// <see cref="BenchHub"/> and endpoints on loopback that let the tool start a sender inside it and put connections into
+/// groups. They exist only in this tool. With <c>Bench:Stock=true</c> the bench hub runs on SignalR's own Redis
+/// backplane (<c>RedisHubLifetimeManager</c>), the stock backplane we compare against; otherwise on ours.
 /// </summary>
 internal static class BenchServer
 {
@@ -23,7 +26,19 @@ internal static class BenchServer
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var app = HubApplication.Build(args);
+        var app = HubApplication.Build(args, builder =>
+        {
+            var stock = builder.Configuration.GetValue<bool>("Bench:Stock");
+            builder.Services.AddSingleton(new BenchBackplane(stock));
+            if (stock)
+            {
+                // A closed registration for the bench hub takes precedence over the cluster backplane's open one.
+                var redis = builder.Configuration.GetConnectionString("Redis")!;
+                builder.Services.Configure<RedisOptions>(options => options.Configuration = ConfigurationOptions.Parse(redis));
+                builder.Services.AddSingleton<HubLifetimeManager<BenchHub>, RedisHubLifetimeManager<BenchHub>>();
+            }
+        });
+        app.MapHub<BenchHub>(BenchHub.Path);
         app.MapPost("/bench/send", SendAsync);
         app.MapPost("/bench/groups", AddToGroupAsync);
         app.MapPost("/bench/broadcast", BroadcastAsync);
@@ -33,7 +48,7 @@ internal static class BenchServer
     }
 
     /// <summary>Pushes the messages one after another, as fast as the push path takes them or at the given rate.</summary>
-    private static async Task<SendResult> SendAsync(SendRequest request, IClientPush push, IHubContext<ObjectHub> hub)
+    private static async Task<SendResult> SendAsync(SendRequest request, IHubContext<BenchHub> hub)
     {
         var pad = new string('x', request.Payload);
         var method = request.Warmup ? WarmupMethod : Method;
@@ -60,11 +75,11 @@ internal static class BenchServer
                     }
                     else
                     {
-                        await push.PushToClientsAsync(request.ClientIds!, method, message);
+                        await hub.Clients.Clients(request.ClientIds!).SendAsync(method, WireValue.From(message));
                     }
                     break;
                 }
-                catch (PushBackpressureException)
+                catch (OutboxFullException)
                 {
                     // The outbox towards an instance is full: the sender slows down to what the backplane drains.
                     backpressure++;
@@ -75,7 +90,7 @@ internal static class BenchServer
         return new SendResult(started, Stopwatch.GetTimestamp(), backpressure);
     }
 
-    private static async Task AddToGroupAsync(GroupRequest request, IHubContext<ObjectHub> hub)
+    private static async Task AddToGroupAsync(GroupRequest request, IHubContext<BenchHub> hub)
     {
         foreach (var connectionId in request.ConnectionIds)
         {
@@ -83,7 +98,7 @@ internal static class BenchServer
         }
     }
 
-    private static async Task<SendResult> BroadcastAsync(IHubContext<ObjectHub> hub)
+    private static async Task<SendResult> BroadcastAsync(IHubContext<BenchHub> hub)
     {
         var started = Stopwatch.GetTimestamp();
         await hub.Clients.All.SendAsync(Method, WireValue.From(new BenchMessage(1, started, "")));

@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using SignalRChat.Hub.Hosting;
-using SignalRChat.Hub.Push;
+using SignalRChat.Push;
+using SignalRChat.Push.Internal;
 using SignalRChat.Load.Cluster;
 
 namespace SignalRChat.Tests.Infrastructure;
@@ -31,7 +32,7 @@ public sealed class HubInstance : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public string InstanceId => Services.GetRequiredService<InstanceIdentity>().Id;
+    public string InstanceId => Services.GetRequiredService<ClusterInstances>().LocalInstanceId;
 
     internal PushMetrics Metrics => Services.GetRequiredService<PushMetrics>();
 

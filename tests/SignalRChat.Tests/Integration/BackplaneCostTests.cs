@@ -5,7 +5,8 @@ namespace SignalRChat.Tests.Integration;
 
 /// <summary>
 /// Counts Redis PUBLISH commands (INFO commandstats) for pushes to a 100-member room spread over two instances,
-/// for each push strategy, against SignalR's stock Redis backplane in the same test run.
+/// for each push strategy. SignalR's stock backplane (one publish per remote recipient) is measured beside ours by
+/// the benchmark tool, whose smoke test asserts that count.
 /// </summary>
 public sealed class BackplaneCostTests(ITestOutputHelper output)
 {
@@ -15,7 +16,6 @@ public sealed class BackplaneCostTests(ITestOutputHelper output)
     [Theory]
     [InlineData("PerInstance", 1.0)]
     [InlineData("FanOutOnRead", 1.0)]
-    [InlineData("StockBackplane", Members - 1.0)]
     public async Task PushToA100MemberRoomOverTwoInstances_CostsTheExpectedPublishesPerPush(string strategy, double mostPerPush)
     {
         await using var cluster = await ClusterFixture.StartAsync($"Push:Strategy={strategy}");
@@ -41,14 +41,7 @@ public sealed class BackplaneCostTests(ITestOutputHelper output)
 
             var perPush = (double)publishes / Pushes;
             output.WriteLine($"{strategy}: {publishes} PUBLISH for {Pushes} pushes to {Members} members over 2 instances = {perPush:0.##} per push");
-            if (strategy == "StockBackplane")
-            {
-                Assert.Equal(mostPerPush, perPush); // one per remote recipient, always
-            }
-            else
-            {
-                Assert.InRange(perPush, 1.0 / Pushes, mostPerPush); // fewer when pushes queue up and share a publish
-            }
+            Assert.InRange(perPush, 1.0 / Pushes, mostPerPush); // fewer when pushes queue up and share a publish
             Assert.Equal(0, sender.Pending("NewMessage"));
         }
         finally

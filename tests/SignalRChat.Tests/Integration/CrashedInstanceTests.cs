@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using SignalRChat.Hub.Instances;
+using SignalRChat.Push;
 using SignalRChat.Tests.Infrastructure;
 
 namespace SignalRChat.Tests.Integration;
@@ -40,7 +40,7 @@ public sealed class CrashedInstanceTests
         await sleeper.CallAsync("ChatRoom-frozen", "Join");
         var closed = new TaskCompletionSource();
         sleeper.Connection.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
-        var directory = survivor.Services.GetRequiredService<RedisInstanceDirectory>();
+        var directory = survivor.Services.GetRequiredService<ClusterInstances>();
         var frozenId = sleeper.InstanceId;
 
         frozen.Pause();

@@ -49,14 +49,14 @@ public sealed class PushBatchingTests
     }
 
     [Fact]
-    public async Task ARunOfMorePushesThanTheSlowClientLimit_IsWrittenToAClientThatKeepsUp()
+    public async Task ARunLargerThanTheSlowClientBuffer_IsWrittenToAClientThatKeepsUp()
     {
-        await using var cluster = await ClusterFixture.StartAsync("Push:SlowClientMessageLimit=8");
+        await using var cluster = await ClusterFixture.StartAsync("Push:SlowClientBufferBytes=1024");
         await using var client = await TestClient.ConnectAsync(cluster.B, "reader", listenTo: "Seq");
         var push = cluster.A.Services.GetRequiredService<IClientPush>();
         var slowBefore = cluster.B.Metrics.SlowClients;
 
-        // Queued while Redis holds writes, the pushes reach B in runs of up to 64: each one write of more than 8 messages.
+        // Queued while Redis holds writes, the pushes reach B in runs of up to 64: each one write of more than 1 KiB.
         await cluster.Redis.Admin.GetServer(cluster.Redis.ConnectionString).ExecuteAsync("CLIENT", "PAUSE", "1000", "WRITE");
         for (var i = 0; i < Pushes; i++)
         {

@@ -8,7 +8,6 @@ namespace SignalRChat.Tests.Integration;
 public class SmallBuffersCluster : ClusterFixture
 {
     public const int OutboxCapacity = 4;
-    public const int SlowClientMessageLimit = 32;
 
     public SmallBuffersCluster()
         : this([])
@@ -16,7 +15,7 @@ public class SmallBuffersCluster : ClusterFixture
     }
 
     protected SmallBuffersCluster(params string[] settings)
-        : base([$"Push:OutboxCapacity={OutboxCapacity}", $"Push:SlowClientMessageLimit={SlowClientMessageLimit}", .. settings])
+        : base([$"Push:OutboxCapacity={OutboxCapacity}", .. settings])
     {
     }
 }
@@ -28,7 +27,7 @@ public sealed class FanOutOnReadFailureTests(SmallBuffersFanOutCluster cluster) 
 {
     [Fact]
     public Task FullSharedOutbox_IsAnErrorToThePusher_AndWhatWasAcceptedArrivesInOrder() =>
-        PushFailureTests.AssertBackpressureAsync(cluster, expectedTarget: "all instances (fan-out on read)");
+        PushFailureTests.AssertBackpressureAsync(cluster, expectedTarget: "all instances (shared channel)");
 }
 
 /// <summary>The failure semantics of the push path.</summary>
@@ -137,5 +136,27 @@ public sealed class PushFailureTests(SmallBuffersCluster cluster) : IClassFixtur
         }
 
         Assert.Equal(slowBefore + 1, cluster.B.Metrics.SlowClients);
+    }
+
+    [Fact]
+    public async Task StuckClient_IsDisconnected_WhenItsWritesWaitLongerThanTheTimeout_FarBelowTheByteLimit()
+    {
+        await using var cluster = await ClusterFixture.StartAsync("Push:SlowClientBufferBytes=1073741824", "Push:SlowClientTimeout=00:00:01");
+        await using var stuck = await StuckClient.ConnectAsync(cluster.A, "stuck");
+        var push = PushFrom(cluster.A);
+        var payload = new string('x', 32 * 1024);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+
+        // Once the socket buffers are full, writes wait; a second after the first of them, the next write closes it.
+        var sent = 0;
+        while (cluster.A.Metrics.SlowClients == 0 && DateTime.UtcNow < deadline && sent < 5000)
+        {
+            await push.PushToClientAsync(stuck.ClientId, "Bulk", payload);
+            sent++;
+            await Task.Delay(5);
+        }
+
+        Assert.Equal(1, cluster.A.Metrics.SlowClients);
+        Assert.True(sent * payload.Length < 1073741824 / 8, $"disconnected by time after {sent} pushes, not by bytes");
     }
 }

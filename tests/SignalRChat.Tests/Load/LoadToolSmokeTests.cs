@@ -34,17 +34,21 @@ public sealed class LoadToolSmokeTests : IDisposable
     }
 
     [Fact]
-    public async Task Connections_HoldsThemAndEveryOneReceivesTheBroadcast()
+    public async Task Connections_HoldsThemAndEveryOneReceivesTheBroadcast_OnOursAndOnStock()
     {
         await using var tool = Start("connections", "--instances", "2", "--connections", "60", "--runs", "1", "--idle-seconds", "1", "--out", _out);
 
         await tool.WaitForExitAsync(RunTimeout);
 
         Assert.True(tool.ExitCode == 0, tool.Transcript);
-        var result = Assert.Single(ReadResults("connections-*.json"));
-        Assert.Equal(60, result.GetProperty("connections").GetInt32());
-        Assert.Equal(0, result.GetProperty("lost").GetInt64());
-        Assert.True(result.GetProperty("memoryBytesPerConnection").GetDouble() > 0);
+        var results = ReadResults("connections-*.json");
+        Assert.Equal(["ours", "stock"], results.Select(r => r.GetProperty("mode").GetString()));
+        foreach (var result in results)
+        {
+            Assert.Equal(60, result.GetProperty("connections").GetInt32());
+            Assert.Equal(0, result.GetProperty("lost").GetInt64());
+            Assert.True(result.GetProperty("memoryBytesPerConnection").GetDouble() > 0);
+        }
     }
 
     [Theory]
@@ -52,6 +56,7 @@ public sealed class LoadToolSmokeTests : IDisposable
     [InlineData(new[] { "fanot" }, 2, "Unknown scenario 'fanot'. Scenarios: fanout, connections.")]
     [InlineData(new[] { "fanout", "--modes", "stock" }, 2, "Unknown mode 'stock'. Modes: per-instance, fan-out-on-read, stock-clients, stock-groups.")]
     [InlineData(new[] { "connections", "--connections", "100000", "--instances", "2" }, 2, "use --instances 7 or more")]
+    [InlineData(new[] { "connections", "--mode", "mine" }, 2, "--mode must be ours, stock or both; it was 'mine'.")]
     public async Task BadOrHelpArguments_AreAnsweredWithoutStartingAnything(string[] args, int exitCode, string text)
     {
         await using var tool = Start(args);

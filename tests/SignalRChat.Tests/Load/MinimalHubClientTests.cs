@@ -20,7 +20,7 @@ public sealed class MinimalHubClientTests(ClusterFixture cluster)
         await using var official = await TestClient.ConnectAsync(cluster.B, "official", protocol, listenTo: ["Probe"]);
         var sink = new CapturingSink(messagePack);
         var token = await TestClient.LoginAsync(cluster.B.Url, "minimal");
-        await using var minimal = await MinimalHubClient.ConnectAsync(cluster.B.Url, token, HubFrames.For(messagePack), sink);
+        await using var minimal = await MinimalHubClient.ConnectAsync($"{cluster.B.Url}/hub", token, HubFrames.For(messagePack), sink);
         Assert.StartsWith($"{cluster.B.InstanceId}/", minimal.ClientId);
 
         // Pushed from the other instance, across the backplane: small and large (beyond the client's first buffer),

@@ -1,19 +1,21 @@
 using Microsoft.AspNetCore.SignalR;
-using SignalRChat.Hub.Backplane;
+using SignalRChat.Push.Internal;
 
 namespace SignalRChat.Tests.Unit;
 
 public sealed class BackplaneMessageTests
 {
     [Fact]
-    public void Encode_ThenDecode_GivesBackRecipientsAndEveryProtocolsBytes()
+    public void Encode_ThenDecode_GivesBackOriginRecipientsAndEveryProtocolsBytes()
     {
-        var push = new PushEnvelope(["hub-a/c1", "hub-a/ç2"],
+        var push = new BackplaneItem(ItemKind.Clients, ["hub-a/c1", "hub-a/ç2"],
             [new SerializedMessage("json", "{\"type\":1}\u001e"u8.ToArray()), new SerializedMessage("messagepack", new byte[300])]);
 
-        var decoded = Assert.Single(BackplaneMessage.Decode(Encode(push)));
+        var (origin, items) = BackplaneMessage.Decode(BackplaneMessage.Encode("hub-z", push));
+        var decoded = Assert.Single(items);
 
-        Assert.Equal(push.ClientIds, decoded.ClientIds);
+        Assert.Equal("hub-z", origin);
+        Assert.Equal(push.Names, decoded.Names);
         Assert.Equal(["json", "messagepack"], decoded.Messages.Select(m => m.ProtocolName));
         Assert.Equal(push.Messages[0].Serialized.ToArray(), decoded.Messages[0].Serialized.ToArray());
         Assert.Equal(300, decoded.Messages[1].Serialized.Length);
@@ -22,33 +24,64 @@ public sealed class BackplaneMessageTests
     [Fact]
     public void DecodeForOneInstance_KeepsOnlyItsClientIds_AndStillReadsTheMessages()
     {
-        var push = new PushEnvelope(["hub-a/c1", "hub-ab/c2", "hub-b/c3", "hub-a/c4"], [new SerializedMessage("json", new byte[10])]);
+        var push = new BackplaneItem(ItemKind.Clients, ["hub-a/c1", "hub-ab/c2", "hub-b/c3", "hub-a/c4"], [new SerializedMessage("json", new byte[10])]);
 
-        var decoded = Assert.Single(BackplaneMessage.Decode(Encode(push), "hub-a/"u8));
+        var decoded = Assert.Single(BackplaneMessage.Decode(BackplaneMessage.Encode("hub-z", push), "hub-a/"u8).Items);
 
-        Assert.Equal(["hub-a/c1", "hub-a/c4"], decoded.ClientIds);
+        Assert.Equal(["hub-a/c1", "hub-a/c4"], decoded.Names);
         Assert.Equal(10, Assert.Single(decoded.Messages).Serialized.Length);
+    }
+
+    [Fact]
+    public void EveryItemKind_KeepsItsFields()
+    {
+        var writer = new BackplaneMessage.Writer("hub-a");
+        writer.Add(new BackplaneItem(ItemKind.Groups, ["room", "lobby"], [new SerializedMessage("json", new byte[] { 1 })]) { Excluded = ["hub-a/c1", "plain"] });
+        writer.Add(new BackplaneItem(ItemKind.AddToGroup, ["hub-b/c2"], []) { Group = "room", Id = "req-1", Reply = "hub-a" });
+        writer.Add(new BackplaneItem(ItemKind.NotFound, [], []) { Id = "req-2" });
+
+        var items = BackplaneMessage.Decode(writer.ToArrayAndReset(), "hub-b/"u8).Items;
+
+        Assert.Equal([ItemKind.Groups, ItemKind.AddToGroup, ItemKind.NotFound], items.Select(i => i.Kind));
+        Assert.Equal(["room", "lobby"], items[0].Names); // the instance filter applies to client ID sends only
+        Assert.Equal(["hub-a/c1", "plain"], items[0].Excluded);
+        Assert.Equal(("room", "req-1", "hub-a"), (items[1].Group, items[1].Id, items[1].Reply));
+        Assert.Equal(["hub-b/c2"], items[1].Names);
+        Assert.Equal("req-2", items[2].Id);
+    }
+
+    [Fact]
+    public void EqualNamesOfAnotherKind_AreWrittenAgain()
+    {
+        var writer = new BackplaneMessage.Writer("hub-a");
+        writer.Add(Push(["hub-b/c1", "hub-c/c2"], 1));
+        writer.Add(new BackplaneItem(ItemKind.Connections, ["hub-b/c1", "hub-c/c2"], []));
+
+        var items = BackplaneMessage.Decode(writer.ToArrayAndReset(), "hub-b/"u8).Items;
+
+        Assert.Equal(["hub-b/c1"], items[0].Names);
+        Assert.Equal(["hub-b/c1", "hub-c/c2"], items[1].Names);
     }
 
     [Fact]
     public void SeveralPushes_KeepTheirOrder_AndShareRecipientsUntilTheyChange()
     {
         string[] room = ["hub-a/c1", "hub-a/c2"];
-        var writer = new BackplaneMessage.Writer();
+        var writer = new BackplaneMessage.Writer("hub-z");
         writer.Add(Push([.. room], 1));
         writer.Add(Push([.. room], 2)); // equal, not the same array: the IDs are not written again
         writer.Add(Push(["hub-a/c3"], 3));
         writer.Add(Push(["hub-a/c3"], 4));
-        Assert.Equal(4, writer.Pushes);
+        Assert.Equal(4, writer.Items);
 
-        var pushes = BackplaneMessage.Decode(writer.ToArrayAndReset());
+        var pushes = BackplaneMessage.Decode(writer.ToArrayAndReset()).Items;
 
         Assert.Equal([1, 2, 3, 4], pushes.Select(p => (int)p.Messages[0].Serialized.Span[0]));
-        Assert.Equal(room, pushes[0].ClientIds);
-        Assert.Same(pushes[0].ClientIds, pushes[1].ClientIds);
-        Assert.Equal(["hub-a/c3"], pushes[2].ClientIds);
-        Assert.Same(pushes[2].ClientIds, pushes[3].ClientIds);
-        Assert.Equal(0, writer.Pushes);
+        Assert.Equal(room, pushes[0].Names);
+        Assert.Same(pushes[0].Names, pushes[1].Names);
+        Assert.Equal(["hub-a/c3"], pushes[2].Names);
+        Assert.Same(pushes[2].Names, pushes[3].Names);
+        Assert.Equal(0, writer.Items);
         Assert.Equal(0, writer.Length);
     }
 
@@ -56,52 +89,46 @@ public sealed class BackplaneMessageTests
     public void ARepeatedRecipientList_CostsOneByte()
     {
         string[] room = [.. Enumerable.Range(0, 100).Select(i => $"hub-a/connection-{i}")];
-        var single = Encode(Push(room, 1)).Length;
-        var writer = new BackplaneMessage.Writer();
+        var single = BackplaneMessage.Encode("hub-z", Push(room, 1)).Length;
+        var writer = new BackplaneMessage.Writer("hub-z");
         writer.Add(Push(room, 1));
         writer.Add(Push(room, 2));
 
         var twice = writer.ToArrayAndReset().Length;
 
-        // The second push: the recipients marker, then the same message section as the first (protocol count, name, bytes).
-        Assert.Equal(single + 1 + 1 + (1 + "json".Length) + 1 + 1, twice);
+        // The second push: its kind, the same-names marker, the empty excluded list, group, ID and reply, then the same
+        // message section as the first (protocol count, name, bytes).
+        Assert.Equal(single + 1 + 1 + 1 + 3 + 1 + (1 + "json".Length) + 1 + 1, twice);
     }
 
     [Fact]
     public void AWriterReset_StartsAFreshMessage()
     {
-        var writer = new BackplaneMessage.Writer();
+        var writer = new BackplaneMessage.Writer("hub-z");
         writer.Add(Push(["hub-a/c1"], 1));
         writer.ToArrayAndReset();
         writer.Add(Push(["hub-a/c1"], 2)); // the same recipients as before the reset: written again
 
-        var decoded = Assert.Single(BackplaneMessage.Decode(writer.ToArrayAndReset()));
+        var decoded = Assert.Single(BackplaneMessage.Decode(writer.ToArrayAndReset()).Items);
 
-        Assert.Equal(["hub-a/c1"], decoded.ClientIds);
+        Assert.Equal(["hub-a/c1"], decoded.Names);
         Assert.Equal(2, decoded.Messages[0].Serialized.Span[0]);
     }
 
     [Theory]
-    [InlineData(new byte[0])]
-    [InlineData(new byte[] { 9 })]
-    [InlineData(new byte[] { 2 })]
-    [InlineData(new byte[] { 2, 1, 0 })]
-    [InlineData(new byte[] { 2, 7, 0 })]
-    [InlineData(new byte[] { 2, 0, 5, 3, (byte)'a' })]
-    [InlineData(new byte[] { 2, 0, 0, 1, 1, (byte)'j', 200, 1 })]
-    [InlineData(new byte[] { 2, 0, 0, 0, 42 })]
-    [InlineData(new byte[] { 2, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x07 })]
+    [InlineData(new byte[0])]                                        // nothing
+    [InlineData(new byte[] { 2, 0 })]                                // an older version
+    [InlineData(new byte[] { 3, 1, (byte)'a' })]                     // no item
+    [InlineData(new byte[] { 3, 0, 11, 0 })]                         // unknown kind
+    [InlineData(new byte[] { 3, 0, 0, 1 })]                          // repeats names of no earlier item
+    [InlineData(new byte[] { 3, 0, 0, 7 })]                          // unknown names marker
+    [InlineData(new byte[] { 3, 0, 0, 0, 5, 3, (byte)'a' })]         // more names than bytes
+    [InlineData(new byte[] { 3, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, (byte)'j', 200, 1 })] // truncated message bytes
+    [InlineData(new byte[] { 3, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x07 })]           // a count too large
     public void Decode_RefusesMalformedBytes(byte[] bytes)
     {
         Assert.Throws<FormatException>(() => BackplaneMessage.Decode(bytes));
     }
 
-    private static byte[] Encode(PushEnvelope push)
-    {
-        var writer = new BackplaneMessage.Writer();
-        writer.Add(push);
-        return writer.ToArrayAndReset();
-    }
-
-    private static PushEnvelope Push(string[] clientIds, byte marker) => new(clientIds, [new SerializedMessage("json", new[] { marker })]);
+    private static BackplaneItem Push(string[] clientIds, byte marker) => new(ItemKind.Clients, clientIds, [new SerializedMessage("json", new[] { marker })]);
 }

@@ -1,7 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using SignalRChat.Hub.Push;
+using SignalRChat.Push;
+using SignalRChat.Push.Internal;
 
 namespace SignalRChat.Tests.Unit;
 
@@ -44,11 +42,10 @@ public sealed class ClientIdTests
     [Fact]
     public void RecipientGroups_SortsLocalRemoteAndUnroutedRecipients()
     {
-        var local = NewLocalConnections();
+        var groups = RecipientGroups.Create(["me/c1", "hub-b/c2", "hub-c/c3", "hub-b/c4", "plain"], "me", new HubConnections("me"));
 
-        var groups = RecipientGroups.Create(["me/c1", "hub-b/c2", "hub-c/c3", "hub-b/c4", "plain"], "me", local);
-
-        Assert.Equal(["c1"], groups.Local);
+        Assert.Empty(groups.Local);
+        Assert.Equal(1, groups.LocalGone); // me/c1 names this instance, which does not hold it
         Assert.Equal(["hub-b/c2", "hub-b/c4"], groups.Remote["hub-b"]);
         Assert.Equal(["hub-c/c3"], groups.Remote["hub-c"]);
         Assert.Equal(["plain"], groups.Unrouted);
@@ -58,13 +55,6 @@ public sealed class ClientIdTests
     [Fact]
     public void RecipientGroups_RefusesTheWholeListWhenOneIdIsMalformed()
     {
-        Assert.Throws<ArgumentException>(() => RecipientGroups.Create(["me/c1", "x/y/z"], "me", NewLocalConnections()));
-    }
-
-    private static LocalConnections NewLocalConnections()
-    {
-        var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new PushMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        return new LocalConnections(Options.Create(new PushOptions()), metrics, NullLogger<LocalConnections>.Instance);
+        Assert.Throws<ArgumentException>(() => RecipientGroups.Create(["me/c1", "x/y/z"], "me", new HubConnections("me")));
     }
 }

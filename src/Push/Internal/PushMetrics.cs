@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace SignalRChat.Hub.Push;
+namespace SignalRChat.Push.Internal;
 
 /// <summary>
 /// Counts of the push path, readable in process and exported as the <c>SignalRChat.Push</c> meter

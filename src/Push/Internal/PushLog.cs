@@ -1,12 +1,12 @@
-namespace SignalRChat.Hub.Push;
+namespace SignalRChat.Push.Internal;
 
 internal static partial class PushLog
 {
     [LoggerMessage(1, LogLevel.Warning, "Dropped a push to {Recipients} client(s) on instance {InstanceId}: no subscriber heard it (the instance is gone or reconnecting).", EventName = "PushInstanceGone")]
     public static partial void InstanceGone(ILogger logger, int recipients, string instanceId);
 
-    [LoggerMessage(2, LogLevel.Warning, "Disconnected client {ConnectionId}: {Pending} messages were waiting to be written to it (limit {Limit}).", EventName = "PushSlowClient")]
-    public static partial void SlowClient(ILogger logger, string connectionId, int pending, int limit);
+    [LoggerMessage(2, LogLevel.Warning, "Disconnected client {ConnectionId}: {PendingBytes} bytes were waiting to be written to it, the oldest for {WaitedMs} ms (limits {LimitBytes} bytes, {LimitMs} ms).", EventName = "PushSlowClient")]
+    public static partial void SlowClient(ILogger logger, string connectionId, long pendingBytes, long waitedMs, long limitBytes, long limitMs);
 
     [LoggerMessage(3, LogLevel.Warning, "Refused a push to instance {InstanceId}: its outbox of {Capacity} pushes is full.", EventName = "PushOutboxFull")]
     public static partial void OutboxFull(ILogger logger, string instanceId, int capacity);
@@ -22,4 +22,13 @@ internal static partial class PushLog
 
     [LoggerMessage(7, LogLevel.Debug, "A write to client {ConnectionId} failed.", EventName = "PushWriteFailed")]
     public static partial void WriteFailed(ILogger logger, Exception exception, string connectionId);
+
+    [LoggerMessage(8, LogLevel.Error, "Handling a {Kind} item received on {Channel} failed.", EventName = "PushReceiveFailed")]
+    public static partial void ReceiveFailed(ILogger logger, Exception exception, string kind, string channel);
+
+    [LoggerMessage(9, LogLevel.Warning, "Could not send the reply to {Kind} {Id} to instance {InstanceId}.", EventName = "PushReplyFailed")]
+    public static partial void ReplyFailed(ILogger logger, Exception exception, string kind, string id, string instanceId);
+
+    [LoggerMessage(10, LogLevel.Debug, "Redis connection: {Line}", EventName = "PushRedisConnectionLog")]
+    public static partial void ConnectionLog(ILogger logger, string line);
 }

@@ -1,17 +1,23 @@
-namespace SignalRChat.Hub.Push;
+namespace SignalRChat.Push;
 
 /// <summary>
 /// A client's address in the cluster: <c>{instanceId}/{connectionId}</c>. The instance part tells a pusher which hub
-/// instance holds the connection, so no registry of connections is needed.
+/// instance holds the connection, so no registry of connections is needed. A hub hands it out with
+/// <see cref="ClusterHubContextExtensions.GetClientId"/>; every send of SignalR's that takes connection IDs takes client IDs.
 /// </summary>
-internal readonly record struct ClientId(string InstanceId, string ConnectionId)
+/// <param name="InstanceId">The hub instance that holds the connection.</param>
+/// <param name="ConnectionId">SignalR's connection ID on that instance.</param>
+public readonly record struct ClientId(string InstanceId, string ConnectionId)
 {
     /// <summary>The longest instance ID accepted.</summary>
     public const int MaxInstanceIdLength = 64;
 
+    /// <summary>Reads a client ID.</summary>
+    /// <exception cref="ArgumentException">The text is not a client ID.</exception>
     public static ClientId Parse(string? text) =>
         TryParse(text, out var id) ? id : throw Invalid(text);
 
+    /// <summary>Reads a client ID; false when the text is not one.</summary>
     public static bool TryParse(string? text, out ClientId id)
     {
         id = default;
@@ -35,11 +41,12 @@ internal readonly record struct ClientId(string InstanceId, string ConnectionId)
 
     /// <summary>The connection part of a client ID, or the text itself when it is a plain connection ID.</summary>
     /// <exception cref="ArgumentException">The text has a '/' but is not a valid client ID.</exception>
-    public static string ToConnectionId(string text) =>
+    internal static string ToConnectionId(string text) =>
         !text.Contains('/') ? text : Parse(text).ConnectionId;
 
-    public static ArgumentException Invalid(string? text) =>
+    internal static ArgumentException Invalid(string? text) =>
         new($"Invalid client ID '{text}': expected '{{instanceId}}/{{connectionId}}', as the hub sends it in Registered.");
 
+    /// <summary>The client ID as text, <c>{instanceId}/{connectionId}</c>.</summary>
     public override string ToString() => $"{InstanceId}/{ConnectionId}";
 }

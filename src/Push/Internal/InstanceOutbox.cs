@@ -1,24 +1,24 @@
 using System.Threading.Channels;
-using SignalRChat.Hub.Push;
 using StackExchange.Redis;
 
-namespace SignalRChat.Hub.Backplane;
+namespace SignalRChat.Push.Internal;
 
 /// <summary>
-/// The bounded queue of pushes towards one channel, and the loop that publishes them in order. Whatever has queued
+/// The bounded queue of sends towards one channel, and the loop that publishes them in order. Whatever has queued
 /// while the previous publish was under way goes out as one <see cref="BackplaneMessage"/> (up to
-/// <see cref="MaxPushesPerMessage"/> pushes or about <see cref="MaxMessageBytes"/>): under load, fewer and larger
-/// publishes, and the receiving instance writes several pushes to a connection at once; at a low rate, each push goes
+/// <see cref="MaxItemsPerMessage"/> items or about <see cref="MaxMessageBytes"/>): under load, fewer and larger
+/// publishes, and the receiving instance writes several sends to a connection at once; at a low rate, each send goes
 /// alone without waiting. A publish that reaches no subscriber is dropped and counted, never retried. An outbox made
 /// with <c>closeWhenUnheard</c> retires when such a publish leaves its queue empty (an instance that went away stops
 /// costing a loop), or when <see cref="Retire"/> is called for an instance known gone.
 /// </summary>
 internal sealed class InstanceOutbox
 {
-    private const int MaxPushesPerMessage = 64;
+    private const int MaxItemsPerMessage = 64;
     private const int MaxMessageBytes = 256 * 1024;
-    private readonly Channel<PushEnvelope> _queue;
+    private readonly Channel<BackplaneItem> _queue;
     private readonly ISubscriber _subscriber;
+    private readonly string _origin;
     private readonly bool _closeWhenUnheard;
     private readonly Action<InstanceOutbox> _onClosed;
     private readonly PushMetrics _metrics;
@@ -27,9 +27,10 @@ internal sealed class InstanceOutbox
     private volatile bool _closed; // takes no more messages: shutting down, or retired
     private volatile bool _gone;   // retired: what is queued is dropped, not published
 
-    public InstanceOutbox(string name, RedisChannel channel, int capacity, bool closeWhenUnheard, ISubscriber subscriber,
+    public InstanceOutbox(string name, RedisChannel channel, int capacity, bool closeWhenUnheard, ISubscriber subscriber, string origin,
         Action<InstanceOutbox> onClosed, PushMetrics metrics, ILogger logger)
     {
+        _origin = origin;
         Name = name;
         Channel = channel;
         Capacity = capacity;
@@ -38,7 +39,7 @@ internal sealed class InstanceOutbox
         _onClosed = onClosed;
         _metrics = metrics;
         _logger = logger;
-        _queue = System.Threading.Channels.Channel.CreateBounded<PushEnvelope>(new BoundedChannelOptions(capacity)
+        _queue = System.Threading.Channels.Channel.CreateBounded<BackplaneItem>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -53,8 +54,8 @@ internal sealed class InstanceOutbox
 
     public int Capacity { get; }
 
-    public OutboxWrite TryEnqueue(PushEnvelope push) =>
-        _queue.Writer.TryWrite(push) ? OutboxWrite.Queued
+    public OutboxWrite TryEnqueue(BackplaneItem item) =>
+        _queue.Writer.TryWrite(item) ? OutboxWrite.Queued
         : _closed ? OutboxWrite.Closed
         : OutboxWrite.Full;
 
@@ -81,7 +82,7 @@ internal sealed class InstanceOutbox
 
     private async Task PumpAsync()
     {
-        var writer = new BackplaneMessage.Writer();
+        var writer = new BackplaneMessage.Writer(_origin);
         var reader = _queue.Reader;
         var recipients = 0;
         try
@@ -89,10 +90,10 @@ internal sealed class InstanceOutbox
             while (!_gone && await reader.WaitToReadAsync())
             {
                 recipients = 0;
-                while (writer.Pushes < MaxPushesPerMessage && writer.Length < MaxMessageBytes && reader.TryRead(out var push))
+                while (writer.Items < MaxItemsPerMessage && writer.Length < MaxMessageBytes && reader.TryRead(out var item))
                 {
-                    writer.Add(push);
-                    recipients += push.ClientIds.Count;
+                    writer.Add(item);
+                    recipients += item.Recipients;
                 }
                 var unheard = await PublishAsync(writer.ToArrayAndReset(), recipients);
                 if (unheard && _closeWhenUnheard && reader.Count == 0)
@@ -111,11 +112,11 @@ internal sealed class InstanceOutbox
         // Retired: whatever is still queued can never be delivered.
         while (reader.TryRead(out var left))
         {
-            _metrics.OnInstanceGone(left.ClientIds.Count);
+            _metrics.OnInstanceGone(left.Recipients);
         }
     }
 
-    /// <returns>True when the publish reached no subscriber: its pushes were dropped.</returns>
+    /// <returns>True when the publish reached no subscriber: its items were dropped.</returns>
     private async Task<bool> PublishAsync(byte[] message, int recipients)
     {
         long receivers;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace SignalRChat.Hub.Hosting;
+namespace SignalRChat.Push.Internal;
 
 /// <summary>This process's hub instance ID: the first part of every client ID it hands out.</summary>
 internal sealed class InstanceIdentity(string id)

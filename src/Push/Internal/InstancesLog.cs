@@ -1,4 +1,4 @@
-namespace SignalRChat.Hub.Instances;
+namespace SignalRChat.Push.Internal;
 
 internal static partial class InstancesLog
 {

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.SignalR;
+using SignalRChat.Hub.Wire;
+using SignalRChat.Objects.Runtime;
+using SignalRChat.Push;
+
+namespace SignalRChat.Hub.Hubs;
+
+/// <summary>The push API objects use: <c>Clients.Clients(clientIds)</c> on the hub context, through the cluster backplane.</summary>
+internal sealed class HubClientPush(IHubContext<ObjectHub> hub) : IClientPush
+{
+    public Task PushToClientAsync(string clientId, string method, object? payload, CancellationToken cancellationToken = default) =>
+        PushToClientsAsync([clientId], method, payload, cancellationToken);
+
+    public async Task PushToClientsAsync(IReadOnlyList<string> clientIds, string method, object? payload, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientIds);
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        foreach (var id in clientIds)
+        {
+            if (!ClientId.TryParse(id, out _))
+            {
+                throw new ArgumentException($"Invalid client ID '{id}': expected '{{instanceId}}/{{connectionId}}', as the hub sends it in Registered.");
+            }
+        }
+        if (clientIds.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await hub.Clients.Clients(clientIds).SendCoreAsync(method, [WireValue.From(payload)], cancellationToken);
+        }
+        catch (OutboxFullException e)
+        {
+            throw new PushBackpressureException(e.Targets, e.Capacity);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace SignalRChat.Push.Internal;
+
+/// <summary>
+/// The hub lifetime manager of a cluster instance, for any hub. Every SignalR operation (all, all-except, groups,
+/// users, connections, client results) is resolved against this instance's connections and written through one
+/// <see cref="ConnectionWriter"/>, and crosses the backplane over two channels per hub: sends to client IDs go to the
+/// instances that hold them; sends to all, groups, users and plain connection IDs go once on the shared channel and
+/// every instance resolves them against its own connections (fan-out on read). No Redis command or subscription is
+/// spent per connection, group or user.
+/// </summary>
+internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManager<THub>, IDisposable where THub : Microsoft.AspNetCore.SignalR.Hub
+{
+    private readonly HubConnections _connections;
+    private readonly ConnectionWriter _writer;
+    private readonly IHubBackplane _backplane;
+    private readonly ClientResults _results = new();
+    private readonly RemoteReplies _replies = new();
+    private readonly InstanceDirectory _directory;
+    private readonly IHubProtocolResolver _protocols;
+    private readonly PushMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly string _instanceId;
+
+    public ClusterHubLifetimeManager(BackplaneHost host, InstanceIdentity instance, InstanceDirectory directory, IHubProtocolResolver protocols,
+        IOptions<ClusterBackplaneOptions> options, PushMetrics metrics, ILogger<ClusterHubLifetimeManager<THub>> logger)
+    {
+        var settings = options.Value;
+        _instanceId = instance.Id;
+        _directory = directory;
+        _protocols = protocols;
+        _metrics = metrics;
+        _logger = logger;
+        _connections = new HubConnections(_instanceId);
+        _writer = new ConnectionWriter(settings, metrics, logger);
+        var redis = host.UsesRedis
+            ? new RedisHubBackplane(host, typeof(THub).FullName!, _instanceId, directory, protocols, settings, metrics, logger, ReceiveAsync)
+            : null;
+        _backplane = redis ?? (IHubBackplane)new LocalOnlyBackplane(protocols, metrics, logger);
+        host.Register(redis, _connections);
+    }
+
+    /// <inheritdoc/>
+    public override async Task OnConnectedAsync(HubConnectionContext connection)
+    {
+        // Once per hub and process: the instance channel must be read before this instance hands out client IDs.
+        await _backplane.StartAsync();
+        var local = _connections.Add(connection);
+        connection.Items[ClusterHubContextExtensions.ClientIdItem] = local.ClientId;
+    }
+
+    /// <inheritdoc/>
+    public override Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        _connections.Remove(connection);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendEverywhereAsync(ItemKind.All, [], [], _connections.All([]), methodName, args);
+
+    /// <inheritdoc/>
+    public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(excludedConnectionIds);
+        return SendEverywhereAsync(ItemKind.All, [], excludedConnectionIds, _connections.All(excludedConnectionIds), methodName, args);
+    }
+
+    /// <inheritdoc/>
+    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(groupName);
+        return SendGroupsAsync([groupName], methodName, args, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(groupNames);
+        return SendEverywhereAsync(ItemKind.Groups, groupNames, [], _connections.Groups(groupNames, []), methodName, args);
+    }
+
+    /// <inheritdoc/>
+    public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(groupName);
+        ArgumentNullException.ThrowIfNull(excludedConnectionIds);
+        return SendEverywhereAsync(ItemKind.Groups, [groupName], excludedConnectionIds, _connections.Groups([groupName], excludedConnectionIds), methodName, args);
+    }
+
+    /// <inheritdoc/>
+    public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return SendUsersAsync([userId], methodName, args, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        return SendEverywhereAsync(ItemKind.Users, userIds, [], _connections.Users(userIds), methodName, args);
+    }
+
+    /// <inheritdoc/>
+    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        return SendConnectionsAsync([connectionId], methodName, args, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends to client IDs (<c>{instanceId}/{connectionId}</c>) or, as SignalR allows, plain connection IDs: this
+    /// instance's are written here, other instances' client IDs go to those instances, and plain IDs this instance does
+    /// not hold go on the shared channel.
+    /// </summary>
+    /// <exception cref="ArgumentException">An ID has a '/' but is not a valid client ID; nothing is sent then.</exception>
+    /// <exception cref="OutboxFullException">The outbox towards an instance is full; the other recipients were served.</exception>
+    public override async Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionIds);
+        var recipients = RecipientGroups.Create(connectionIds, _instanceId, _connections);
+        if (recipients.LocalGone > 0)
+        {
+            _metrics.OnClientGone(recipients.LocalGone);
+        }
+        var message = new SerializedHubMessage(new InvocationMessage(methodName, args));
+        await _writer.WriteAsync(recipients.Local, message);
+        if (recipients.Unrouted.Count > 0)
+        {
+            _backplane.Broadcast(new BackplaneItem(ItemKind.Connections, recipients.Unrouted, _backplane.Serialize(message)));
+        }
+        if (recipients.Remote.Count > 0)
+        {
+            _backplane.SendToClients(recipients.Remote, message);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _writer.Complete();
+
+    /// <summary>Writes to this instance's <paramref name="local"/> recipients, and sends once for every other instance to resolve its own.</summary>
+    private async Task SendEverywhereAsync(ItemKind kind, IReadOnlyList<string> names, IReadOnlyList<string> excluded, List<LocalConnection> local,
+        string methodName, object?[] args)
+    {
+        var message = new SerializedHubMessage(new InvocationMessage(methodName, args));
+        await _writer.WriteAsync(local, message);
+        _backplane.Broadcast(new BackplaneItem(kind, names, _backplane.Serialize(message)) { Excluded = excluded });
+    }
+
+    /// <summary>The local connection an ID names: a plain connection ID this instance holds, or a client ID of this instance.</summary>
+    /// <param name="id">A client ID or a plain connection ID.</param>
+    /// <param name="instanceId">The instance that holds the connection when it is another one's client ID; null otherwise.</param>
+    private LocalConnection? Locate(string id, out string? instanceId)
+    {
+        instanceId = null;
+        if (!id.Contains('/'))
+        {
+            return _connections.Find(id);
+        }
+        var clientId = ClientId.Parse(id);
+        if (clientId.InstanceId == _instanceId)
+        {
+            return _connections.Find(clientId.ConnectionId);
+        }
+        instanceId = clientId.InstanceId;
+        return null;
+    }
+}

@@ -1,0 +1,163 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+
+namespace SignalRChat.Push.Internal;
+
+/// <summary>
+/// The one place a hub's sends are written to this instance's connections, local and received alike. Sends queue,
+/// and one loop writes them in order: what queued while it was writing goes out as runs, consecutive sends to the
+/// same recipients joined into one write per connection (<see cref="PushRuns"/>). At a low rate each send is written
+/// alone, at once.
+/// A write never waits for a client: a slow client's writes queue on its own connection. A client is disconnected
+/// when a write finds <see cref="ClusterBackplaneOptions.SlowClientBufferBytes"/> already waiting for it, or finds its
+/// writes waiting for <see cref="ClusterBackplaneOptions.SlowClientTimeout"/> without any completing. A burst to a
+/// client that keeps reading completes writes all along, and a write is never refused for its own size.
+/// </summary>
+internal sealed class ConnectionWriter
+{
+    private const int MaxSendsPerRun = 64;
+    private const int MaxRunBytes = 256 * 1024;
+    private readonly Channel<Send> _queue;
+    private readonly long _limitBytes;
+    private readonly long _limitMs;
+    private readonly PushMetrics _metrics;
+    private readonly ILogger _logger;
+
+    public ConnectionWriter(ClusterBackplaneOptions options, PushMetrics metrics, ILogger logger)
+    {
+        _limitBytes = options.SlowClientBufferBytes;
+        _limitMs = (long)options.SlowClientTimeout.TotalMilliseconds;
+        _metrics = metrics;
+        _logger = logger;
+        _queue = Channel.CreateBounded<Send>(new BoundedChannelOptions(options.OutboxCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        // A loop of this process's own, with no I/O to fail: it ends when the queue completes.
+        _ = Task.Run(PumpAsync);
+    }
+
+    /// <summary>Queues the message for the connections; waits only while the queue is full.</summary>
+    public ValueTask WriteAsync(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message)
+    {
+        if (recipients.Count == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+        var send = new Send(recipients, message);
+        return _queue.Writer.TryWrite(send) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(send);
+    }
+
+    /// <summary>Stops the loop once what is queued is written.</summary>
+    public void Complete() => _queue.Writer.TryComplete();
+
+    private async Task PumpAsync()
+    {
+        var reader = _queue.Reader;
+        var run = new List<SerializedHubMessage>(MaxSendsPerRun);
+        Send? next = null;
+        while (next is not null || await reader.WaitToReadAsync())
+        {
+            if (next is null && !reader.TryRead(out next))
+            {
+                continue;
+            }
+            var first = next;
+            next = null;
+            run.Clear();
+            run.Add(first.Message);
+            var bytes = first.Message.GetSerializedMessage(first.Recipients[0].Context.Protocol).Length;
+            while (run.Count < MaxSendsPerRun && bytes < MaxRunBytes && reader.TryRead(out var candidate))
+            {
+                if (!PushRuns.SameConnections(first.Recipients, candidate.Recipients))
+                {
+                    next = candidate;
+                    break;
+                }
+                run.Add(candidate.Message);
+                bytes += candidate.Message.GetSerializedMessage(first.Recipients[0].Context.Protocol).Length;
+            }
+            try
+            {
+                Write(first.Recipients, run.Count == 1 ? run[0] : PushRuns.Join(run, first.Recipients), run.Count);
+            }
+            catch (Exception e)
+            {
+                PushLog.WriteFailed(_logger, e, "(run)");
+            }
+        }
+    }
+
+    private void Write(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message, int messages)
+    {
+        var now = Environment.TickCount64;
+        var delivered = 0;
+        foreach (var connection in recipients)
+        {
+            if (connection.Context.ConnectionAborted.IsCancellationRequested)
+            {
+                _metrics.OnClientGone(messages);
+                continue;
+            }
+            if (Write(connection, message, now))
+            {
+                delivered += messages;
+            }
+        }
+        _metrics.OnDelivered(delivered);
+    }
+
+    /// <returns>False when the client was disconnected as slow instead.</returns>
+    private bool Write(LocalConnection connection, SerializedHubMessage message, long now)
+    {
+        long size = message.GetSerializedMessage(connection.Context.Protocol).Length;
+        var waiting = Interlocked.Add(ref connection.PendingBytes, size) - size;
+        if (waiting > 0)
+        {
+            var waited = now - Volatile.Read(ref connection.LastProgress);
+            if (waiting >= _limitBytes || waited > _limitMs)
+            {
+                Interlocked.Add(ref connection.PendingBytes, -size);
+                if (Interlocked.Exchange(ref connection.Aborted, 1) == 0)
+                {
+                    PushLog.SlowClient(_logger, connection.Context.ConnectionId, waiting, waited, _limitBytes, _limitMs);
+                    _metrics.OnSlowClient();
+                    connection.Context.Abort();
+                }
+                return false;
+            }
+        }
+        else
+        {
+            Volatile.Write(ref connection.LastProgress, now);
+        }
+        var write = connection.Context.WriteAsync(message);
+        if (write.IsCompletedSuccessfully)
+        {
+            Interlocked.Add(ref connection.PendingBytes, -size);
+            return true;
+        }
+        _ = CompleteAsync(connection, write, size);
+        return true;
+    }
+
+    private async Task CompleteAsync(LocalConnection connection, ValueTask write, long size)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            PushLog.WriteFailed(_logger, e, connection.Context.ConnectionId);
+        }
+        finally
+        {
+            Volatile.Write(ref connection.LastProgress, Environment.TickCount64);
+            Interlocked.Add(ref connection.PendingBytes, -size);
+        }
+    }
+
+    private sealed record Send(IReadOnlyList<LocalConnection> Recipients, SerializedHubMessage Message);
+}

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace SignalRChat.Push.Internal;
+
+/// <summary>Carries one hub's sends and requests to the other instances, and hands it what they send.</summary>
+internal interface IHubBackplane
+{
+    /// <summary>Ready to receive: replies to this instance's requests arrive only once this has completed.</summary>
+    Task StartAsync();
+
+    /// <summary>
+    /// Queues a send for the client IDs on other instances, grouped by instance ID. Returns without waiting for Redis;
+    /// recipients on instances that are gone are dropped and counted.
+    /// </summary>
+    /// <exception cref="OutboxFullException">An instance's outbox is full; the other instances were served.</exception>
+    void SendToClients(IReadOnlyDictionary<string, List<string>> recipientsByInstance, SerializedHubMessage message);
+
+    /// <summary>Queues an item for every other instance (all, groups, users, plain connection IDs).</summary>
+    /// <exception cref="OutboxFullException">The shared outbox is full.</exception>
+    void Broadcast(BackplaneItem item);
+
+    /// <summary>Publishes a request or reply at once, to one instance or (null) to all.</summary>
+    /// <returns>How many other instances heard it.</returns>
+    Task<long> PublishAsync(string? instanceId, BackplaneItem item);
+
+    /// <summary>The item serialized once per protocol.</summary>
+    IReadOnlyList<SerializedMessage> Serialize(SerializedHubMessage message);
+}
