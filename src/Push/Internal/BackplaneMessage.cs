@@ -112,14 +112,6 @@ internal static class BackplaneMessage
         }
     }
 
-    /// <summary>One item alone in a message.</summary>
-    public static byte[] Encode(string origin, BackplaneItem item)
-    {
-        var writer = new Writer(origin);
-        writer.Add(item);
-        return writer.ToArrayAndReset();
-    }
-
     /// <param name="bytes">The message.</param>
     /// <param name="only">
     /// When not empty, only client IDs of <see cref="ItemKind.Clients"/> items that start with these UTF-8 bytes

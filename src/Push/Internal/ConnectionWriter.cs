@@ -92,7 +92,7 @@ internal sealed class ConnectionWriter
     private void Write(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message, int messages)
     {
         var now = Environment.TickCount64;
-        var delivered = 0;
+        var writes = 0;
         foreach (var connection in recipients)
         {
             if (connection.Context.ConnectionAborted.IsCancellationRequested)
@@ -102,10 +102,10 @@ internal sealed class ConnectionWriter
             }
             if (Write(connection, message, now))
             {
-                delivered += messages;
+                writes++;
             }
         }
-        _metrics.OnDelivered(delivered);
+        _metrics.OnDelivered(writes * messages, writes);
     }
 
     /// <returns>False when the client was disconnected as slow instead.</returns>

@@ -19,8 +19,9 @@ internal interface IHubBackplane
     /// <exception cref="OutboxFullException">The shared outbox is full.</exception>
     void Broadcast(BackplaneItem item);
 
-    /// <summary>Publishes a request or reply at once, to one instance or (null) to all.</summary>
+    /// <summary>Publishes a request or reply to one instance or (null) to all, behind what this instance sent there before.</summary>
     /// <returns>How many other instances heard it.</returns>
+    /// <exception cref="OutboxFullException">The outbox towards the instance is full.</exception>
     Task<long> PublishAsync(string? instanceId, BackplaneItem item);
 
     /// <summary>The item serialized once per protocol.</summary>

@@ -16,7 +16,7 @@ internal sealed class InstanceOutbox
 {
     private const int MaxItemsPerMessage = 64;
     private const int MaxMessageBytes = 256 * 1024;
-    private readonly Channel<BackplaneItem> _queue;
+    private readonly Channel<OutboxEntry> _queue;
     private readonly ISubscriber _subscriber;
     private readonly string _origin;
     private readonly bool _closeWhenUnheard;
@@ -39,7 +39,7 @@ internal sealed class InstanceOutbox
         _onClosed = onClosed;
         _metrics = metrics;
         _logger = logger;
-        _queue = System.Threading.Channels.Channel.CreateBounded<BackplaneItem>(new BoundedChannelOptions(capacity)
+        _queue = System.Threading.Channels.Channel.CreateBounded<OutboxEntry>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -54,8 +54,13 @@ internal sealed class InstanceOutbox
 
     public int Capacity { get; }
 
-    public OutboxWrite TryEnqueue(BackplaneItem item) =>
-        _queue.Writer.TryWrite(item) ? OutboxWrite.Queued
+    /// <param name="item">What to publish.</param>
+    /// <param name="heard">
+    /// Completed once the item is published, with how many subscribers heard the publish that carried it (0 when it
+    /// was dropped), or failed when publishing failed. Requests wait for it; sends do not need it.
+    /// </param>
+    public OutboxWrite TryEnqueue(BackplaneItem item, TaskCompletionSource<long>? heard = null) =>
+        _queue.Writer.TryWrite(new OutboxEntry(item, heard)) ? OutboxWrite.Queued
         : _closed ? OutboxWrite.Closed
         : OutboxWrite.Full;
 
@@ -84,19 +89,26 @@ internal sealed class InstanceOutbox
     {
         var writer = new BackplaneMessage.Writer(_origin);
         var reader = _queue.Reader;
+        var batch = new List<OutboxEntry>(MaxItemsPerMessage);
         var recipients = 0;
         try
         {
             while (!_gone && await reader.WaitToReadAsync())
             {
+                batch.Clear();
                 recipients = 0;
-                while (writer.Items < MaxItemsPerMessage && writer.Length < MaxMessageBytes && reader.TryRead(out var item))
+                while (writer.Items < MaxItemsPerMessage && writer.Length < MaxMessageBytes && reader.TryRead(out var entry))
                 {
-                    writer.Add(item);
-                    recipients += item.Recipients;
+                    writer.Add(entry.Item);
+                    batch.Add(entry);
+                    recipients += entry.Item.Recipients;
                 }
-                var unheard = await PublishAsync(writer.ToArrayAndReset(), recipients);
-                if (unheard && _closeWhenUnheard && reader.Count == 0)
+                var heard = await PublishAsync(writer.ToArrayAndReset(), recipients);
+                foreach (var entry in batch)
+                {
+                    entry.Report(heard);
+                }
+                if (heard == 0 && _closeWhenUnheard && reader.Count == 0)
                 {
                     Retire();
                 }
@@ -112,12 +124,13 @@ internal sealed class InstanceOutbox
         // Retired: whatever is still queued can never be delivered.
         while (reader.TryRead(out var left))
         {
-            _metrics.OnInstanceGone(left.Recipients);
+            _metrics.OnInstanceGone(left.Item.Recipients);
+            left.Report(0);
         }
     }
 
-    /// <returns>True when the publish reached no subscriber: its items were dropped.</returns>
-    private async Task<bool> PublishAsync(byte[] message, int recipients)
+    /// <returns>How many subscribers heard the publish (0: its items were dropped), or -1 when publishing failed.</returns>
+    private async Task<long> PublishAsync(byte[] message, int recipients)
     {
         long receivers;
         try
@@ -128,16 +141,31 @@ internal sealed class InstanceOutbox
         {
             PushLog.PublishFailed(_logger, e, recipients, Channel.ToString());
             _metrics.OnPublishFailed(recipients);
-            return false;
+            return -1;
         }
         _metrics.OnPublished();
-        if (receivers > 0 || !_closeWhenUnheard)
+        if (receivers == 0 && _closeWhenUnheard)
         {
-            return false;
+            PushLog.InstanceGone(_logger, recipients, Name);
+            _metrics.OnInstanceGone(recipients);
         }
-        PushLog.InstanceGone(_logger, recipients, Name);
-        _metrics.OnInstanceGone(recipients);
-        return true;
+        return receivers;
+    }
+
+    /// <summary>A queued item, and who waits to hear how its publish went.</summary>
+    private sealed record OutboxEntry(BackplaneItem Item, TaskCompletionSource<long>? Heard)
+    {
+        public void Report(long heard)
+        {
+            if (heard >= 0)
+            {
+                Heard?.TrySetResult(heard);
+            }
+            else
+            {
+                Heard?.TrySetException(new RedisException("Publishing to the backplane failed; see the PushPublishFailed log."));
+            }
+        }
     }
 }
 internal enum OutboxWrite

@@ -13,6 +13,7 @@ internal sealed class PushMetrics : IDisposable
     private long _published;
     private long _received;
     private long _delivered;
+    private long _writes;
     private long _droppedInstanceGone;
     private long _droppedClientGone;
     private long _droppedPublishFailed;
@@ -25,6 +26,7 @@ internal sealed class PushMetrics : IDisposable
         _meter.CreateObservableCounter("signalrchat.push.backplane.published", () => Published, "{message}", "Backplane messages published by this instance.");
         _meter.CreateObservableCounter("signalrchat.push.backplane.received", () => Received, "{message}", "Backplane messages received by this instance.");
         _meter.CreateObservableCounter("signalrchat.push.delivered", () => Delivered, "{delivery}", "Messages handed to local connections.");
+        _meter.CreateObservableCounter("signalrchat.push.writes", () => Writes, "{write}", "Writes to local connections; a run of several messages is one write.");
         _meter.CreateObservableCounter("signalrchat.push.dropped.instance_gone", () => DroppedInstanceGone, "{delivery}", "Deliveries dropped because the target instance is gone.");
         _meter.CreateObservableCounter("signalrchat.push.dropped.client_gone", () => DroppedClientGone, "{delivery}", "Deliveries dropped because the connection is gone.");
         _meter.CreateObservableCounter("signalrchat.push.dropped.publish_failed", () => DroppedPublishFailed, "{delivery}", "Deliveries dropped because Redis refused the publish.");
@@ -35,6 +37,7 @@ internal sealed class PushMetrics : IDisposable
     public long Published => Volatile.Read(ref _published);
     public long Received => Volatile.Read(ref _received);
     public long Delivered => Volatile.Read(ref _delivered);
+    public long Writes => Volatile.Read(ref _writes);
     public long DroppedInstanceGone => Volatile.Read(ref _droppedInstanceGone);
     public long DroppedClientGone => Volatile.Read(ref _droppedClientGone);
     public long DroppedPublishFailed => Volatile.Read(ref _droppedPublishFailed);
@@ -43,7 +46,11 @@ internal sealed class PushMetrics : IDisposable
 
     public void OnPublished() => Interlocked.Increment(ref _published);
     public void OnReceived() => Interlocked.Increment(ref _received);
-    public void OnDelivered(int count) => Interlocked.Add(ref _delivered, count);
+    public void OnDelivered(int messages, int writes)
+    {
+        Interlocked.Add(ref _delivered, messages);
+        Interlocked.Add(ref _writes, writes);
+    }
     public void OnInstanceGone(int recipients) => Interlocked.Add(ref _droppedInstanceGone, recipients);
     public void OnClientGone(int deliveries = 1) => Interlocked.Add(ref _droppedClientGone, deliveries);
     public void OnPublishFailed(int recipients) => Interlocked.Add(ref _droppedPublishFailed, recipients);

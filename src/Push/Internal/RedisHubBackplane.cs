@@ -140,22 +140,24 @@ internal sealed class RedisHubBackplane : IHubBackplane
 
     public async Task<long> PublishAsync(string? instanceId, BackplaneItem item)
     {
-        var bytes = BackplaneMessage.Encode(_instanceId, item);
-        var heard = await _host.Redis.GetSubscriber().PublishAsync(instanceId is null ? _channels.All : _channels.Instance(instanceId), bytes);
-        _metrics.OnPublished();
+        // Through the outbox, behind what this instance sent to the same channel before: a request never overtakes a send.
+        var heard = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ThrowIfFull(Enqueue(OutboxFor(instanceId ?? SharedOutbox), item, heard) is { } full ? [full] : []);
+        var instances = await heard.Task;
         // The shared channel reaches this instance too, which ignores its own messages.
-        return instanceId is null ? Math.Max(0, heard - 1) : heard;
+        return instanceId is null ? Math.Max(0, instances - 1) : instances;
     }
 
     /// <returns>The outbox's name when it is full; null when the item was queued or dropped.</returns>
-    private string? Enqueue(InstanceOutbox outbox, BackplaneItem item)
+    private string? Enqueue(InstanceOutbox outbox, BackplaneItem item, TaskCompletionSource<long>? heard = null)
     {
-        switch (outbox.TryEnqueue(item))
+        switch (outbox.TryEnqueue(item, heard))
         {
             case OutboxWrite.Queued:
                 return null;
             case OutboxWrite.Closed:
                 _metrics.OnInstanceGone(item.Recipients);
+                heard?.TrySetResult(0);
                 return null;
             default:
                 var target = outbox.Name == SharedOutbox ? "all instances (shared channel)" : outbox.Name;

@@ -11,7 +11,7 @@ public sealed class BackplaneMessageTests
         var push = new BackplaneItem(ItemKind.Clients, ["hub-a/c1", "hub-a/ç2"],
             [new SerializedMessage("json", "{\"type\":1}\u001e"u8.ToArray()), new SerializedMessage("messagepack", new byte[300])]);
 
-        var (origin, items) = BackplaneMessage.Decode(BackplaneMessage.Encode("hub-z", push));
+        var (origin, items) = BackplaneMessage.Decode(Encode("hub-z", push));
         var decoded = Assert.Single(items);
 
         Assert.Equal("hub-z", origin);
@@ -26,7 +26,7 @@ public sealed class BackplaneMessageTests
     {
         var push = new BackplaneItem(ItemKind.Clients, ["hub-a/c1", "hub-ab/c2", "hub-b/c3", "hub-a/c4"], [new SerializedMessage("json", new byte[10])]);
 
-        var decoded = Assert.Single(BackplaneMessage.Decode(BackplaneMessage.Encode("hub-z", push), "hub-a/"u8).Items);
+        var decoded = Assert.Single(BackplaneMessage.Decode(Encode("hub-z", push), "hub-a/"u8).Items);
 
         Assert.Equal(["hub-a/c1", "hub-a/c4"], decoded.Names);
         Assert.Equal(10, Assert.Single(decoded.Messages).Serialized.Length);
@@ -89,7 +89,7 @@ public sealed class BackplaneMessageTests
     public void ARepeatedRecipientList_CostsOneByte()
     {
         string[] room = [.. Enumerable.Range(0, 100).Select(i => $"hub-a/connection-{i}")];
-        var single = BackplaneMessage.Encode("hub-z", Push(room, 1)).Length;
+        var single = Encode("hub-z", Push(room, 1)).Length;
         var writer = new BackplaneMessage.Writer("hub-z");
         writer.Add(Push(room, 1));
         writer.Add(Push(room, 2));
@@ -128,6 +128,13 @@ public sealed class BackplaneMessageTests
     public void Decode_RefusesMalformedBytes(byte[] bytes)
     {
         Assert.Throws<FormatException>(() => BackplaneMessage.Decode(bytes));
+    }
+
+    private static byte[] Encode(string origin, BackplaneItem item)
+    {
+        var writer = new BackplaneMessage.Writer(origin);
+        writer.Add(item);
+        return writer.ToArrayAndReset();
     }
 
     private static BackplaneItem Push(string[] clientIds, byte marker) => new(ItemKind.Clients, clientIds, [new SerializedMessage("json", new[] { marker })]);
