@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -8,6 +9,10 @@ namespace SignalRChat.Hub.Auth;
 internal static class AuthHosting
 {
     private const string HubPath = "/hub";
+    private const string RoleClaim = "role";
+
+    /// <summary>The claims a connection's principal keeps: the user name, roles and the token's ID.</summary>
+    private static readonly HashSet<string> KeptClaims = [TokenIssuer.UserClaim, RoleClaim, "jti"];
 
     public static IServiceCollection AddHubAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
@@ -37,7 +42,12 @@ internal static class AuthHosting
                     if (UserNames.Problem(context.Principal?.FindFirst(TokenIssuer.UserClaim)?.Value) is { } problem)
                     {
                         context.Fail($"The token's {TokenIssuer.UserClaim} claim is not a valid user name: {problem}");
+                        return Task.CompletedTask;
                     }
+                    // A connection keeps its principal as long as it lives: keep the claims the hub reads, not the parsed token.
+                    context.Principal = new ClaimsPrincipal(new ClaimsIdentity(
+                        context.Principal!.Claims.Where(c => KeptClaims.Contains(c.Type)).Select(c => new Claim(c.Type, c.Value)),
+                        context.Scheme.Name, TokenIssuer.UserClaim, RoleClaim));
                     return Task.CompletedTask;
                 },
             };

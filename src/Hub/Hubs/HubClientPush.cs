@@ -17,10 +17,8 @@ internal sealed class HubClientPush(IHubContext<ObjectHub> hub) : IClientPush
         ArgumentException.ThrowIfNullOrEmpty(method);
         foreach (var id in clientIds)
         {
-            if (!ClientId.TryParse(id, out _))
-            {
-                throw new ArgumentException($"Invalid client ID '{id}': expected '{{instanceId}}/{{connectionId}}', as the hub sends it in Registered.");
-            }
+            // Plain connection IDs are SignalR's, and would ask every instance: objects address clients by client ID.
+            ClientId.Parse(id);
         }
         if (clientIds.Count == 0)
         {

@@ -61,13 +61,15 @@ internal sealed partial class ClusterHubLifetimeManager<THub>
             : _connections.RemoveFromGroup(connectionId, groupName));
 
     /// <summary>Another instance asks to change a group of a connection: the holder applies it and confirms; the others say not found.</summary>
-    private Task OnGroupChangeAsync(BackplaneItem request)
+    private void OnGroupChange(BackplaneItem request)
     {
         var connection = Locate(request.Names[0], out _);
         var found = Apply(request.Kind, connection?.Context.ConnectionId, request.Group);
-        return ReplyAsync(request, found ? ItemKind.Done : ItemKind.NotFound, []);
+        // Not awaited: the change is made, and what this instance receives next need not wait for the reply's publish.
+        _ = ReplyAsync(request, found ? ItemKind.Done : ItemKind.NotFound, []);
     }
 
+    /// <summary>Answers a request; failures are logged, never thrown.</summary>
     private async Task ReplyAsync(BackplaneItem request, ItemKind kind, IReadOnlyList<SerializedMessage> messages)
     {
         try

@@ -102,12 +102,12 @@ internal sealed partial class ClusterHubLifetimeManager<THub>
     }
 
     /// <summary>Another instance invokes a connection: the holder writes the invocation and forwards the answer; the others say not found.</summary>
-    private async Task OnInvokeAsync(BackplaneItem request)
+    private void OnInvoke(BackplaneItem request)
     {
         var connection = Locate(request.Names[0], out _)?.Context;
         if (connection is null)
         {
-            await ReplyAsync(request, ItemKind.NotFound, []);
+            _ = ReplyAsync(request, ItemKind.NotFound, []);
             return;
         }
         var protocol = connection.Protocol;
@@ -120,7 +120,21 @@ internal sealed partial class ClusterHubLifetimeManager<THub>
         });
         disconnected = connection.ConnectionAborted.UnsafeRegister(_ =>
             _results.TryComplete(connection.ConnectionId, CompletionMessage.WithError(request.Id, "Connection disconnected.")), null);
-        await connection.WriteAsync(new SerializedHubMessage(request.Messages));
+        // Not awaited: a client slow to read must not hold up what this instance receives after it.
+        _ = WriteInvocationAsync(connection, new SerializedHubMessage(request.Messages));
+    }
+
+    private async Task WriteInvocationAsync(HubConnectionContext connection, SerializedHubMessage invocation)
+    {
+        try
+        {
+            await connection.WriteAsync(invocation);
+        }
+        catch (Exception e)
+        {
+            // The connection is closing: its abort answers the caller.
+            PushLog.WriteFailed(_logger, e, connection.ConnectionId);
+        }
     }
 
     /// <summary>A client's answer to an invocation this instance started, parsed into the type the caller awaits.</summary>

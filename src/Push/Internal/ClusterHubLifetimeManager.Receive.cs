@@ -25,13 +25,13 @@ internal sealed partial class ClusterHubLifetimeManager<THub>
                 await _writer.WriteAsync(_connections.Users(item.Names), new SerializedHubMessage(item.Messages));
                 break;
             case ItemKind.Invoke:
-                await OnInvokeAsync(item);
+                OnInvoke(item);
                 break;
             case ItemKind.Completion:
                 OnCompletion(item);
                 break;
             case ItemKind.AddToGroup or ItemKind.RemoveFromGroup:
-                await OnGroupChangeAsync(item);
+                OnGroupChange(item);
                 break;
             case ItemKind.Done:
                 _replies.OnDone(item.Id);

@@ -39,7 +39,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
         var redis = host.UsesRedis
             ? new RedisHubBackplane(host, typeof(THub).FullName!, _instanceId, directory, protocols, settings, metrics, logger, ReceiveAsync)
             : null;
-        _backplane = redis ?? (IHubBackplane)new LocalOnlyBackplane(protocols, metrics, logger);
+        _backplane = redis ?? (IHubBackplane)new LocalOnlyBackplane(metrics, logger);
         host.Register(redis, _connections);
     }
 

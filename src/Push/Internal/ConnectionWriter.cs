@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace SignalRChat.Push.Internal;
 
@@ -38,12 +39,24 @@ internal sealed class ConnectionWriter
         _ = Task.Run(PumpAsync);
     }
 
-    /// <summary>Queues the message for the connections; waits only while the queue is full.</summary>
+    /// <summary>
+    /// Queues the message for the connections; waits only while the queue is full. The message is serialized here,
+    /// once per protocol the recipients speak, so a payload a protocol cannot serialize fails the caller.
+    /// </summary>
     public ValueTask WriteAsync(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message)
     {
         if (recipients.Count == 0)
         {
             return ValueTask.CompletedTask;
+        }
+        IHubProtocol? serialized = null;
+        foreach (var connection in recipients)
+        {
+            if (!ReferenceEquals(connection.Context.Protocol, serialized))
+            {
+                serialized = connection.Context.Protocol;
+                message.GetSerializedMessage(serialized);
+            }
         }
         var send = new Send(recipients, message);
         return _queue.Writer.TryWrite(send) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(send);
@@ -65,26 +78,28 @@ internal sealed class ConnectionWriter
             }
             var first = next;
             next = null;
-            run.Clear();
-            run.Add(first.Message);
-            var bytes = first.Message.GetSerializedMessage(first.Recipients[0].Context.Protocol).Length;
-            while (run.Count < MaxSendsPerRun && bytes < MaxRunBytes && reader.TryRead(out var candidate))
-            {
-                if (!PushRuns.SameConnections(first.Recipients, candidate.Recipients))
-                {
-                    next = candidate;
-                    break;
-                }
-                run.Add(candidate.Message);
-                bytes += candidate.Message.GetSerializedMessage(first.Recipients[0].Context.Protocol).Length;
-            }
             try
             {
+                run.Clear();
+                run.Add(first.Message);
+                var protocol = first.Recipients[0].Context.Protocol;
+                var bytes = first.Message.GetSerializedMessage(protocol).Length;
+                while (run.Count < MaxSendsPerRun && bytes < MaxRunBytes && reader.TryRead(out var candidate))
+                {
+                    if (!PushRuns.SameConnections(first.Recipients, candidate.Recipients))
+                    {
+                        next = candidate;
+                        break;
+                    }
+                    run.Add(candidate.Message);
+                    bytes += candidate.Message.GetSerializedMessage(protocol).Length;
+                }
                 Write(first.Recipients, run.Count == 1 ? run[0] : PushRuns.Join(run, first.Recipients), run.Count);
             }
             catch (Exception e)
             {
-                PushLog.WriteFailed(_logger, e, "(run)");
+                // The loop serves every connection of the hub: one bad send must not end it.
+                PushLog.RunFailed(_logger, e, run.Count, first.Recipients.Count);
             }
         }
     }

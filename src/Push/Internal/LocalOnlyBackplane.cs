@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace SignalRChat.Push.Internal;
 
 /// <summary>An instance without Redis: there are no other instances, so sends to them are dropped and counted.</summary>
-internal sealed class LocalOnlyBackplane(IHubProtocolResolver protocols, PushMetrics metrics, ILogger logger) : IHubBackplane
+internal sealed class LocalOnlyBackplane(PushMetrics metrics, ILogger logger) : IHubBackplane
 {
     public Task StartAsync() => Task.CompletedTask;
 
@@ -20,6 +20,6 @@ internal sealed class LocalOnlyBackplane(IHubProtocolResolver protocols, PushMet
 
     public Task<long> PublishAsync(string? instanceId, BackplaneItem item) => Task.FromResult(0L);
 
-    public IReadOnlyList<SerializedMessage> Serialize(SerializedHubMessage message) =>
-        [.. protocols.AllProtocols.Select(p => new SerializedMessage(p.Name, message.GetSerializedMessage(p)))];
+    /// <summary>Nothing: what would be serialized for other instances goes nowhere.</summary>
+    public IReadOnlyList<SerializedMessage> Serialize(SerializedHubMessage message) => [];
 }

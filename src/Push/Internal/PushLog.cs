@@ -31,4 +31,7 @@ internal static partial class PushLog
 
     [LoggerMessage(10, LogLevel.Debug, "Redis connection: {Line}", EventName = "PushRedisConnectionLog")]
     public static partial void ConnectionLog(ILogger logger, string line);
+
+    [LoggerMessage(11, LogLevel.Error, "Writing {Messages} message(s) to {Recipients} connection(s) failed; they were dropped.", EventName = "PushRunFailed")]
+    public static partial void RunFailed(ILogger logger, Exception exception, int messages, int recipients);
 }

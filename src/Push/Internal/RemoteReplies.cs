@@ -53,6 +53,7 @@ internal sealed class RemoteReplies
 
     private sealed class Waiter(Action<Outcome> onOutcome)
     {
+        private readonly Lock _lock = new();
         private long _expected = -1;
         private long _notFound;
 
@@ -61,7 +62,7 @@ internal sealed class RemoteReplies
         /// <returns>True when every instance that heard the request already said not found.</returns>
         public bool Expect(long instances)
         {
-            lock (this)
+            lock (_lock)
             {
                 _expected = instances;
                 return _notFound >= _expected;
@@ -71,7 +72,7 @@ internal sealed class RemoteReplies
         /// <returns>True when every instance that heard the request has now said not found.</returns>
         public bool CountNotFound()
         {
-            lock (this)
+            lock (_lock)
             {
                 _notFound++;
                 return _expected >= 0 && _notFound >= _expected;

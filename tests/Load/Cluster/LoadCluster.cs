@@ -15,10 +15,10 @@ internal sealed class LoadCluster : IAsyncDisposable
     public IReadOnlyList<string> Urls => [.. Servers.Select(s => s.Url)];
 
     public static async Task<LoadCluster> StartAsync(RedisProcess redis, int instances, string logDir, IEnumerable<string> settings,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
         var starting = Enumerable.Range(0, instances)
-            .Select(_ => ServerProcess.StartAsync(redis.ConnectionString, logDir, settings, cancellationToken)).ToList();
+            .Select(_ => ServerProcess.StartAsync(redis.ConnectionString, logDir, settings, environment ?? new Dictionary<string, string>(), cancellationToken)).ToList();
         try
         {
             return new LoadCluster(await Task.WhenAll(starting));
@@ -38,6 +38,10 @@ internal sealed class LoadCluster : IAsyncDisposable
 
     /// <summary>Resident memory of all instances, in bytes.</summary>
     public long RssBytes() => Servers.Sum(s => Cluster.ProcessStats.RssBytes(s.Pid));
+
+    /// <summary>The managed heap of all instances after a full collection in each, in bytes.</summary>
+    public async Task<long> HeapBytesAsync(CancellationToken cancellationToken) =>
+        (await Task.WhenAll(Servers.Select(s => _http.GetFromJsonAsync<long>($"{s.Url}/bench/heap", cancellationToken)))).Sum();
 
     /// <summary>A token from the development login; every connection of the crowd uses it.</summary>
     public async Task<string> LoginAsync(string user)

@@ -22,7 +22,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(string redis, string logDir, IEnumerable<string> settings, CancellationToken cancellationToken)
+    /// <param name="environment">Environment variables of the process, for example GC settings.</param>
+    public static async Task<ServerProcess> StartAsync(string redis, string logDir, IEnumerable<string> settings,
+        IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var port = FreePort.Next();
         var url = $"http://127.0.0.1:{port}";
@@ -43,6 +45,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         foreach (var setting in settings)
         {
             start.ArgumentList.Add($"--{setting}");
+        }
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
         var process = Process.Start(start)!;
         var writer = new StreamWriter(log) { AutoFlush = true };

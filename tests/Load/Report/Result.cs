@@ -37,6 +37,9 @@ internal sealed record Result
 
     public int? Connections { get; init; }
     public double? MemoryBytesPerConnection { get; init; }
+
+    /// <summary>The instances' managed heap after a full collection, after minus before connecting, per connection.</summary>
+    public double? HeapBytesPerConnection { get; init; }
     public double? ConnectsPerSec { get; init; }
 
     /// <summary>Connects that failed (a handshake timed out on a busy instance) and were made again.</summary>
@@ -68,6 +71,7 @@ internal sealed record Result
             WarmupSeconds = N(runs.Select(r => r.WarmupSeconds)),
             Backpressure = runs.Any(r => r.Backpressure is null) ? null : (long)M(runs.Select(r => (double)r.Backpressure!.Value)),
             MemoryBytesPerConnection = N(runs.Select(r => r.MemoryBytesPerConnection)),
+            HeapBytesPerConnection = N(runs.Select(r => r.HeapBytesPerConnection)),
             ConnectsPerSec = N(runs.Select(r => r.ConnectsPerSec)),
             IdleCpuPercent = N(runs.Select(r => r.IdleCpuPercent)),
         };

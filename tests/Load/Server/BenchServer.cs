@@ -43,6 +43,8 @@ internal static class BenchServer
         app.MapPost("/bench/groups", AddToGroupAsync);
         app.MapPost("/bench/broadcast", BroadcastAsync);
         app.MapGet("/bench/jit", () => System.Runtime.JitInfo.GetCompiledMethodCount());
+        // The managed heap after a full collection: what connections keep alive, without the garbage and free space RSS includes.
+        app.MapGet("/bench/heap", () => GC.GetTotalMemory(forceFullCollection: true));
         await app.RunAsync();
         return 0;
     }
