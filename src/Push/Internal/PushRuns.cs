@@ -11,30 +11,14 @@ namespace SignalRChat.Push.Internal;
 internal static class PushRuns
 {
     /// <summary>True when both lists name the same recipients in the same order.</summary>
-    public static bool SameRecipients(IReadOnlyList<string> a, IReadOnlyList<string> b)
-    {
-        // The lists of consecutive sends to one room usually hold the very same strings: reference checks first.
-        if (ReferenceEquals(a, b))
-        {
-            return true;
-        }
-        if (a.Count != b.Count)
-        {
-            return false;
-        }
-        for (var i = 0; i < a.Count; i++)
-        {
-            if (!string.Equals(a[i], b[i], StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    public static bool SameRecipients(IReadOnlyList<string> a, IReadOnlyList<string> b) => Same(a, b, StringComparer.Ordinal);
 
     /// <summary>True when both lists hold the same connections in the same order.</summary>
-    public static bool SameConnections(IReadOnlyList<LocalConnection> a, IReadOnlyList<LocalConnection> b)
+    public static bool SameConnections(IReadOnlyList<LocalConnection> a, IReadOnlyList<LocalConnection> b) => Same(a, b, ReferenceEqualityComparer.Instance);
+
+    private static bool Same<T>(IReadOnlyList<T> a, IReadOnlyList<T> b, IEqualityComparer<T> equal)
     {
+        // Consecutive sends to one room usually carry the very same list, or lists of the very same strings.
         if (ReferenceEquals(a, b))
         {
             return true;
@@ -45,7 +29,7 @@ internal static class PushRuns
         }
         for (var i = 0; i < a.Count; i++)
         {
-            if (!ReferenceEquals(a[i], b[i]))
+            if (!ReferenceEquals(a[i], b[i]) && !equal.Equals(a[i], b[i]))
             {
                 return false;
             }

@@ -140,6 +140,10 @@ internal sealed class RedisHubBackplane : IHubBackplane
 
     public async Task<long> PublishAsync(string? instanceId, BackplaneItem item)
     {
+        if (_stopped)
+        {
+            return 0; // nobody will hear it: this instance has stopped
+        }
         // Through the outbox, behind what this instance sent to the same channel before: a request never overtakes a send.
         var heard = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         ThrowIfFull(Enqueue(OutboxFor(instanceId ?? SharedOutbox), item, heard) is { } full ? [full] : []);

@@ -65,6 +65,14 @@ internal sealed class RedisProcess : IAsyncDisposable
         return 0;
     }
 
+    /// <summary>Commands of every kind Redis has served since it started, these look-ups included.</summary>
+    public async Task<long> CommandCountAsync()
+    {
+        var info = await _admin.GetServer(ConnectionString).InfoRawAsync("stats");
+        var line = info!.Split('\n').First(l => l.StartsWith("total_commands_processed:", StringComparison.Ordinal));
+        return long.Parse(line["total_commands_processed:".Length..].Trim());
+    }
+
     /// <summary>Empties the data and the command statistics, for the next mode.</summary>
     public async Task ResetAsync()
     {

@@ -40,6 +40,12 @@ internal sealed record Result
 
     /// <summary>The instances' managed heap after a full collection, after minus before connecting, per connection.</summary>
     public double? HeapBytesPerConnection { get; init; }
+
+    /// <summary>Redis CPU time while the connections opened, per 1,000 of them.</summary>
+    public double? RedisCpuMsPer1kConnects { get; init; }
+
+    /// <summary>Redis commands served while the connections opened, per connection.</summary>
+    public double? RedisCommandsPerConnect { get; init; }
     public double? ConnectsPerSec { get; init; }
 
     /// <summary>Connects that failed (a handshake timed out on a busy instance) and were made again.</summary>
@@ -72,6 +78,8 @@ internal sealed record Result
             Backpressure = runs.Any(r => r.Backpressure is null) ? null : (long)M(runs.Select(r => (double)r.Backpressure!.Value)),
             MemoryBytesPerConnection = N(runs.Select(r => r.MemoryBytesPerConnection)),
             HeapBytesPerConnection = N(runs.Select(r => r.HeapBytesPerConnection)),
+            RedisCpuMsPer1kConnects = N(runs.Select(r => r.RedisCpuMsPer1kConnects)),
+            RedisCommandsPerConnect = N(runs.Select(r => r.RedisCommandsPerConnect)),
             ConnectsPerSec = N(runs.Select(r => r.ConnectsPerSec)),
             IdleCpuPercent = N(runs.Select(r => r.IdleCpuPercent)),
         };

@@ -31,11 +31,11 @@ internal static class ResultWriter
         }
         if (results.Any(r => r.Scenario == "connections"))
         {
-            text.AppendLine("| mode | instances | connections | connects/s | connect retries | memory/connection | managed heap/connection | idle CPU (% of a core) | broadcast p50 ms | p99 ms | max ms | lost |");
-            text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+            text.AppendLine("| mode | instances | connections | connects/s | connect retries | Redis commands/connect | Redis CPU ms/1k connects | memory/connection | managed heap/connection | idle CPU (% of a core) | broadcast p50 ms | p99 ms | max ms | lost |");
+            text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
             foreach (var r in results.Where(r => r.Scenario == "connections"))
             {
-                text.AppendLine(Inv($"| {r.Mode} | {r.Instances} | {r.Connections:N0} | {r.ConnectsPerSec:N0} | {r.ConnectRetries} | {r.MemoryBytesPerConnection / 1024:N1} KiB | {r.HeapBytesPerConnection / 1024:N1} KiB | {r.IdleCpuPercent:0.0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.Lost} |"));
+                text.AppendLine(Inv($"| {r.Mode} | {r.Instances} | {r.Connections:N0} | {r.ConnectsPerSec:N0} | {r.ConnectRetries} | {r.RedisCommandsPerConnect:0.00} | {r.RedisCpuMsPer1kConnects:0.0} | {r.MemoryBytesPerConnection / 1024:N1} KiB | {r.HeapBytesPerConnection / 1024:N1} KiB | {r.IdleCpuPercent:0.0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.Lost} |"));
             }
         }
         return text.ToString();

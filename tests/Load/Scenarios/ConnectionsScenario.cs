@@ -59,6 +59,8 @@ internal sealed class ConnectionsScenario(LoadOptions options, RedisProcess redi
         var workers = new List<CrowdProcess>();
         try
         {
+            var redisCpuBefore = ProcessStats.CpuMs(redis.Pid);
+            var redisCommandsBefore = await redis.CommandCountAsync();
             var started = Stopwatch.GetTimestamp();
             var workerCount = (options.Connections + PerProcess - 1) / PerProcess;
             for (var first = 0; first < options.Connections; first += PerProcess)
@@ -73,6 +75,9 @@ internal sealed class ConnectionsScenario(LoadOptions options, RedisProcess redi
                 await Task.WhenAll(workers.Select(w => w.WaitReadyAsync(cancellationToken)));
             }
             var connectSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var redisCpuPer1kConnects = (ProcessStats.CpuMs(redis.Pid) - redisCpuBefore) * 1000 / options.Connections;
+            // Less the two look-ups of the count itself; heartbeats of the instance directory fall in the window too.
+            var redisCommandsPerConnect = (double)(await redis.CommandCountAsync() - redisCommandsBefore - 2) / options.Connections;
             var memory = cluster.RssBytes() - memoryBefore;
 
             // Fixed windows of time to measure idle cost over (nothing else is awaited): first let the work the
@@ -101,6 +106,8 @@ internal sealed class ConnectionsScenario(LoadOptions options, RedisProcess redi
                 ConnectRetries = workers.Sum(w => w.Retries),
                 MemoryBytesPerConnection = (double)memory / options.Connections,
                 HeapBytesPerConnection = (double)heap / options.Connections,
+                RedisCpuMsPer1kConnects = redisCpuPer1kConnects,
+                RedisCommandsPerConnect = redisCommandsPerConnect,
                 IdleCpuPercent = idleCpuPercent,
                 DeliveriesPerSec = double.NaN,
                 P50Ms = latency.P50Ms,

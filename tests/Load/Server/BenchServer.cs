@@ -38,6 +38,8 @@ internal static class BenchServer
                 builder.Services.AddSingleton<HubLifetimeManager<BenchHub>, RedisHubLifetimeManager<BenchHub>>();
             }
         });
+        // Like the executable: the process ends within its shutdown timeout even when Redis went away first.
+        ShutdownDeadline.Enforce(app);
         app.MapHub<BenchHub>(BenchHub.Path);
         app.MapPost("/bench/send", SendAsync);
         app.MapPost("/bench/groups", AddToGroupAsync);

@@ -27,13 +27,17 @@ public abstract class BackplanePair : IAsyncLifetime
         Holder = TwoInstances ? await BackplaneServer.StartAsync(Redis!.ConnectionString) : Sender;
     }
 
+    /// <summary>Stops what was started, also when starting failed halfway.</summary>
     public async Task DisposeAsync()
     {
-        if (AcrossInstances)
+        if (Holder is not null && AcrossInstances)
         {
             await Holder.DisposeAsync();
         }
-        await Sender.DisposeAsync();
+        if (Sender is not null)
+        {
+            await Sender.DisposeAsync();
+        }
         if (Redis is not null)
         {
             await Redis.DisposeAsync();

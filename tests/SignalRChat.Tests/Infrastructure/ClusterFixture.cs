@@ -47,11 +47,21 @@ public class ClusterFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>Starts a new instance A on the URL the old one had, so its clients reconnect to it.</summary>
     public async Task StartAAgainAsync() => A = await A.StartAgainAsync();
 
+    /// <summary>Stops what was started, also when starting failed halfway.</summary>
     public async Task DisposeAsync()
     {
-        await A.DisposeAsync();
-        await B.DisposeAsync();
-        await Redis.DisposeAsync();
+        if (A is not null)
+        {
+            await A.DisposeAsync();
+        }
+        if (B is not null)
+        {
+            await B.DisposeAsync();
+        }
+        if (Redis is not null)
+        {
+            await Redis.DisposeAsync();
+        }
     }
 
     ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
