@@ -60,21 +60,4 @@ internal sealed record BackplaneItem(ItemKind Kind, IReadOnlyList<string> Names,
 
     /// <summary>How many deliveries the item names, for the drop counters.</summary>
     public int Recipients => Kind is ItemKind.Clients or ItemKind.Connections ? Names.Count : 1;
-
-    /// <summary>True when both carry the same protocols in the same order, so their bytes can be joined per protocol.</summary>
-    public bool HasSameProtocolsAs(BackplaneItem other)
-    {
-        if (Messages.Count != other.Messages.Count)
-        {
-            return false;
-        }
-        for (var i = 0; i < Messages.Count; i++)
-        {
-            if (Messages[i].ProtocolName != other.Messages[i].ProtocolName)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
 }

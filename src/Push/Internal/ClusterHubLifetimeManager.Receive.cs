@@ -4,26 +4,57 @@ namespace SignalRChat.Push.Internal;
 
 internal sealed partial class ClusterHubLifetimeManager<THub>
 {
-    /// <summary>What another instance sent this hub: resolved against this instance's connections, or a request or reply.</summary>
-    private async ValueTask ReceiveAsync(BackplaneItem item)
+    /// <summary>
+    /// What another instance sent this hub in one message: sends resolved against this instance's connections, and
+    /// requests or replies. Consecutive sends to the same target (a burst to one room, or broadcasts) are joined here
+    /// into one write per connection.
+    /// </summary>
+    private async ValueTask ReceiveAsync(IReadOnlyList<BackplaneItem> items)
+    {
+        var first = 0;
+        while (first < items.Count)
+        {
+            var item = items[first];
+            var end = first + 1;
+            if (!IsSend(item.Kind))
+            {
+                Handle(item);
+                first = end;
+                continue;
+            }
+            while (end < items.Count && SameTarget(item, items[end]))
+            {
+                end++;
+            }
+            var recipients = Resolve(item);
+            var message = end - first == 1
+                ? new SerializedHubMessage(item.Messages)
+                : PushRuns.Join([.. items.Skip(first).Take(end - first).Select(i => new SerializedHubMessage(i.Messages))], recipients);
+            await _writer.WriteAsync(recipients, message, end - first);
+            first = end;
+        }
+    }
+
+    private static bool IsSend(ItemKind kind) => kind <= ItemKind.Users;
+
+    private static bool SameTarget(BackplaneItem a, BackplaneItem b) =>
+        a.Kind == b.Kind && PushRuns.SameRecipients(a.Names, b.Names) && PushRuns.SameRecipients(a.Excluded, b.Excluded);
+
+    /// <summary>This instance's connections a send names.</summary>
+    private List<LocalConnection> Resolve(BackplaneItem send) => send.Kind switch
+    {
+        ItemKind.Clients => OwnClients(send.Names),
+        ItemKind.Connections => _connections.Connections(send.Names),
+        ItemKind.All => _connections.All(send.Excluded),
+        ItemKind.Groups => _connections.Groups(send.Names, send.Excluded),
+        _ => _connections.Users(send.Names),
+    };
+
+    /// <summary>A request or reply from another instance.</summary>
+    private void Handle(BackplaneItem item)
     {
         switch (item.Kind)
         {
-            case ItemKind.Clients:
-                await _writer.WriteAsync(OwnClients(item.Names), new SerializedHubMessage(item.Messages));
-                break;
-            case ItemKind.Connections:
-                await _writer.WriteAsync(_connections.Connections(item.Names), new SerializedHubMessage(item.Messages));
-                break;
-            case ItemKind.All:
-                await _writer.WriteAsync(_connections.All(item.Excluded), new SerializedHubMessage(item.Messages));
-                break;
-            case ItemKind.Groups:
-                await _writer.WriteAsync(_connections.Groups(item.Names, item.Excluded), new SerializedHubMessage(item.Messages));
-                break;
-            case ItemKind.Users:
-                await _writer.WriteAsync(_connections.Users(item.Names), new SerializedHubMessage(item.Messages));
-                break;
             case ItemKind.Invoke:
                 OnInvoke(item);
                 break;

@@ -43,7 +43,10 @@ internal sealed class ConnectionWriter
     /// Queues the message for the connections; waits only while the queue is full. The message is serialized here,
     /// once per protocol the recipients speak, so a payload a protocol cannot serialize fails the caller.
     /// </summary>
-    public ValueTask WriteAsync(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message)
+    /// <param name="recipients">The connections.</param>
+    /// <param name="message">The bytes to write.</param>
+    /// <param name="messages">How many hub messages the bytes hold: a received run of sends is joined already.</param>
+    public ValueTask WriteAsync(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message, int messages = 1)
     {
         if (recipients.Count == 0)
         {
@@ -58,7 +61,7 @@ internal sealed class ConnectionWriter
                 message.GetSerializedMessage(serialized);
             }
         }
-        var send = new Send(recipients, message);
+        var send = new Send(recipients, message, messages);
         return _queue.Writer.TryWrite(send) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(send);
     }
 
@@ -78,6 +81,7 @@ internal sealed class ConnectionWriter
             }
             var first = next;
             next = null;
+            var messages = first.Messages;
             try
             {
                 run.Clear();
@@ -92,14 +96,15 @@ internal sealed class ConnectionWriter
                         break;
                     }
                     run.Add(candidate.Message);
+                    messages += candidate.Messages;
                     bytes += candidate.Message.GetSerializedMessage(protocol).Length;
                 }
-                Write(first.Recipients, run.Count == 1 ? run[0] : PushRuns.Join(run, first.Recipients), run.Count);
+                Write(first.Recipients, run.Count == 1 ? run[0] : PushRuns.Join(run, first.Recipients), messages);
             }
             catch (Exception e)
             {
                 // The loop serves every connection of the hub: one bad send must not end it.
-                PushLog.RunFailed(_logger, e, run.Count, first.Recipients.Count);
+                PushLog.RunFailed(_logger, e, messages, first.Recipients.Count);
             }
         }
     }
@@ -174,5 +179,5 @@ internal sealed class ConnectionWriter
         }
     }
 
-    private sealed record Send(IReadOnlyList<LocalConnection> Recipients, SerializedHubMessage Message);
+    private sealed record Send(IReadOnlyList<LocalConnection> Recipients, SerializedHubMessage Message, int Messages);
 }

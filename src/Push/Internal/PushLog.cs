@@ -23,8 +23,8 @@ internal static partial class PushLog
     [LoggerMessage(7, LogLevel.Debug, "A write to client {ConnectionId} failed.", EventName = "PushWriteFailed")]
     public static partial void WriteFailed(ILogger logger, Exception exception, string connectionId);
 
-    [LoggerMessage(8, LogLevel.Error, "Handling a {Kind} item received on {Channel} failed.", EventName = "PushReceiveFailed")]
-    public static partial void ReceiveFailed(ILogger logger, Exception exception, string kind, string channel);
+    [LoggerMessage(8, LogLevel.Error, "Handling a message of {Items} item(s) received on {Channel} failed.", EventName = "PushReceiveFailed")]
+    public static partial void ReceiveFailed(ILogger logger, Exception exception, int items, string channel);
 
     [LoggerMessage(9, LogLevel.Warning, "Could not send the reply to {Kind} {Id} to instance {InstanceId}.", EventName = "PushReplyFailed")]
     public static partial void ReplyFailed(ILogger logger, Exception exception, string kind, string id, string instanceId);

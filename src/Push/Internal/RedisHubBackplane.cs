@@ -28,7 +28,7 @@ internal sealed class RedisHubBackplane : IHubBackplane
     private readonly ClusterBackplaneOptions _options;
     private readonly PushMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly Func<BackplaneItem, ValueTask> _receive;
+    private readonly Func<IReadOnlyList<BackplaneItem>, ValueTask> _receive;
     private readonly ConcurrentDictionary<string, InstanceOutbox> _outboxes = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _starting = new(1, 1);
     private readonly List<ChannelMessageQueue> _subscriptions = [];
@@ -36,7 +36,7 @@ internal sealed class RedisHubBackplane : IHubBackplane
     private volatile bool _stopped;
 
     public RedisHubBackplane(BackplaneHost host, string hubName, string instanceId, InstanceDirectory directory, IHubProtocolResolver protocols,
-        ClusterBackplaneOptions options, PushMetrics metrics, ILogger logger, Func<BackplaneItem, ValueTask> receive)
+        ClusterBackplaneOptions options, PushMetrics metrics, ILogger logger, Func<IReadOnlyList<BackplaneItem>, ValueTask> receive)
     {
         _host = host;
         _channels = new BackplaneChannels(options.ChannelPrefix, hubName);
@@ -219,16 +219,13 @@ internal sealed class RedisHubBackplane : IHubBackplane
             return;
         }
         _metrics.OnReceived();
-        foreach (var item in items)
+        try
         {
-            try
-            {
-                await _receive(item);
-            }
-            catch (Exception e)
-            {
-                PushLog.ReceiveFailed(_logger, e, item.Kind.ToString(), message.Channel.ToString());
-            }
+            await _receive(items);
+        }
+        catch (Exception e)
+        {
+            PushLog.ReceiveFailed(_logger, e, items.Count, message.Channel.ToString());
         }
     }
 }
