@@ -25,7 +25,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub>
         ArgumentNullException.ThrowIfNull(connectionId);
         ArgumentNullException.ThrowIfNull(groupName);
         var local = Locate(connectionId, out var instanceId);
-        if (local is not null || (instanceId is null && connectionId.Contains('/')))
+        if (local is not null || instanceId == _instanceId)
         {
             Apply(change, local?.Context.ConnectionId, groupName);
             return;

@@ -20,7 +20,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub>
         {
             return await InvokeLocalAsync<T>(connectionId, local.Context, methodName, args, cancellationToken);
         }
-        if (instanceId is null && connectionId.Contains('/'))
+        if (instanceId == _instanceId)
         {
             throw new IOException($"Connection '{connectionId}' does not exist.");
         }

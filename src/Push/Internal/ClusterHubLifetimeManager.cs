@@ -154,20 +154,17 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
 
     /// <summary>The local connection an ID names: a plain connection ID this instance holds, or a client ID of this instance.</summary>
     /// <param name="id">A client ID or a plain connection ID.</param>
-    /// <param name="instanceId">The instance that holds the connection when it is another one's client ID; null otherwise.</param>
+    /// <param name="instanceId">The instance a client ID names (this one included); null for a plain connection ID.</param>
+    /// <exception cref="ArgumentException">The ID has a '/' but is not a valid client ID.</exception>
     private LocalConnection? Locate(string id, out string? instanceId)
     {
-        instanceId = null;
         if (!id.Contains('/'))
         {
+            instanceId = null;
             return _connections.Find(id);
         }
         var clientId = ClientId.Parse(id);
-        if (clientId.InstanceId == _instanceId)
-        {
-            return _connections.Find(clientId.ConnectionId);
-        }
         instanceId = clientId.InstanceId;
-        return null;
+        return clientId.InstanceId == _instanceId ? _connections.Find(clientId.ConnectionId) : null;
     }
 }

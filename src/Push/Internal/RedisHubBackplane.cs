@@ -64,11 +64,24 @@ internal sealed class RedisHubBackplane : IHubBackplane
                 return;
             }
             var subscriber = _host.Redis.GetSubscriber();
-            foreach (var channel in new[] { _channels.Instance(_instanceId), _channels.All })
+            try
             {
-                var queue = await subscriber.SubscribeAsync(channel);
-                queue.OnMessage(ReceiveAsync);
-                _subscriptions.Add(queue);
+                foreach (var channel in new[] { _channels.Instance(_instanceId), _channels.All })
+                {
+                    var queue = await subscriber.SubscribeAsync(channel);
+                    queue.OnMessage(ReceiveAsync);
+                    _subscriptions.Add(queue);
+                }
+            }
+            catch
+            {
+                // All or nothing: a retry must not read a channel twice.
+                foreach (var queue in _subscriptions)
+                {
+                    await queue.UnsubscribeAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+                _subscriptions.Clear();
+                throw;
             }
             _started = true;
         }
