@@ -23,6 +23,16 @@ public sealed class ClusterInstances
     /// </summary>
     public bool IsGone(string instanceId) => _directory.IsGone(instanceId);
 
+    /// <summary>
+    /// Raised once per instance ID when this process learns that the instance is gone; at the first read of the
+    /// directory, for every instance gone within the last days. Handlers run on the directory's loop: return quickly.
+    /// </summary>
+    public event Action<string>? InstanceGone
+    {
+        add => _directory.Gone += value;
+        remove => _directory.Gone -= value;
+    }
+
     /// <summary>False when the client ID's instance is gone; true otherwise, malformed and unknown IDs included.</summary>
     public bool MayBeConnected(string clientId) => !ClientId.TryParse(clientId, out var id) || !IsGone(id.InstanceId);
 }

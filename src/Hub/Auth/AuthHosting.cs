@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using SignalRChat.Objects.Runtime;
 
 namespace SignalRChat.Hub.Auth;
 

@@ -4,6 +4,7 @@ using SignalRChat.Hub.Access;
 using SignalRChat.Hub.Auth;
 using SignalRChat.Hub.Health;
 using SignalRChat.Hub.Hubs;
+using SignalRChat.Hub.Presence;
 using SignalRChat.Objects.Runtime;
 using SignalRChat.Push;
 
@@ -46,6 +47,9 @@ public static class HubApplication
             builder.Services.AddOptions<AccessOptions>().Bind(builder.Configuration.GetSection(AccessOptions.Section)).ValidateOnStart();
             builder.Services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>();
             builder.Services.AddSingleton<AccessRules>();
+            // After the objects: started once the silo (or the client of the silos) is.
+            builder.Services.AddSingleton<PresenceReporter>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<PresenceReporter>());
         }
 
         var app = builder.Build();

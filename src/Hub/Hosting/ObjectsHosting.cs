@@ -1,6 +1,9 @@
 using System.Net;
 using Orleans.Configuration;
+using Microsoft.Extensions.Options;
+using SignalRChat.Objects.Presence;
 using SignalRChat.Objects.Runtime;
+using SignalRChat.Objects.Zones;
 
 namespace SignalRChat.Hub.Hosting;
 
@@ -13,6 +16,16 @@ internal static class ObjectsHosting
         builder.Services.AddSingleton<ObjectClient>();
         if (cluster.HostsObjects)
         {
+            builder.Services.AddOptions<PresenceOptions>().Bind(builder.Configuration.GetSection(PresenceOptions.Section))
+                .Validate(o => o.OfflineGrace > TimeSpan.Zero, "Presence:OfflineGrace must be positive.")
+                .Validate(o => o.IdleAway > TimeSpan.Zero, "Presence:IdleAway must be positive.")
+                .ValidateOnStart();
+            builder.Services.AddOptions<ZoneOptions>().Bind(builder.Configuration.GetSection(ZoneOptions.Section))
+                .Validate(o => o.MaxMovesPerSecond > 0, "Zones:MaxMovesPerSecond must be positive.")
+                .Validate(o => o.MaxPlayers > 0, "Zones:MaxPlayers must be positive.")
+                .Validate(o => double.IsFinite(o.CellSize) && o.CellSize > 0, "Zones:CellSize must be a positive number.")
+                .Validate(o => o.PresenceInterval > TimeSpan.Zero, "Zones:PresenceInterval must be positive.")
+                .ValidateOnStart();
             builder.UseOrleans(silo => ConfigureSilo(silo, cluster));
         }
         else

@@ -24,9 +24,25 @@ internal sealed class HubClientPush(IHubContext<ObjectHub> hub) : IClientPush
         {
             return;
         }
+        await SendAsync(hub.Clients.Clients(clientIds), method, payload, cancellationToken);
+    }
+
+    public async Task PushToUsersAsync(IReadOnlyList<string> users, string method, object? payload, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        if (users.Count == 0)
+        {
+            return;
+        }
+        await SendAsync(hub.Clients.Users(users), method, payload, cancellationToken);
+    }
+
+    private static async Task SendAsync(IClientProxy clients, string method, object? payload, CancellationToken cancellationToken)
+    {
         try
         {
-            await hub.Clients.Clients(clientIds).SendCoreAsync(method, [WireValue.From(payload)], cancellationToken);
+            await clients.SendCoreAsync(method, [WireValue.From(payload)], cancellationToken);
         }
         catch (OutboxFullException e)
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using SignalRChat.Hub.Access;
+using SignalRChat.Hub.Presence;
 using SignalRChat.Hub.Wire;
 using SignalRChat.Objects.Runtime;
 using SignalRChat.Push;
@@ -9,10 +10,12 @@ namespace SignalRChat.Hub.Hubs;
 
 /// <summary>
 /// The hub at <c>/hub</c>. Thin by design: it authenticates, applies the access rules, forwards generic object calls
-/// with the caller's identity, and tells objects about disconnects they asked to hear of. Objects own all domain logic.
+/// with the caller's identity, tells objects about disconnects they asked to hear of, and tells the user's player
+/// (presence) about connections and activity. Objects own all domain logic.
 /// </summary>
 [Authorize]
-internal sealed class ObjectHub(ObjectClient objects, AccessRules access, ClusterInstances instances, ILogger<ObjectHub> logger)
+internal sealed class ObjectHub(ObjectClient objects, AccessRules access, ClusterInstances instances, PresenceReporter presence,
+    ILogger<ObjectHub> logger)
     : Microsoft.AspNetCore.SignalR.Hub
 {
     /// <summary>The client method invoked on connect with <see cref="Registration"/>.</summary>
@@ -25,11 +28,16 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, Cluste
     // Made once in OnConnectedAsync, before any call or the disconnect can race to make it.
     private WatchedObjects Watched => (WatchedObjects)Context.Items[typeof(WatchedObjects)]!;
 
+    private ActivityClock Activity => (ActivityClock)Context.Items[typeof(ActivityClock)]!;
+
     /// <inheritdoc/>
-    public override Task OnConnectedAsync()
+    public override async Task OnConnectedAsync()
     {
         Context.Items[typeof(WatchedObjects)] = new WatchedObjects();
-        return Clients.Caller.SendAsync(RegisteredMethod, WireValue.From(new Registration(ClientId, instances.LocalInstanceId, UserName())));
+        Context.Items[typeof(ActivityClock)] = new ActivityClock();
+        // Online before the client hears it is registered.
+        await presence.ConnectedAsync(UserName(), ClientId);
+        await Clients.Caller.SendAsync(RegisteredMethod, WireValue.From(new Registration(ClientId, instances.LocalInstanceId, UserName())));
     }
 
     /// <summary>Calls <paramref name="method"/> of <paramref name="objectId"/> with <paramref name="args"/> (an object, or null) and returns its result.</summary>
@@ -37,6 +45,7 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, Cluste
     {
         var id = Check(() => objects.Resolve(objectId, method));
         Refuse(access.RefuseCall(id.Type, method));
+        presence.Active(UserName(), objectId, Activity);
         var json = ArgsJson(id.Type, method, args);
         var result = await RunAsync($"{id.Type}.{method}", objectId, () => objects.CallAsync(objectId, method, json, Caller()));
         return await CompleteAsync(objectId, result);
@@ -47,6 +56,7 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, Cluste
     {
         var id = Check(() => objects.ResolveCreate(type, objectId));
         Refuse(access.RefuseCreate(id.Type));
+        presence.Active(UserName(), objectId, Activity);
         var json = ArgsJson(id.Type, "create", args);
         var result = await RunAsync($"{id.Type} create", objectId, () => objects.CreateAsync(type, objectId, json, Caller()));
         return await CompleteAsync(objectId, result);
@@ -54,7 +64,7 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, Cluste
 
     /// <inheritdoc/>
     public override Task OnDisconnectedAsync(Exception? exception) =>
-        Task.WhenAll(Watched.Close().Select(NotifyDisconnectedAsync));
+        Task.WhenAll(Watched.Close().Select(NotifyDisconnectedAsync).Append(presence.DisconnectedAsync(UserName(), ClientId)));
 
     private string UserName() => Context.User?.Identity?.Name ?? throw new HubException("The connection has no user name.");
 

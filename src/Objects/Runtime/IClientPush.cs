@@ -17,4 +17,12 @@ public interface IClientPush
     /// <exception cref="ArgumentException">A client ID is malformed.</exception>
     /// <exception cref="PushBackpressureException">The outgoing buffer towards an instance is full.</exception>
     Task PushToClientsAsync(IReadOnlyList<string> clientIds, string method, object? payload, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Invokes <paramref name="method"/> on every connection of the named users, wherever they are connected, with one
+    /// backplane message for the whole cluster (each instance finds its own connections of those users). Users with no
+    /// connection are skipped.
+    /// </summary>
+    /// <exception cref="PushBackpressureException">The outgoing buffer towards an instance is full.</exception>
+    Task PushToUsersAsync(IReadOnlyList<string> users, string method, object? payload, CancellationToken cancellationToken = default);
 }

@@ -60,5 +60,5 @@ public sealed class ObjectClient(IGrainFactory grains, ObjectCatalog catalog)
     public Task NotifyDisconnectedAsync(string objectId, string clientId) =>
         Grain(ObjectId.Parse(objectId)).ClientDisconnected(clientId);
 
-    private IObjectGrain Grain(ObjectId id) => grains.GetGrain<IObjectGrain>(GrainId.Create(id.Type, id.Key));
+    private IObjectGrain Grain(ObjectId id) => grains.GetGrain<IObjectGrain>(id.ToGrainId());
 }

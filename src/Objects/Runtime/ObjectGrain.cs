@@ -54,6 +54,9 @@ public abstract class ObjectGrain : Grain, IObjectGrain
         return Unwrap(result);
     }
 
+    /// <summary>A typed reference to another object, for the internal notices objects send each other.</summary>
+    protected T ObjectOf<T>(ObjectId id) where T : IObjectGrain => GrainFactory.GetGrain<T>(id.ToGrainId());
+
     Task<ObjectResult> IObjectGrain.Call(string method, byte[] args, ObjectCaller caller) =>
         RunAsync(method, () => Type.GetMethod(method), args, caller);
 

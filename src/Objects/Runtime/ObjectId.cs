@@ -73,4 +73,7 @@ public readonly record struct ObjectId
 
     /// <inheritdoc/>
     public override string ToString() => $"{Type}-{Key}";
+
+    /// <summary>The Orleans grain this ID addresses.</summary>
+    internal GrainId ToGrainId() => GrainId.Create(Type, Key);
 }

@@ -9,4 +9,7 @@ internal static partial class ObjectsLog
 
     [LoggerMessage(2, LogLevel.Warning, "Push of {Method} from {ObjectId} failed: {Reason}", EventName = "ObjectPushFailed")]
     public static partial void PushFailed(ILogger logger, string objectId, string method, string reason);
+
+    [LoggerMessage(3, LogLevel.Warning, "{ObjectId} could not tell {Target} of a change.", EventName = "ObjectNoticeFailed")]
+    public static partial void NoticeFailed(ILogger logger, Exception exception, string objectId, string target);
 }

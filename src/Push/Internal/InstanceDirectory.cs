@@ -35,6 +35,10 @@ internal sealed class InstanceDirectory(BackplaneHost host, InstanceIdentity ins
     /// <summary>Whether the instance stopped or its heartbeat expired.</summary>
     public bool IsGone(string instanceId) => _gone.Contains(instanceId);
 
+    /// <summary>Raised on the refresh loop once per instance this process learns is gone (at the first read, for every
+    /// instance gone within the memory window). Handlers must return quickly and not throw.</summary>
+    public event Action<string>? Gone;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!host.UsesRedis)
@@ -73,12 +77,17 @@ internal sealed class InstanceDirectory(BackplaneHost host, InstanceIdentity ins
             }
             var gone = ((RedisResult[])(await host.Redis.GetDatabase().ScriptEvaluateAsync(Expired, new { key = _key }))!)
                 .Select(r => (string)r!).ToHashSet(StringComparer.Ordinal);
-            foreach (var id in _loaded ? gone.Except(_gone) : [])
+            var newlyGone = gone.Except(_gone).ToList();
+            foreach (var id in _loaded ? newlyGone : [])
             {
                 InstancesLog.InstanceGone(logger, id);
             }
             _gone = gone;
             _loaded = true;
+            foreach (var id in newlyGone)
+            {
+                Gone?.Invoke(id);
+            }
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {

@@ -88,6 +88,38 @@ public sealed class TestClient : IAsyncDisposable
     public async Task<JsonElement> NextAsync(string method, TimeSpan? timeout = null) =>
         await Inbox(method).Reader.ReadAsync().AsTask().WaitAsync(timeout ?? Eventually.DefaultTimeout);
 
+    /// <summary>The next invocation of <paramref name="method"/> that matches, skipping (and consuming) those that do not.</summary>
+    public async Task<JsonElement> NextAsync(string method, Func<JsonElement, bool> match, string what, TimeSpan? timeout = null)
+    {
+        using var deadline = new CancellationTokenSource(timeout ?? Eventually.DefaultTimeout);
+        try
+        {
+            while (true)
+            {
+                var value = await Inbox(method).Reader.ReadAsync(deadline.Token);
+                if (match(value))
+                {
+                    return value;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{User} did not receive {method}: {what}.");
+        }
+    }
+
+    /// <summary>Reads every invocation of <paramref name="method"/> received so far, without waiting.</summary>
+    public List<JsonElement> Drain(string method)
+    {
+        List<JsonElement> received = [];
+        while (Inbox(method).Reader.TryRead(out var value))
+        {
+            received.Add(value);
+        }
+        return received;
+    }
+
     /// <summary>Invocations of <paramref name="method"/> received and not yet read.</summary>
     public int Pending(string method) => Inbox(method).Reader.Count;
 

@@ -1,0 +1,49 @@
+using Orleans.Concurrency;
+using SignalRChat.Objects.Runtime;
+
+namespace SignalRChat.Objects.Presence;
+
+/// <summary>
+/// What the hub and other objects tell a <c>Player-{user}</c>. Not reachable by clients: they only reach the
+/// <see cref="ObjectMethodAttribute"/> methods through the generic call.
+/// </summary>
+[Alias("SignalRChat.IPlayerGrain")]
+public interface IPlayerGrain : IObjectGrain
+{
+    /// <summary>A connection of this user opened (the hub calls it before the client can call anything).</summary>
+    [Alias("ConnectionOpened")]
+    Task ConnectionOpened(string clientId);
+
+    /// <summary>A connection of this user closed.</summary>
+    [Alias("ConnectionClosed")]
+    Task ConnectionClosed(string clientId);
+
+    /// <summary>The user called something: activity, which ends an idle <c>away</c>.</summary>
+    [Alias("Active"), OneWay]
+    Task Active();
+
+    /// <summary>A hub instance is gone: its connections of this user closed without a notice.</summary>
+    [Alias("InstanceGone")]
+    Task InstanceGone(string instanceId);
+
+    /// <summary>Records <paramref name="user"/> as a follower and returns the presence followers see.</summary>
+    [Alias("AddFollower"), AlwaysInterleave]
+    Task<Presence> AddFollower(string user);
+
+    /// <summary>Forgets <paramref name="user"/> as a follower and returns the presence others see.</summary>
+    [Alias("RemoveFollower"), AlwaysInterleave]
+    Task<Presence> RemoveFollower(string user);
+
+    /// <summary>The presence others see.</summary>
+    [Alias("GetVisiblePresence"), AlwaysInterleave]
+    Task<Presence> GetVisiblePresence();
+
+    /// <summary>The user entered <paramref name="zone"/>, leaving any other. Returns the status zone members see, or null
+    /// (nothing changed) when the user is offline.</summary>
+    [Alias("EnterZone")]
+    Task<string?> EnterZone(string zone);
+
+    /// <summary>The user left <paramref name="zone"/>.</summary>
+    [Alias("LeaveZone")]
+    Task LeaveZone(string zone);
+}

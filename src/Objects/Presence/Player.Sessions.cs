@@ -1,0 +1,368 @@
+using Microsoft.Extensions.Logging;
+using SignalRChat.Objects.Runtime;
+
+namespace SignalRChat.Objects.Presence;
+
+// Connections, online and offline, idle away, zones, and telling followers about changes.
+public sealed partial class Player
+{
+    /// <summary>The longest a player waits between checks while online, so its activation stays and gone instances are noticed.</summary>
+    private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most users one <c>PresenceChanged</c> push names.</summary>
+    private const int PushChunk = 2000;
+
+    private readonly SemaphoreSlim _followsWrite = new(1, 1);
+    private IGrainTimer? _timer;
+    private long? _emptySince; // Environment.TickCount64 when the last connection closed
+
+    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>The status others see.</summary>
+    private string VisibleStatus =>
+        !State.Online || State.Status == PresenceStatus.Invisible ? PresenceStatus.Offline
+        : State.Idle ? PresenceStatus.Away
+        : State.Status;
+
+    /// <summary>The status the user sees for themselves.</summary>
+    private string OwnStatus =>
+        !State.Online ? PresenceStatus.Offline
+        : State.Idle && State.Status != PresenceStatus.Invisible ? PresenceStatus.Away
+        : State.Status;
+
+    private bool IdleApplies =>
+        State.Online && State.Connections.Count > 0 && !State.Idle && State.LastActiveAt is not null
+        && State.Status is not (PresenceStatus.Invisible or PresenceStatus.Away);
+
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (State.Online && State.Connections.Count == 0)
+        {
+            // The activation that started the grace is gone: the grace starts again.
+            _emptySince = Environment.TickCount64;
+        }
+        Reschedule();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    async Task IPlayerGrain.ConnectionOpened(string clientId)
+    {
+        ForgetGoneConnections();
+        await ChangeAsync(() =>
+        {
+            AddConnection(clientId);
+            State.LastActiveAt = Now;
+            State.Idle = false;
+        });
+        Reschedule();
+    }
+
+    /// <inheritdoc/>
+    async Task IPlayerGrain.ConnectionClosed(string clientId)
+    {
+        if (State.Connections.Remove(clientId))
+        {
+            if (State.Connections.Count == 0)
+            {
+                _emptySince = Environment.TickCount64;
+            }
+            await SaveAsync();
+        }
+        Reschedule();
+    }
+
+    /// <inheritdoc/>
+    async Task IPlayerGrain.Active()
+    {
+        if (!State.Online)
+        {
+            return;
+        }
+        State.LastActiveAt = Now;
+        if (State.Idle)
+        {
+            await ChangeAsync(() => State.Idle = false);
+        }
+        Reschedule();
+    }
+
+    /// <inheritdoc/>
+    async Task IPlayerGrain.InstanceGone(string instanceId)
+    {
+        if (State.Connections.RemoveWhere(id => id.StartsWith($"{instanceId}/", StringComparison.Ordinal)) > 0)
+        {
+            await AfterConnectionsLostAsync();
+        }
+    }
+
+    /// <inheritdoc/>
+    async Task<string?> IPlayerGrain.EnterZone(string zone)
+    {
+        if (!State.Online)
+        {
+            return null;
+        }
+        var previous = State.Zone;
+        if (previous != zone)
+        {
+            if (previous is not null)
+            {
+                await LeaveZoneQuietlyAsync(previous);
+            }
+            await ChangeAsync(() => State.Zone = zone);
+        }
+        return VisibleStatus;
+    }
+
+    /// <inheritdoc/>
+    async Task IPlayerGrain.LeaveZone(string zone)
+    {
+        if (State.Zone == zone)
+        {
+            await ChangeAsync(() => State.Zone = null);
+        }
+    }
+
+    /// <summary>
+    /// Checks that the caller is this player's user on a connection, and records the call as activity (a call on a
+    /// connection the player has not heard of counts as that connection opening). Returns the user name.
+    /// </summary>
+    private async Task<string> OwnerCallAsync()
+    {
+        if (Caller is not { User: { } user, ClientId: { } clientId })
+        {
+            throw new ObjectCallException($"Only a connected client can call {Id}.");
+        }
+        if (user != User)
+        {
+            throw new ObjectCallException($"{Id} belongs to another user; call your own Player-{user}.");
+        }
+        if (!State.Online || State.Idle || !State.Connections.Contains(clientId))
+        {
+            await ChangeAsync(() =>
+            {
+                AddConnection(clientId);
+                State.Idle = false;
+            });
+        }
+        State.LastActiveAt = Now;
+        Reschedule();
+        return user;
+    }
+
+    private void AddConnection(string clientId)
+    {
+        State.Connections.Add(clientId);
+        _emptySince = null;
+        if (!State.Online)
+        {
+            // A session starts online; only invisibility carries over, so a reconnect never reveals the user.
+            State.Online = true;
+            State.Idle = false;
+            if (State.Status != PresenceStatus.Invisible)
+            {
+                State.Status = PresenceStatus.Online;
+            }
+        }
+    }
+
+    /// <summary>Drops connections whose hub instance is gone (they closed without a notice). True when any were dropped.</summary>
+    private bool ForgetGoneConnections() => State.Connections.RemoveWhere(id => !clients.MayBeConnected(id)) > 0;
+
+    /// <summary>After connections closed without a notice: offline at once when none is left (the instance TTL was the grace).</summary>
+    private async Task AfterConnectionsLostAsync()
+    {
+        if (State.Online && State.Connections.Count == 0)
+        {
+            await GoOfflineAsync();
+        }
+        else
+        {
+            await SaveAsync();
+            Reschedule();
+        }
+    }
+
+    private async Task GoOfflineAsync()
+    {
+        var zone = State.Zone;
+        await ChangeAsync(() =>
+        {
+            State.Online = false;
+            State.Idle = false;
+            State.Activity = null;
+            State.Zone = null;
+            State.Connections.Clear();
+        });
+        _emptySince = null;
+        if (zone is not null)
+        {
+            await LeaveZoneQuietlyAsync(zone);
+        }
+        Reschedule();
+    }
+
+    /// <summary>Arms the one timer for the next deadline (offline grace, idle away, or the periodic check); none while offline.</summary>
+    private void Reschedule()
+    {
+        if (!State.Online)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            return;
+        }
+        var due = CheckInterval;
+        if (State.Connections.Count == 0 && _emptySince is { } since)
+        {
+            due = Min(due, options.Value.OfflineGrace - TimeSpan.FromMilliseconds(Environment.TickCount64 - since));
+        }
+        else if (IdleApplies)
+        {
+            due = Min(due, options.Value.IdleAway - TimeSpan.FromMilliseconds(Now - State.LastActiveAt!.Value));
+        }
+        due = due < TimeSpan.Zero ? TimeSpan.Zero : due;
+        // Ticks keep the activation: an online player's deadlines live in memory.
+        _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        _timer.Change(due, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task OnTimerAsync(CancellationToken cancellationToken)
+    {
+        if (ForgetGoneConnections())
+        {
+            await AfterConnectionsLostAsync();
+            return;
+        }
+        if (State.Online && State.Connections.Count == 0)
+        {
+            _emptySince ??= Environment.TickCount64;
+            if (Environment.TickCount64 - _emptySince >= (long)options.Value.OfflineGrace.TotalMilliseconds)
+            {
+                await GoOfflineAsync();
+                return;
+            }
+        }
+        else if (IdleApplies && Now - State.LastActiveAt >= (long)options.Value.IdleAway.TotalMilliseconds)
+        {
+            await ChangeAsync(() => State.Idle = true);
+        }
+        Reschedule();
+    }
+
+    /// <summary>
+    /// Applies a change, stores it, and tells whoever sees a difference: the zone (the status its members see),
+    /// the followers (<see cref="Visible"/>) and the user's own connections (<see cref="Own"/>).
+    /// </summary>
+    private async Task ChangeAsync(Action change)
+    {
+        var visibleBefore = Visible();
+        var ownBefore = Own();
+        var zoneBefore = State.Zone;
+        change();
+        if (visibleBefore.Status != PresenceStatus.Offline && VisibleStatus == PresenceStatus.Offline)
+        {
+            State.LastSeen = Now;
+        }
+        if (State.Zone is { } zone && zone == zoneBefore && VisibleStatus != visibleBefore.Status && !await TellZoneStatusAsync(zone))
+        {
+            // The zone lost its members (its process stopped): the user is in no zone now.
+            State.Zone = null;
+        }
+        await SaveAsync();
+
+        var visible = Visible();
+        if (visible.DiffersFrom(visibleBefore) && Follows.Followers.Count > 0)
+        {
+            foreach (var chunk in Follows.Followers.Chunk(PushChunk))
+            {
+                await PushAsync(chunk, visible);
+            }
+        }
+        var own = Own();
+        if (own.DiffersFrom(ownBefore))
+        {
+            await PushAsync([User], own);
+        }
+    }
+
+    private Presence Visible() => VisibleStatus == PresenceStatus.Offline
+        ? Presence.OfflineOf(User, State.LastSeen)
+        : new Presence(User, VisibleStatus, State.Text, State.Activity, State.Zone, State.LastActiveAt, State.LastSeen);
+
+    private Presence Own() => new(User, OwnStatus, State.Text, State.Activity, State.Zone, State.LastActiveAt, State.LastSeen);
+
+    private async Task<bool> TellZoneStatusAsync(string zone)
+    {
+        try
+        {
+            return await ZoneOf(zone).UpdateStatus(User, VisibleStatus);
+        }
+        catch (Exception e)
+        {
+            ObjectsLog.NoticeFailed(logger, e, Id.ToString(), zone);
+            return true;
+        }
+    }
+
+    private async Task LeaveZoneQuietlyAsync(string zone)
+    {
+        try
+        {
+            await ZoneOf(zone).RemovePlayer(User);
+        }
+        catch (Exception e)
+        {
+            ObjectsLog.NoticeFailed(logger, e, Id.ToString(), zone);
+        }
+    }
+
+    /// <summary>Pushes best-effort: the change is stored, and a client that missed it reads it with <c>GetPresence</c>.</summary>
+    private async Task PushAsync(IReadOnlyList<string> users, Presence payload)
+    {
+        try
+        {
+            await push.PushToUsersAsync(users, PresenceChangedMethod, payload);
+        }
+        catch (Exception e)
+        {
+            ObjectsLog.PushFailed(logger, Id.ToString(), PresenceChangedMethod, e.Message);
+        }
+    }
+
+    /// <summary>Writes the presence; when that fails, the activation goes away so the next call reloads what is stored.</summary>
+    private async Task SaveAsync()
+    {
+        try
+        {
+            await presence.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    /// <summary>Writes the follow lists, one write at a time: interleaved follower notices write them too.</summary>
+    private async Task SaveFollowsAsync()
+    {
+        await _followsWrite.WaitAsync();
+        try
+        {
+            await follows.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+        finally
+        {
+            _followsWrite.Release();
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}

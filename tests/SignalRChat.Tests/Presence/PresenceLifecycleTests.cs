@@ -1,0 +1,42 @@
+using SignalRChat.Tests.Infrastructure;
+
+namespace SignalRChat.Tests.Presence;
+
+/// <summary>Presence over time and faults: idle away, and an instance that crashes with users on it. Each test has its own cluster.</summary>
+public sealed class PresenceLifecycleTests
+{
+    [Fact]
+    public async Task AnIdleUser_TurnsAway_AndTheNextCallBringsTheStatusBack()
+    {
+        await using var cluster = await ClusterFixture.StartAsync("Presence:IdleAway=00:00:02");
+        await using var follower = await TestClient.ConnectAsync(cluster.A, "idle-bob", listenTo: "PresenceChanged");
+        await using var alice = await TestClient.ConnectAsync(cluster.B, "idle-alice");
+        await alice.SetStatusAsync("in-menu");
+        await follower.FollowAsync("idle-alice");
+
+        await follower.PresenceChangeAsync("idle-alice", "away", TimeSpan.FromSeconds(15));
+
+        // Any call counts, not only calls to the player: the hub reports it.
+        await alice.CallAsync("ChatRoom-idle", "Join");
+        await follower.PresenceChangeAsync("idle-alice", "in-menu");
+    }
+
+    [Fact]
+    public async Task UsersOfACrashedInstance_GoOfflineForTheirFollowers()
+    {
+        const string ttl = "Cluster:InstanceTtl=00:00:03";
+        await using var redis = await RedisServer.StartAsync();
+        await using var survivor = await HubInstance.StartAsync(redis.ConnectionString, ttl);
+        await using var doomed = await HubProcess.StartAsync(redis.ConnectionString, ttl, "Cluster:Role=Hub");
+        await using var follower = await TestClient.ConnectAsync(survivor, "crash-bob", listenTo: "PresenceChanged");
+        var ghost = await TestClient.ConnectAsync(doomed.Url, "crash-ghost");
+        await follower.FollowAsync("crash-ghost");
+
+        doomed.Crash();
+
+        // Players check their connections every 30 s on their own; the survivor's sweep is what makes this quick.
+        var offline = await follower.PresenceChangeAsync("crash-ghost", "offline", TimeSpan.FromSeconds(20));
+        Assert.True(offline.GetProperty("lastSeen").GetInt64() > 0);
+        await ghost.Connection.DisposeAsync();
+    }
+}
