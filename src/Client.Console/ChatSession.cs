@@ -8,7 +8,7 @@ namespace SignalRChat.Client.Console;
 /// One logged-in connection and the room it is in. Prints messages once each, in order; a gap in <c>seq</c>, a join or
 /// a reconnect makes it fetch what it missed with <c>GetMessages</c>, so nothing sent meanwhile goes unseen.
 /// </summary>
-internal sealed class ChatSession(HubConnection connection, Output output) : IAsyncDisposable
+internal sealed class ChatSession(HubConnection connection, Output output, string user) : IAsyncDisposable
 {
     private const int PageSize = 200;
     private const int RecentOnJoin = 10;
@@ -28,7 +28,7 @@ internal sealed class ChatSession(HubConnection connection, Output output) : IAs
         {
             builder.AddMessagePackProtocol();
         }
-        var session = new ChatSession(builder.Build(), output);
+        var session = new ChatSession(builder.Build(), output, options.User);
         session.Wire();
         await session.Connection.StartAsync();
         return session;
@@ -72,13 +72,42 @@ internal sealed class ChatSession(HubConnection connection, Output output) : IAs
     public async Task WhoAsync() =>
         output.Line($"* members: {string.Join(", ", await CallAsync<string[]>(RequireRoom(), "ListMembers"))}");
 
+    /// <summary>Sets your status (online, away, busy, in-game, in-menu or invisible) and, when given, your status text.</summary>
+    public async Task SetStatusAsync(string status, string? text)
+    {
+        var args = new Dictionary<string, object?> { ["status"] = status };
+        if (text is not null)
+        {
+            args["text"] = text;
+        }
+        output.Presence(await CallAsync<Presence>(MyPlayer, "SetStatus", args), user);
+    }
+
+    /// <summary>Follows users: prints their presence now, and every change of it from now on.</summary>
+    public async Task FollowAsync(IReadOnlyList<string> users)
+    {
+        foreach (var presence in await CallAsync<Presence[]>(MyPlayer, "Follow", new Dictionary<string, object> { ["users"] = users }))
+        {
+            output.Presence(presence, user);
+        }
+    }
+
+    public async Task UnfollowAsync(IReadOnlyList<string> users)
+    {
+        await CallAsync<Presence[]>(MyPlayer, "Unfollow", new Dictionary<string, object> { ["users"] = users });
+        output.Line($"* no longer following {string.Join(", ", users)}");
+    }
+
     public ValueTask DisposeAsync() => connection.DisposeAsync();
+
+    private string MyPlayer => $"Player-{user}";
 
     private void Wire()
     {
         connection.On<Registration>("Registered", r => output.Line($"* connected to {r.InstanceId} as {r.User}"));
         connection.On<ChatMessage>("NewMessage", message => message.Room == Room ? ReceiveAsync(message) : Task.CompletedTask);
         connection.On<MemberChange>("MemberJoined", change => { if (change.Room == Room) output.Line($"* {change.User} joined"); });
+        connection.On<Presence>("PresenceChanged", presence => output.Presence(presence, user));
         connection.On<MemberChange>("MemberLeft", change => { if (change.Room == Room) output.Line($"* {change.User} left"); });
         connection.Reconnecting += _ => { output.Line("* connection lost, reconnecting..."); return Task.CompletedTask; };
         connection.Reconnected += async _ =>

@@ -29,3 +29,14 @@ public sealed record MessagesPage([property: Key("messages")] ChatMessage[] Mess
 /// <summary>The argument of <c>MemberJoined</c> and <c>MemberLeft</c>.</summary>
 [MessagePackObject]
 public sealed record MemberChange([property: Key("room")] string Room, [property: Key("user")] string User);
+
+/// <summary>A presence: pushed as <c>PresenceChanged</c>, returned by the player's methods.</summary>
+[MessagePackObject]
+public sealed record Presence(
+    [property: Key("user")] string User,
+    [property: Key("status")] string Status,
+    [property: Key("text")] string? Text,
+    [property: Key("activity")] object? Activity,
+    [property: Key("zone")] string? Zone,
+    [property: Key("lastActiveAt")] long? LastActiveAt,
+    [property: Key("lastSeen")] long? LastSeen);

@@ -9,4 +9,10 @@ internal sealed class Output(Terminal terminal)
         Line($"[{DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp).ToLocalTime():HH:mm:ss}] {message.User}: {message.Text}");
 
     public void Error(string text) => Line($"! {text}");
+
+    /// <summary>A presence as <c>* bob is in-game: ranked (Zone-dust)</c>; yours as <c>* you are …</c>.</summary>
+    public void Presence(Presence presence, string me) =>
+        Line($"* {(presence.User == me ? "you are" : $"{presence.User} is")} {presence.Status}"
+            + (presence.Text is { } text ? $": {text}" : "")
+            + (presence.Zone is { } zone ? $" ({zone})" : ""));
 }

@@ -1,6 +1,6 @@
 using SignalRChat.Client.Console;
 
-const string Help = "commands: /join ROOM, /leave, /messages, /who, /help, /quit; any other line is sent to the current room";
+const string Help = "commands: /join ROOM, /leave, /messages, /who, /status STATUS [TEXT], /follow USER..., /unfollow USER..., /help, /quit; any other line is sent to the current room";
 
 ClientOptions options;
 try
@@ -43,6 +43,15 @@ while (terminal.ReadLine() is { } line)
             case "/leave": await session.LeaveAsync(); break;
             case "/messages": await session.HistoryAsync(); break;
             case "/who": await session.WhoAsync(); break;
+            case "/status" when rest.Length > 0:
+                var status = rest.Split(' ', 2);
+                await session.SetStatusAsync(status[0], status.ElementAtOrDefault(1));
+                break;
+            case "/status": output.Error("/status needs a status: /status online|away|busy|in-game|in-menu|invisible [TEXT]"); break;
+            case "/follow" when rest.Length > 0: await session.FollowAsync(Users(rest)); break;
+            case "/follow": output.Error("/follow needs user names: /follow USER..."); break;
+            case "/unfollow" when rest.Length > 0: await session.UnfollowAsync(Users(rest)); break;
+            case "/unfollow": output.Error("/unfollow needs user names: /unfollow USER..."); break;
             case "/help": output.Line(Help); break;
             case "/quit": return 0;
             default: output.Error($"unknown command '{line.Trim()}'. {Help}"); break;
@@ -55,3 +64,5 @@ while (terminal.ReadLine() is { } line)
     }
 }
 return 0;
+
+static string[] Users(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries);

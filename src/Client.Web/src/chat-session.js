@@ -1,9 +1,14 @@
 // One logged-in connection and the room it is in, with no DOM: the page (main.js) renders what it reports.
 // After a reconnect it joins the room again and fetches what it missed, so nothing sent meanwhile goes unseen.
+// It follows the room's members (Player.Follow) so their presence shows live, and unfollows on leaving the ones it
+// followed itself; users you followed elsewhere stay followed.
 import * as signalR from "@microsoft/signalr";
 import { MessagePackHubProtocol } from "@microsoft/signalr-protocol-msgpack";
 
 const PAGE_SIZE = 200;
+const MAX_USERS_PER_CALL = 500;
+/** What Player.SetStatus accepts. */
+export const PresenceStatuses = Object.freeze(["online", "away", "busy", "in-game", "in-menu", "invisible"]);
 const RECENT_ON_JOIN = 50;
 const RETRY_DELAYS_MS = [0, 1000, 2000, 5000];
 const MAX_RETRY_DELAY_MS = 10000;
@@ -41,6 +46,10 @@ export class ChatSession {
   #members = new Set();
   #catchUp = Promise.resolve();
   #stopped = false;
+  #user;
+  #presences = new Map();        // user -> presence, for the room's members
+  #followedBefore = null;        // users followed before this page followed anyone (never unfollowed by it)
+  #followedHere = new Set();     // users this page followed for the room
 
   /**
    * @param {object} options
@@ -48,10 +57,12 @@ export class ChatSession {
    * @param {string} options.user the user name to log in with
    * @param {boolean} options.messagePack use MessagePack instead of JSON
    * @param {object} events callbacks: status(status, detail), registered({clientId, instanceId, user}),
-   *   joined(roomInfo), left(room), message(message), members([user]), error(text)
+   *   joined(roomInfo), left(room), message(message), members([user]), presences(Map user -> presence),
+   *   self(presence), error(text)
    */
   constructor({ server, user, messagePack }, events) {
     this.#events = events;
+    this.#user = user;
     const builder = new signalR.HubConnectionBuilder()
       // A fresh token for every connect, so a reconnect after hours never fails on an expired one.
       .withUrl(new URL("/hub", server).href, { accessTokenFactory: () => login(server, user) })
@@ -65,6 +76,15 @@ export class ChatSession {
   }
 
   get room() { return this.#room; }
+
+  /** The presence of a member, if known. */
+  presenceOf(user) { return this.#presences.get(user); }
+
+  /** Sets your status and, when given, your status text ("" clears it). */
+  async setStatus(status, text) {
+    const self = await this.#call(this.#player, "SetStatus", text === undefined ? { status } : { status, text });
+    this.#events.self?.(self);
+  }
 
   get status() {
     switch (this.#connection.state) {
@@ -82,6 +102,8 @@ export class ChatSession {
       try {
         await this.#connection.start();
         this.#events.status?.(Status.Connected);
+        const [self] = await this.#call(this.#player, "GetPresence", { users: [this.#user] });
+        this.#events.self?.(self);
         return;
       } catch (error) {
         if (this.#stopped) {
@@ -109,7 +131,7 @@ export class ChatSession {
     this.#lastSeq = Math.max(0, info.lastSeq - RECENT_ON_JOIN);
     this.#setMembers(info.members);
     this.#events.joined?.(info);
-    await this.#fetchMissed();
+    await Promise.all([this.#fetchMissed(), this.#follow(info.members)]);
   }
 
   /** Creates ChatRoom-{name} with a title, then joins it. */
@@ -124,6 +146,7 @@ export class ChatSession {
     this.#room = null;
     this.#members.clear();
     this.#events.left?.(room);
+    await this.#unfollowAll();
   }
 
   async send(text) {
@@ -135,7 +158,21 @@ export class ChatSession {
     const connection = this.#connection;
     connection.on("Registered", registration => this.#events.registered?.(registration));
     connection.on("NewMessage", message => message.room === this.#room && this.#receive(message));
-    connection.on("MemberJoined", ({ room, user }) => room === this.#room && this.#members.add(user) && this.#reportMembers());
+    connection.on("MemberJoined", ({ room, user }) => {
+      if (room === this.#room) {
+        this.#members.add(user);
+        this.#reportMembers();
+        this.#follow([user]).catch(error => this.#events.error?.(reasonOf(error)));
+      }
+    });
+    connection.on("PresenceChanged", presence => {
+      if (presence.user === this.#user) {
+        this.#events.self?.(presence);
+      } else if (this.#presences.has(presence.user) || this.#members.has(presence.user)) {
+        this.#presences.set(presence.user, presence);
+        this.#events.presences?.(this.#presences);
+      }
+    });
     connection.on("MemberLeft", ({ room, user }) => room === this.#room && this.#members.delete(user) && this.#reportMembers());
     connection.onreconnecting(error => this.#events.status?.(Status.Reconnecting, error ? reasonOf(error) : undefined));
     connection.onreconnected(async () => {
@@ -147,7 +184,8 @@ export class ChatSession {
         // The new connection has a new client ID: join again, then fetch what was sent while we were away.
         const info = await this.#call(this.#room, "Join");
         this.#setMembers(info.members);
-        await this.#fetchMissed();
+        // Changes pushed while we were away are lost: read the members' presence afresh.
+        await Promise.all([this.#fetchMissed(), this.#refreshPresences(info.members)]);
       } catch (error) {
         this.#events.error?.(`Could not rejoin ${this.#room}: ${reasonOf(error)}`);
       }
@@ -186,6 +224,45 @@ export class ChatSession {
     return this.#catchUp;
   }
 
+  get #player() { return `Player-${this.#user}`; }
+
+  /** Follows members not followed yet (others than you), so their PresenceChanged arrive; records their presence. */
+  async #follow(users) {
+    this.#followedBefore ??= new Set((await this.#call(this.#player, "ListFollowing")).map(p => p.user));
+    const wanted = users.filter(u => u !== this.#user && !this.#followedHere.has(u));
+    for (const users of chunks(wanted, MAX_USERS_PER_CALL)) {
+      for (const presence of await this.#call(this.#player, "Follow", { users })) {
+        this.#presences.set(presence.user, presence);
+        if (!this.#followedBefore.has(presence.user)) {
+          this.#followedHere.add(presence.user);
+        }
+      }
+    }
+    this.#events.presences?.(this.#presences);
+  }
+
+  async #unfollowAll() {
+    const users = [...this.#followedHere];
+    this.#followedHere.clear();
+    this.#presences.clear();
+    this.#events.presences?.(this.#presences);
+    for (const part of chunks(users, MAX_USERS_PER_CALL)) {
+      await this.#call(this.#player, "Unfollow", { users: part });
+    }
+  }
+
+  async #refreshPresences(users) {
+    const others = users.filter(u => u !== this.#user);
+    for (const part of chunks(others, MAX_USERS_PER_CALL)) {
+      for (const presence of await this.#call(this.#player, "GetPresence", { users: part })) {
+        this.#presences.set(presence.user, presence);
+      }
+    }
+    const [self] = await this.#call(this.#player, "GetPresence", { users: [this.#user] });
+    this.#events.self?.(self);
+    this.#events.presences?.(this.#presences);
+  }
+
   #setMembers(members) {
     this.#members = new Set(members);
     this.#reportMembers();
@@ -205,6 +282,14 @@ export class ChatSession {
   #call(objectId, method, args = null) {
     return this.#connection.invoke("Call", objectId, method, args);
   }
+}
+
+function chunks(items, size) {
+  const result = [];
+  for (let i = 0; i < items.length; i += size) {
+    result.push(items.slice(i, i + size));
+  }
+  return result;
 }
 
 function delay(ms) {

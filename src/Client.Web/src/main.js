@@ -1,5 +1,5 @@
 // The chat page: renders what a ChatSession reports and turns form input into session calls.
-import { ChatSession, Status, login, reasonOf } from "./chat-session.js";
+import { ChatSession, PresenceStatuses, Status, login, reasonOf } from "./chat-session.js";
 
 const $ = id => document.getElementById(id);
 const loginForm = $("login");
@@ -11,6 +11,12 @@ const messageInput = $("message-input");
 const messages = $("messages");
 const members = $("members");
 const errorBar = $("error");
+const presenceForm = $("presence-form");
+const presenceStatus = $("presence-status");
+const presenceText = $("presence-text");
+const myPresence = $("my-presence");
+
+presenceStatus.replaceChildren(...PresenceStatuses.map(status => new Option(status, status)));
 
 let session = null;
 let me = null;
@@ -39,6 +45,8 @@ loginForm.addEventListener("submit", async event => {
       },
       message: showMessage,
       members: showMembers,
+      presences: () => showMembers(currentMembers),
+      self: showSelf,
       error: showError,
     });
     loginForm.hidden = true;
@@ -61,6 +69,11 @@ $("create-button").addEventListener("click", async () => {
 });
 
 $("leave-button").addEventListener("click", () => run(() => session.leave()));
+
+presenceForm.addEventListener("submit", async event => {
+  event.preventDefault();
+  await run(() => session.setStatus(presenceStatus.value, presenceText.value.trim()));
+});
 
 sendForm.addEventListener("submit", async event => {
   event.preventDefault();
@@ -118,12 +131,55 @@ function showMessage(message) {
   }
 }
 
+let currentMembers = [];
+
+/** Members with a coloured dot and their status (or status text), as their presence says. */
 function showMembers(users) {
+  currentMembers = users;
   members.replaceChildren(...users.map(user => {
+    const presence = user === me ? mySelf : session?.presenceOf(user);
     const item = document.createElement("li");
-    item.textContent = user;
+    const name = document.createElement("span");
+    name.className = "name";
+    name.textContent = user;
+    const detail = document.createElement("span");
+    detail.className = "presence-text";
+    detail.textContent = presence ? presence.text || presence.status : "";
+    item.title = presence ? describe(presence) : user;
+    item.append(dot(presence?.status), name, detail);
     return item;
   }));
+}
+
+let mySelf = null;
+
+function showSelf(presence) {
+  mySelf = presence;
+  myPresence.replaceChildren(dot(presence.status), document.createTextNode(presence.status));
+  myPresence.title = describe(presence);
+  myPresence.hidden = false;
+  if (document.activeElement !== presenceStatus && PresenceStatuses.includes(presence.status)) {
+    presenceStatus.value = presence.status;
+  }
+  if (document.activeElement !== presenceText) {
+    presenceText.value = presence.text ?? "";
+  }
+  showMembers(currentMembers);
+}
+
+function dot(status) {
+  const span = document.createElement("span");
+  span.className = `dot ${status ?? "unknown"}`;
+  span.setAttribute("aria-hidden", "true");
+  return span;
+}
+
+function describe(presence) {
+  const parts = [`${presence.user}: ${presence.status}`];
+  if (presence.text) parts.push(`"${presence.text}"`);
+  if (presence.zone) parts.push(`in ${presence.zone}`);
+  if (presence.status === "offline" && presence.lastSeen) parts.push(`last seen ${new Date(Number(presence.lastSeen)).toLocaleString()}`);
+  return parts.join(" ");
 }
 
 function showError(text) {
@@ -138,4 +194,5 @@ function updateControls() {
   messageInput.placeholder = !inRoom ? "Join a room to chat" : connected ? "Message (Enter sends)" : "Waiting for the connection...";
   $("leave-button").disabled = !(inRoom && connected);
   $("join-button").disabled = $("create-button").disabled = !connected;
+  $("presence-button").disabled = !connected;
 }

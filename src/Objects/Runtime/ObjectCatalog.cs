@@ -35,8 +35,8 @@ public sealed class ObjectCatalog
     /// <summary>The catalog of this assembly's objects (ChatRoom and the others shipped with the product).</summary>
     public static ObjectCatalog Default { get; } = new([typeof(ObjectCatalog).Assembly]);
 
-    /// <summary>The registered type names.</summary>
-    public IReadOnlyCollection<string> TypeNames => _byName.Keys;
+    /// <summary>The registered type names, sorted.</summary>
+    public IReadOnlyCollection<string> TypeNames => [.. _byName.Keys.Order(StringComparer.Ordinal)];
 
     /// <summary>Finds a type by name.</summary>
     public bool TryGetType(string name, out ObjectTypeInfo info) => _byName.TryGetValue(name, out info!);

@@ -31,6 +31,32 @@ public sealed class WebClientTests(ClusterFixture cluster, BrowserFixture browse
     }
 
     [Fact]
+    public async Task MembersShowTheirStatus_AndAChangeOnAnotherInstanceShowsLive()
+    {
+        await using var alice = await ChatPage.OpenAsync(browser, cluster.A.Url, "dot-alice");
+        await using var bob = await ChatPage.OpenAsync(browser, cluster.B.Url, "dot-bob", Protocol.MessagePack);
+        await alice.JoinAsync("dots");
+        await bob.JoinAsync("dots");
+        await Expect(alice.MemberDot("dot-bob")).ToHaveClassAsync("dot online");
+        await Expect(alice.Page.Locator("#my-presence")).ToHaveTextAsync("online");
+
+        await bob.Page.SelectOptionAsync("#presence-status", "busy");
+        await bob.Page.FillAsync("#presence-text", "raid at 9");
+        await bob.Page.ClickAsync("#presence-button");
+
+        await Expect(alice.MemberDot("dot-bob")).ToHaveClassAsync("dot busy");
+        await Expect(alice.MemberPresenceText("dot-bob")).ToHaveTextAsync("raid at 9");
+        await Expect(bob.Page.Locator("#my-presence")).ToHaveTextAsync("busy");
+        await Expect(bob.MemberDot("dot-alice")).ToHaveClassAsync("dot online");
+
+        await bob.Page.SelectOptionAsync("#presence-status", "invisible");
+        await bob.Page.ClickAsync("#presence-button");
+        await Expect(alice.MemberDot("dot-bob")).ToHaveClassAsync("dot offline");
+        await Expect(bob.Page.Locator("#my-presence")).ToHaveTextAsync("invisible");
+        Assert.Empty(alice.PageErrors.Concat(bob.PageErrors));
+    }
+
+    [Fact]
     public async Task JoiningARoom_ShowsItsRecentHistory()
     {
         await using var writer = await TestClient.ConnectAsync(cluster.B, "writer");

@@ -24,7 +24,13 @@ public sealed class ChatPage : IAsyncDisposable
 
     public ILocator MessageTexts => Page.Locator("#messages li .text");
 
-    public ILocator Members => Page.Locator("#members li");
+    public ILocator Members => Page.Locator("#members li .name");
+
+    /// <summary>The status dot of a member: its class names the status (<c>dot busy</c>).</summary>
+    public ILocator MemberDot(string user) => Page.Locator("#members li", new() { Has = Page.Locator(".name", new() { HasTextRegex = new($"^{user}$") }) }).Locator(".dot");
+
+    /// <summary>The status text shown beside a member (their status text, or their status).</summary>
+    public ILocator MemberPresenceText(string user) => Page.Locator("#members li", new() { Has = Page.Locator(".name", new() { HasTextRegex = new($"^{user}$") }) }).Locator(".presence-text");
 
     /// <summary>Opens the page served by <paramref name="baseUrl"/>, logs in as <paramref name="user"/> and waits until connected.</summary>
     public static async Task<ChatPage> OpenAsync(BrowserFixture browser, string baseUrl, string user, Protocol protocol = Protocol.Json,

@@ -34,6 +34,25 @@ public sealed class ConsoleClientTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task StatusAndFollow_PrintPresenceChangesFromAnotherInstance()
+    {
+        await using var alice = await ConsoleClient.ConnectAsync(cluster.A, "con-alice");
+        await using var bob = await ConsoleClient.ConnectAsync(cluster.B, "con-bob", Protocol.MessagePack);
+        await alice.SendLineAsync("/follow con-bob con-nobody");
+        await alice.ExpectAsync(line => line == "* con-bob is online", "bob's presence");
+        await alice.ExpectAsync(line => line == "* con-nobody is offline", "an unknown user's presence");
+
+        await bob.SendLineAsync("/status in-game ranked match");
+        await bob.ExpectAsync(line => line == "* you are in-game: ranked match", "bob's own status");
+        await alice.ExpectAsync(line => line == "* con-bob is in-game: ranked match", "bob's change, pushed");
+
+        await bob.SendLineAsync("/status sleeping");
+        await bob.ExpectAsync(line => line == "! status must be one of online, away, busy, in-game, in-menu, invisible; it was 'sleeping'.", "the refusal");
+        await alice.SendLineAsync("/unfollow con-bob");
+        await alice.ExpectAsync(line => line == "* no longer following con-bob", "the unfollow");
+    }
+
+    [Fact]
     public async Task UnknownCommand_PrintsTheUsage_AndTheClientKeepsWorking()
     {
         await using var client = await ConsoleClient.ConnectAsync(cluster.A, "typo");
