@@ -11,6 +11,7 @@ internal sealed record LoadOptions
         scenarios:
           fanout        one sender pushes M messages to a room of S members spread over K instances, in each mode
           connections   opens C WebSocket connections over K instances, then broadcasts to all of them
+          presence      P players each followed by F change status at a ladder of rates; then Nearby in a zone of P
 
         options:
           --quick               small preset, under two minutes for both scenarios (default: the full preset)
@@ -23,7 +24,12 @@ internal sealed record LoadOptions
           --modes LIST          fanout: comma-separated, from per-instance, fan-out-on-read, stock-clients, stock-groups
                                 (default all four)
           --runs N              runs per mode; the report gives medians (full 3, quick 1)
-          --warmup-seconds N    fanout: longest warm-up per run; it ends sooner once the JIT has settled (full 90, quick 5)
+          --warmup-seconds N    fanout, presence: longest warm-up per run; it ends sooner once the JIT has settled (full 90, quick 5; presence quick 30)
+          --players P           presence: players (full 10000, quick 1000)
+          --follows F           presence: users each player follows (full 50, quick 20)
+          --rates LIST          presence: status changes per second, a comma-separated ladder (full 250,500,1000,2000,4000, quick 200,500)
+          --seconds N           presence: how long each rate runs (full 10, quick 5)
+          --queries Q           presence: Nearby queries (full 5000, quick 1000), at --query-rate per second (full 500, quick 200)
           --connections C       connections: how many (full 100000, quick 2000)
           --mode M              connections: ours, stock (SignalR's Redis backplane) or both, one after another (default both)
           --idle-seconds N      connections: how long to let them settle, then to measure idle CPU over (full 10, quick 5)
@@ -48,22 +54,32 @@ internal sealed record LoadOptions
     public string? OutDir { get; init; }
     public bool Charts { get; init; } = true;
     public bool Quick { get; init; }
+    public int Players { get; init; } = 10_000;
+    public int Follows { get; init; } = 50;
+    public IReadOnlyList<int> Rates { get; init; } = [250, 500, 1000, 2000, 4000];
+    public int Seconds { get; init; } = 10;
+    public int Queries { get; init; } = 5000;
+    public int QueryRate { get; init; } = 500;
 
     /// <exception cref="ArgumentException">The command line is not valid; the message says why.</exception>
     public static LoadOptions Parse(string[] args)
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            throw new ArgumentException("Name a scenario: fanout or connections.");
+            throw new ArgumentException("Name a scenario: fanout, connections or presence.");
         }
         var scenario = args[0];
-        if (scenario is not ("fanout" or "connections"))
+        if (scenario is not ("fanout" or "connections" or "presence"))
         {
-            throw new ArgumentException($"Unknown scenario '{scenario}'. Scenarios: fanout, connections.");
+            throw new ArgumentException($"Unknown scenario '{scenario}'. Scenarios: fanout, connections, presence.");
         }
         var quick = args.Contains("--quick");
         var options = quick
-            ? new LoadOptions { Scenario = scenario, Quick = true, RoomSize = 200, Messages = 200, Runs = 1, WarmupSeconds = 5, Connections = 2000, IdleSeconds = 5 }
+            ? new LoadOptions
+            {
+                Scenario = scenario, Quick = true, RoomSize = 200, Messages = 200, Runs = 1, WarmupSeconds = 5, Connections = 2000, IdleSeconds = 5,
+                Players = 1000, Follows = 20, Rates = [200, 500], Seconds = 5, Queries = 1000, QueryRate = 200,
+            }
             : new LoadOptions { Scenario = scenario };
         for (var i = 1; i < args.Length; i++)
         {
@@ -91,6 +107,12 @@ internal sealed record LoadOptions
                 "--connections" => options with { Connections = Int(1, 1_000_000) },
                 "--mode" => options with { ConnectionModes = Value() switch { "ours" => ["ours"], "stock" => ["stock"], "both" => ["ours", "stock"], var m => throw new ArgumentException($"--mode must be ours, stock or both; it was '{m}'.") } },
                 "--idle-seconds" => options with { IdleSeconds = Int(1, 600) },
+                "--players" => options with { Players = Int(2, 20_000) },
+                "--follows" => options with { Follows = Int(1, 1000) },
+                "--rates" => options with { Rates = ParseRates(Value()) },
+                "--seconds" => options with { Seconds = Int(1, 600) },
+                "--queries" => options with { Queries = Int(1, 1_000_000) },
+                "--query-rate" => options with { QueryRate = Int(1, 100_000) },
                 "--out" => options with { OutDir = Value() },
                 "--no-charts" => options with { Charts = false },
                 _ => throw new ArgumentException($"Unknown option {name}."),
@@ -100,7 +122,28 @@ internal sealed record LoadOptions
         {
             options = options with { Instances = Math.Max(4, (options.Connections + 14_999) / 15_000) };
         }
+        if (scenario == "presence" && !args.Contains("--instances"))
+        {
+            options = options with { Instances = 2 };
+        }
+        if (scenario == "presence" && quick && !args.Contains("--warmup-seconds"))
+        {
+            options = options with { WarmupSeconds = 30 };
+        }
+        if (scenario == "presence" && options.Follows >= options.Players)
+        {
+            throw new ArgumentException($"--follows must be below --players ({options.Players}); it was {options.Follows}.");
+        }
         return options;
+    }
+
+    private static int[] ParseRates(string list)
+    {
+        var rates = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(r => int.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 100_000
+                ? n
+                : throw new ArgumentException($"--rates holds '{r}'; each rate must be a whole number from 1 to 100000.")).ToArray();
+        return rates.Length > 0 ? rates : throw new ArgumentException("--rates needs at least one rate.");
     }
 
     private static FanoutMode[] ParseModes(string list) =>

@@ -45,14 +45,23 @@ if (options.Scenario == "connections" && ConnectionsScenario.Problem(options, Op
     return 2;
 }
 
-var steps = options.Runs * (options.Scenario == "fanout" ? options.Modes.Count : options.ConnectionModes.Count);
+if (options.Scenario == "presence" && OpenFilesLimit.Raise((ulong)options.Players + 2_000) is var limit && limit < (ulong)options.Players + 2_000)
+{
+    Console.Error.WriteLine($"presence holds {options.Players} connections in this process; its open-files limit is {limit}. Use fewer --players.");
+    return 2;
+}
+
+var steps = options.Runs * options.Scenario switch { "fanout" => options.Modes.Count, "presence" => 1, _ => options.ConnectionModes.Count };
 var progress = new Progress(steps);
 try
 {
     await using var redis = await RedisProcess.StartAsync();
-    var results = options.Scenario == "fanout"
-        ? await new FanoutScenario(options, redis, logDir, progress).RunAsync(stop.Token)
-        : await new ConnectionsScenario(options, redis, logDir, progress).RunAsync(stop.Token);
+    var results = options.Scenario switch
+    {
+        "fanout" => await new FanoutScenario(options, redis, logDir, progress).RunAsync(stop.Token),
+        "presence" => await new PresenceScenario(options, redis, logDir, progress).RunAsync(stop.Token),
+        _ => await new ConnectionsScenario(options, redis, logDir, progress).RunAsync(stop.Token),
+    };
     progress.Done();
 
     Console.WriteLine(ResultWriter.Markdown(results));

@@ -9,11 +9,17 @@ public sealed partial class Player
     /// <summary>The longest a player waits between checks while online, so its activation stays and gone instances are noticed.</summary>
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a change of status, text, activity or zone may wait to be stored: changes in between are written once.</summary>
+    private static readonly TimeSpan WriteBehind = TimeSpan.FromSeconds(1);
+
     /// <summary>The most users one <c>PresenceChanged</c> push names.</summary>
     private const int PushChunk = 2000;
 
     private readonly SemaphoreSlim _followsWrite = new(1, 1);
     private IGrainTimer? _timer;
+    private IGrainTimer? _saveTimer;
+    private bool _saveArmed;
+    private bool _unsaved;
     private long? _emptySince; // Environment.TickCount64 when the last connection closed
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -44,6 +50,15 @@ public sealed partial class Player
         }
         Reschedule();
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_unsaved)
+        {
+            await SaveAsync();
+        }
     }
 
     /// <inheritdoc/>
@@ -253,13 +268,16 @@ public sealed partial class Player
 
     /// <summary>
     /// Applies a change, stores it, and tells whoever sees a difference: the zone (the status its members see),
-    /// the followers (<see cref="Visible"/>) and the user's own connections (<see cref="Own"/>).
+    /// the followers (<see cref="Visible"/>) and the user's own connections (<see cref="Own"/>). Changes to the
+    /// connections are stored before anyone is told, since a player reactivated after a crash goes by them; status,
+    /// text, activity and zone within <see cref="WriteBehind"/> (a process that crashes meanwhile loses them).
     /// </summary>
     private async Task ChangeAsync(Action change)
     {
         var visibleBefore = Visible();
         var ownBefore = Own();
         var zoneBefore = State.Zone;
+        var (onlineBefore, connectionsBefore) = (State.Online, State.Connections.Count);
         change();
         if (visibleBefore.Status != PresenceStatus.Offline && VisibleStatus == PresenceStatus.Offline)
         {
@@ -270,7 +288,14 @@ public sealed partial class Player
             // The zone lost its members (its process stopped): the user is in no zone now.
             State.Zone = null;
         }
-        await SaveAsync();
+        if (State.Online != onlineBefore || State.Connections.Count != connectionsBefore)
+        {
+            await SaveAsync();
+        }
+        else
+        {
+            SaveSoon();
+        }
 
         var visible = Visible();
         if (visible.DiffersFrom(visibleBefore) && Follows.Followers.Count > 0)
@@ -281,7 +306,9 @@ public sealed partial class Player
             }
         }
         var own = Own();
-        if (own.DiffersFrom(ownBefore))
+        // The calling connection has the change as the call's result: tell the user's connections only if there are others.
+        var onlyTheCaller = State.Connections.Count == 1 && CurrentCaller?.ClientId is { } caller && State.Connections.Contains(caller);
+        if (own.DiffersFrom(ownBefore) && !onlyTheCaller)
         {
             await PushAsync([User], own);
         }
@@ -331,9 +358,30 @@ public sealed partial class Player
         }
     }
 
+    /// <summary>Writes the presence within <see cref="WriteBehind"/>, once for every change until then.</summary>
+    private void SaveSoon()
+    {
+        _unsaved = true;
+        if (_saveArmed)
+        {
+            return;
+        }
+        _saveArmed = true;
+        _saveTimer ??= this.RegisterGrainTimer(async _ =>
+        {
+            _saveArmed = false;
+            if (_unsaved)
+            {
+                await SaveAsync();
+            }
+        }, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        _saveTimer.Change(WriteBehind, Timeout.InfiniteTimeSpan);
+    }
+
     /// <summary>Writes the presence; when that fails, the activation goes away so the next call reloads what is stored.</summary>
     private async Task SaveAsync()
     {
+        _unsaved = false;
         try
         {
             await presence.WriteStateAsync();

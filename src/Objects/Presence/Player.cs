@@ -13,6 +13,7 @@ namespace SignalRChat.Objects.Presence;
 /// Clients call only their own player.
 /// </summary>
 [ObjectType(TypeName)]
+[Orleans.Placement.PreferLocalPlacement] // on the silo of the hub that first tells it of a connection: that hub's calls stay in process
 public sealed partial class Player(
     [PersistentState("presence", ObjectStorage.Name)] IPersistentState<PlayerState> presence,
     [PersistentState("follows", ObjectStorage.Name)] IPersistentState<PlayerFollowsState> follows,

@@ -22,6 +22,9 @@ public abstract class ObjectGrain : Grain, IObjectGrain
     /// <summary>Who is making the current call. Only valid while a call runs.</summary>
     protected ObjectCaller Caller => _caller ?? throw new InvalidOperationException("The caller is known only while a call runs.");
 
+    /// <summary>Who is making the current call; null outside calls (timers, internal notices).</summary>
+    protected ObjectCaller? CurrentCaller => _caller;
+
     /// <summary>Whether the object has stored state: <c>CreateObject</c> refuses to create it again.</summary>
     protected abstract bool Exists { get; }
 

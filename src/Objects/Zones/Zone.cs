@@ -28,6 +28,9 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
     /// <summary>The number of players <c>Nearby</c> returns when the call names no limit.</summary>
     public const int DefaultNearbyLimit = 50;
 
+    /// <summary>The most players <c>Enter</c> returns: the nearest ones. <c>ListPlayers</c> returns everyone.</summary>
+    public const int MaxEnterPlayers = 500;
+
     /// <summary>The longest <c>SayNearby</c> text, in characters.</summary>
     public const int MaxTextLength = 1000;
 
@@ -56,7 +59,8 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
 
     private SpatialGrid Grid => _grid ??= new SpatialGrid(Settings.CellSize);
 
-    /// <summary>Puts the caller's user in the zone at a position, leaving any other zone; returns everyone in it.</summary>
+    /// <summary>Puts the caller's user in the zone at a position, leaving any other zone; returns the nearest players
+    /// (at most <see cref="MaxEnterPlayers"/>, the caller first) and how many the zone holds.</summary>
     [ObjectMethod]
     public async Task<ZoneSnapshot> Enter(PositionArgs args)
     {
@@ -83,7 +87,8 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
         member.Pending = null;
         _pendingMoves.Remove(user);
         Place(member, args.X, args.Y);
-        return Snapshot();
+        var nearest = Grid.Within(args.X, args.Y, MaxRadius, MaxEnterPlayers, exclude: null);
+        return new ZoneSnapshot(Id.ToString(), nearest.Select(p => _members[p.Id].ToPlayer()).ToList(), _members.Count);
     }
 
     /// <summary>Takes the caller's user out of the zone.</summary>
@@ -268,7 +273,7 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
         }
     }
 
-    private ZoneSnapshot Snapshot() => new(Id.ToString(), _members.Values.Select(m => m.ToPlayer()).ToList());
+    private ZoneSnapshot Snapshot() => new(Id.ToString(), _members.Values.Select(m => m.ToPlayer()).ToList(), _members.Count);
 
     private static NearbyPlayer NearbyOf(ZoneMember member, double distance) => new(member.User, member.Status, member.X, member.Y, distance);
 

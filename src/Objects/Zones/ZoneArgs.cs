@@ -12,8 +12,8 @@ public sealed record SayNearbyArgs(string Text, double Radius);
 /// <summary>A player in a zone, as <c>Enter</c> and <c>ListPlayers</c> return it.</summary>
 public sealed record ZonePlayer(string User, string Status, double X, double Y);
 
-/// <summary>What <c>Enter</c> and <c>ListPlayers</c> return.</summary>
-public sealed record ZoneSnapshot(string Zone, IReadOnlyList<ZonePlayer> Players);
+/// <summary>What <c>Enter</c> (the nearest players) and <c>ListPlayers</c> (everyone) return, with the zone's player count.</summary>
+public sealed record ZoneSnapshot(string Zone, IReadOnlyList<ZonePlayer> Players, int Total);
 
 /// <summary>What <c>Move</c> returns: false when over <c>Zones:MaxMovesPerSecond</c>; the position then waits as the
 /// latest one and is applied when the second is over, unless a later move replaces it.</summary>

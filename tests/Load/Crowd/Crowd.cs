@@ -42,9 +42,11 @@ internal sealed class Crowd : IAsyncDisposable
     /// <param name="sinkFor">What receives client i's invocations.</param>
     /// <param name="progress">Called with the number connected so far.</param>
     /// <param name="parallel">How many connects are under way at once.</param>
-    public static async Task<Crowd> ConnectAsync(IReadOnlyList<string> hubs, int count, string token, bool messagePack,
+    /// <param name="tokenFor">The access token of client i.</param>
+    /// <param name="path">The hub's path on each instance: the bench hub, or the product's <c>/hub</c>.</param>
+    public static async Task<Crowd> ConnectAsync(IReadOnlyList<string> hubs, int count, Func<int, string> tokenFor, bool messagePack,
         Func<int, IInvocationSink> sinkFor, Action<int>? progress = null, int first = 0, int parallel = 64,
-        CancellationToken cancellationToken = default)
+        string path = Server.BenchHub.Path, CancellationToken cancellationToken = default)
     {
         var frames = HubFrames.For(messagePack);
         var firstAddress = first / ConnectionsPerAddress;
@@ -64,7 +66,7 @@ internal sealed class Crowd : IAsyncDisposable
                     {
                         try
                         {
-                            clients[i] = await MinimalHubClient.ConnectAsync(hubs[(first + i) % hubs.Count] + Server.BenchHub.Path, token, frames, sinkFor(i),
+                            clients[i] = await MinimalHubClient.ConnectAsync(hubs[(first + i) % hubs.Count] + path, tokenFor(i), frames, sinkFor(i),
                                 invokers[(first + i) / ConnectionsPerAddress - firstAddress], ct);
                             break;
                         }

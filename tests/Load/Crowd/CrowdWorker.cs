@@ -23,7 +23,7 @@ internal static class CrowdWorker
         var messagePack = args[4] == "messagepack";
         OpenFilesLimit.Raise((ulong)count + 1_000);
         var recorder = new DeliveryRecorder(count, 1, messagePack);
-        await using var crowd = await Crowd.ConnectAsync(hubs, count, args[3], messagePack, recorder.SinkFor,
+        await using var crowd = await Crowd.ConnectAsync(hubs, count, _ => args[3], messagePack, recorder.SinkFor,
             connected => { if (connected % 1000 == 0) Console.WriteLine($"connected {connected}"); }, first,
             int.Parse(args[5], CultureInfo.InvariantCulture));
         Console.WriteLine(FormattableString.Invariant($"ready {crowd.ConnectSeconds} {crowd.ConnectRetries}"));

@@ -12,13 +12,15 @@ internal interface IInvocationSink
 }
 
 /// <summary>
-/// SignalR's wire framing, for the two hub protocols, with nothing more than a receiver needs: split records out of
-/// a byte stream and read the type, target and arguments of each (JSON and MessagePack hub protocol, version 1).
+/// SignalR's wire framing, for the two hub protocols, with little more than a receiver needs: split records out of
+/// a byte stream and read the type, target and arguments of each, write invocations and read their completions
+/// (JSON and MessagePack hub protocol, version 1).
 /// </summary>
 internal abstract class HubFrames
 {
     public const byte RecordSeparator = 0x1e;
     public const int InvocationType = 1;
+    public const int CompletionType = 3;
     public const int PingType = 6;
     public const int CloseType = 7;
 
@@ -37,6 +39,13 @@ internal abstract class HubFrames
     /// <returns>The message type (1 invocation, 6 ping, 7 close, …).</returns>
     public abstract int Read(ReadOnlyMemory<byte> body, IInvocationSink sink);
 
+    /// <summary>A whole invocation record, framed: the server answers with a completion naming <paramref name="invocationId"/>.</summary>
+    /// <param name="arguments">Plain values, dictionaries, arrays and anonymous objects (their property names as written).</param>
+    public abstract byte[] Invocation(string invocationId, string target, object?[] arguments);
+
+    /// <summary>Reads a completion record's body: its invocation ID, and its error (null when the call succeeded).</summary>
+    public abstract bool TryReadCompletion(ReadOnlyMemory<byte> body, out string invocationId, out string? error);
+
     /// <summary>The handshake request, in JSON for both protocols, ending with the record separator.</summary>
     public byte[] Handshake => System.Text.Encoding.UTF8.GetBytes($"{{\"protocol\":\"{ProtocolName}\",\"version\":1}}\u001e");
 
@@ -47,6 +56,36 @@ internal abstract class HubFrames
         public override string ProtocolName => "json";
 
         public override ReadOnlyMemory<byte> Ping => PingBytes;
+
+        public override byte[] Invocation(string invocationId, string target, object?[] arguments) =>
+            [.. JsonSerializer.SerializeToUtf8Bytes(new { type = InvocationType, invocationId, target, arguments }), RecordSeparator];
+
+        public override bool TryReadCompletion(ReadOnlyMemory<byte> body, out string invocationId, out string? error)
+        {
+            invocationId = "";
+            error = null;
+            var reader = new Utf8JsonReader(body.Span);
+            reader.Read(); // {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("invocationId"u8))
+                {
+                    reader.Read();
+                    invocationId = reader.GetString()!;
+                }
+                else if (reader.ValueTextEquals("error"u8))
+                {
+                    reader.Read();
+                    error = reader.GetString();
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+            return invocationId.Length > 0;
+        }
 
         public override int NextRecord(ReadOnlySpan<byte> buffer, out Range body)
         {
@@ -102,6 +141,45 @@ internal abstract class HubFrames
         public override string ProtocolName => "messagepack";
 
         public override ReadOnlyMemory<byte> Ping => PingBytes;
+
+        private static readonly MessagePackSerializerOptions Contractless =
+            MessagePackSerializerOptions.Standard.WithResolver(MessagePack.Resolvers.ContractlessStandardResolver.Instance);
+
+        public override byte[] Invocation(string invocationId, string target, object?[] arguments)
+        {
+            var body = MessagePackSerializer.Serialize<object?[]>(
+                [InvocationType, new Dictionary<string, string>(), invocationId, target, arguments, Array.Empty<string>()], Contractless);
+            var framed = new List<byte>(body.Length + 5);
+            for (var length = (uint)body.Length; ; length >>= 7)
+            {
+                framed.Add((byte)(length < 0x80 ? length : (length & 0x7f) | 0x80));
+                if (length < 0x80)
+                {
+                    break;
+                }
+            }
+            framed.AddRange(body);
+            return [.. framed];
+        }
+
+        public override bool TryReadCompletion(ReadOnlyMemory<byte> body, out string invocationId, out string? error)
+        {
+            var reader = new MessagePackReader(body);
+            var count = reader.ReadArrayHeader();
+            error = null;
+            invocationId = "";
+            if (reader.ReadInt32() != CompletionType || count < 4)
+            {
+                return false;
+            }
+            reader.Skip(); // headers
+            invocationId = reader.ReadString()!;
+            if (reader.ReadInt32() == 1) // result kind: 1 error, 2 void, 3 result
+            {
+                error = reader.ReadString();
+            }
+            return true;
+        }
 
         public override int NextRecord(ReadOnlySpan<byte> buffer, out Range body)
         {

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -6,9 +8,9 @@ using MessagePack;
 namespace SignalRChat.Load.Crowd;
 
 /// <summary>
-/// A SignalR client with nothing but what a receiver needs, so that thousands fit in one process without the client
-/// side being what a benchmark measures: a WebSocket straight to the hub (no negotiate), the handshake, pings, and
-/// records decoded into (target, raw arguments). <c>MinimalHubClientTests</c> shows it receives what the official
+/// A SignalR client with little more than a receiver needs, so that thousands fit in one process without the client
+/// side being what a benchmark measures: a WebSocket straight to the hub (no negotiate), the handshake, pings,
+/// records decoded into (target, raw arguments), and invocations that complete with the server's error or none. <c>MinimalHubClientTests</c> shows it receives what the official
 /// client receives.
 /// </summary>
 internal sealed class MinimalHubClient : IAsyncDisposable
@@ -20,6 +22,8 @@ internal sealed class MinimalHubClient : IAsyncDisposable
     private readonly IInvocationSink _sink;
     private readonly TaskCompletionSource<string> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _sending = new(1, 1);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<string?>> _pending = new(StringComparer.Ordinal);
+    private int _lastInvocationId;
     private Task _receiving = Task.CompletedTask;
 
     private MinimalHubClient(HubFrames frames, IInvocationSink sink)
@@ -61,13 +65,31 @@ internal sealed class MinimalHubClient : IAsyncDisposable
     }
 
     /// <summary>Sends a ping; the server closes a connection it has heard nothing from for 30 seconds.</summary>
-    public async Task PingAsync(CancellationToken cancellationToken = default)
+    public Task PingAsync(CancellationToken cancellationToken = default) => SendAsync(_frames.Ping, cancellationToken);
+
+    /// <summary>Invokes a hub method; completes with the server's error text, or null when the call succeeded.</summary>
+    /// <exception cref="InvalidOperationException">The connection closed before the completion arrived.</exception>
+    public async Task<string?> InvokeAsync(string target, object?[] arguments, CancellationToken cancellationToken = default)
+    {
+        var id = Interlocked.Increment(ref _lastInvocationId).ToString(CultureInfo.InvariantCulture);
+        var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = completion;
+        if (_receiving.IsCompleted)
+        {
+            _pending.TryRemove(id, out _);
+            throw new InvalidOperationException("The connection is closed.");
+        }
+        await SendAsync(_frames.Invocation(id, target, arguments), cancellationToken);
+        return await completion.Task;
+    }
+
+    private async Task SendAsync(ReadOnlyMemory<byte> record, CancellationToken cancellationToken)
     {
         await _sending.WaitAsync(cancellationToken);
         try
         {
             var type = _frames.ProtocolName == "json" ? WebSocketMessageType.Text : WebSocketMessageType.Binary;
-            await _socket.SendAsync(_frames.Ping, type, true, cancellationToken);
+            await _socket.SendAsync(record, type, true, cancellationToken);
         }
         finally
         {
@@ -122,9 +144,15 @@ internal sealed class MinimalHubClient : IAsyncDisposable
                 while ((length = _frames.NextRecord(buffer.AsSpan(offset, filled - offset), out var body)) > 0)
                 {
                     var record = buffer.AsMemory(offset, length)[body];
-                    if (_frames.Read(record, sink) == HubFrames.CloseType)
+                    var type = _frames.Read(record, sink);
+                    if (type == HubFrames.CloseType)
                     {
                         return;
+                    }
+                    if (type == HubFrames.CompletionType && _frames.TryReadCompletion(record, out var id, out var error)
+                        && _pending.TryRemove(id, out var completion))
+                    {
+                        completion.TrySetResult(error);
                     }
                     offset += length;
                 }
@@ -139,6 +167,13 @@ internal sealed class MinimalHubClient : IAsyncDisposable
         finally
         {
             _registered.TrySetException(new InvalidOperationException("The connection closed before Registered arrived."));
+            foreach (var id in _pending.Keys)
+            {
+                if (_pending.TryRemove(id, out var completion))
+                {
+                    completion.TrySetException(new InvalidOperationException("The connection closed before the call completed."));
+                }
+            }
         }
     }
 

@@ -8,6 +8,11 @@ internal static class Charts
     /// <returns>The files written.</returns>
     public static IReadOnlyList<string> Write(IReadOnlyList<Result> results, string directory, string prefix)
     {
+        var presence = results.Where(r => r.Scenario == "presence" && r.Mode != "nearby").ToList();
+        if (presence.Count > 0)
+        {
+            return [PresenceLatency(presence, directory, prefix)];
+        }
         var fanout = results.Where(r => r.Scenario == "fanout").ToList();
         if (fanout.Count == 0)
         {
@@ -45,5 +50,24 @@ internal static class Charts
         var latencyFile = Path.Combine(directory, $"{prefix}-latency.png");
         latency.SavePng(latencyFile, 900, 450);
         return [throughputFile, latencyFile];
+    }
+
+    /// <summary>Propagation p50 and p99 against the status-change rate.</summary>
+    private static string PresenceLatency(IReadOnlyList<Result> presence, string directory, string prefix)
+    {
+        var first = presence[0];
+        var plot = new Plot();
+        var rates = presence.Select(r => (double)r.TargetRate!.Value).ToArray();
+        var p50 = plot.Add.Scatter(rates, presence.Select(r => r.P50Ms).ToArray());
+        p50.LegendText = "p50";
+        var p99 = plot.Add.Scatter(rates, presence.Select(r => r.P99Ms).ToArray());
+        p99.LegendText = "p99";
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.Title($"Presence propagation ({first.Players:N0} players, {first.Follows} followers each, {first.Instances} instances, median of {first.Runs})", size: 13);
+        plot.XLabel("status changes per second");
+        plot.YLabel("ms, change asked to follower notified");
+        var file = Path.Combine(directory, $"{prefix}-propagation.png");
+        plot.SavePng(file, 900, 450);
+        return file;
     }
 }

@@ -54,6 +54,20 @@ internal sealed record Result
     /// <summary>CPU the instances use holding idle connections, in percent of one core.</summary>
     public double? IdleCpuPercent { get; init; }
 
+    /// <summary>Presence: players connected, and how many each follows.</summary>
+    public int? Players { get; init; }
+    public int? Follows { get; init; }
+
+    /// <summary>Presence: the status changes (or <c>Nearby</c> queries) per second asked for, and reached.</summary>
+    public int? TargetRate { get; init; }
+    public double? ChangesPerSec { get; init; }
+
+    /// <summary>Presence: per change, the time until its last follower had it; the 99th percentile.</summary>
+    public double? EveryFollowerP99Ms { get; init; }
+
+    /// <summary>Presence: players in the zone <c>Nearby</c> searched.</summary>
+    public int? ZonePlayers { get; init; }
+
     /// <summary>The median of each metric over several runs of the same scenario and mode.</summary>
     public static Result Median(IReadOnlyList<Result> runs)
     {
@@ -82,6 +96,8 @@ internal sealed record Result
             RedisCommandsPerConnect = N(runs.Select(r => r.RedisCommandsPerConnect)),
             ConnectsPerSec = N(runs.Select(r => r.ConnectsPerSec)),
             IdleCpuPercent = N(runs.Select(r => r.IdleCpuPercent)),
+            ChangesPerSec = N(runs.Select(r => r.ChangesPerSec)),
+            EveryFollowerP99Ms = N(runs.Select(r => r.EveryFollowerP99Ms)),
         };
     }
 }

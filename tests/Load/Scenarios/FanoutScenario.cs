@@ -44,7 +44,7 @@ internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, st
             [FanoutModes.Setting(mode)], cancellationToken);
         var token = await cluster.LoginAsync("load");
         var recorder = new DeliveryRecorder(options.RoomSize, options.Messages, options.MessagePack);
-        await using var crowd = await Crowd.Crowd.ConnectAsync(cluster.Urls, options.RoomSize, token, options.MessagePack, recorder.SinkFor,
+        await using var crowd = await Crowd.Crowd.ConnectAsync(cluster.Urls, options.RoomSize, _ => token, options.MessagePack, recorder.SinkFor,
             connected => progress.Report($"fanout {name}: connecting", 0.3 * connected / options.RoomSize), cancellationToken: cancellationToken);
 
         SendRequest request;

@@ -51,9 +51,27 @@ public sealed class LoadToolSmokeTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Presence_TimesEveryFollowersChange_AndNearby_AndLosesNothing()
+    {
+        await using var tool = Start("presence", "--players", "30", "--follows", "3", "--rates", "20,40", "--seconds", "1",
+            "--queries", "20", "--query-rate", "20", "--runs", "1", "--warmup-seconds", "1", "--out", _out);
+
+        await tool.WaitForExitAsync(RunTimeout);
+
+        Assert.True(tool.ExitCode == 0, tool.Transcript);
+        var results = ReadResults("presence-*.json");
+        Assert.Equal(["20/s", "40/s", "nearby"], results.Select(r => r.GetProperty("mode").GetString()));
+        Assert.All(results, r => Assert.Equal(0, r.GetProperty("lost").GetInt64()));
+        Assert.All(results.Take(2), r => Assert.True(r.GetProperty("p99Ms").GetDouble() > 0));
+        Assert.Equal(30, results[2].GetProperty("zonePlayers").GetInt32());
+        Assert.Single(Directory.GetFiles(_out, "presence-*.png"));
+    }
+
     [Theory]
     [InlineData(new[] { "--help" }, 0, "usage: dotnet run -c Release --project tests/Load")]
-    [InlineData(new[] { "fanot" }, 2, "Unknown scenario 'fanot'. Scenarios: fanout, connections.")]
+    [InlineData(new[] { "fanot" }, 2, "Unknown scenario 'fanot'. Scenarios: fanout, connections, presence.")]
+    [InlineData(new[] { "presence", "--rates", "10,x" }, 2, "--rates holds 'x'; each rate must be a whole number from 1 to 100000.")]
     [InlineData(new[] { "fanout", "--modes", "stock" }, 2, "Unknown mode 'stock'. Modes: per-instance, fan-out-on-read, stock-clients, stock-groups.")]
     [InlineData(new[] { "connections", "--connections", "100000", "--instances", "2" }, 2, "use --instances 7 or more")]
     [InlineData(new[] { "connections", "--mode", "mine" }, 2, "--mode must be ours, stock or both; it was 'mine'.")]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SignalRChat.Load.Crowd;
 using SignalRChat.Objects.Runtime;
 using SignalRChat.Tests.Infrastructure;
+using SignalRChat.Tests.Presence;
 
 namespace SignalRChat.Tests.Load;
 
@@ -50,6 +51,26 @@ public sealed class MinimalHubClientTests(ClusterFixture cluster)
         {
             Assert.True(JsonElement.DeepEquals(expected[i], received[i][0]), $"push {i + 1} differs:\n{expected[i]}\n{received[i][0]}");
         }
+    }
+
+    [Theory]
+    [InlineData(Protocol.Json)]
+    [InlineData(Protocol.MessagePack)]
+    public async Task MinimalClient_Invokes_AndCompletesWithTheServersErrorOrNone(Protocol protocol)
+    {
+        var messagePack = protocol == Protocol.MessagePack;
+        await using var official = await TestClient.ConnectAsync(cluster.A, "mini-watcher", protocol, listenTo: ["PresenceChanged"]);
+        var token = await TestClient.LoginAsync(cluster.B.Url, $"mini-caller-{protocol}");
+        await using var minimal = await MinimalHubClient.ConnectAsync($"{cluster.B.Url}/hub", token, HubFrames.For(messagePack), new CapturingSink(messagePack));
+        await official.FollowAsync($"mini-caller-{protocol}");
+
+        var ok = minimal.InvokeAsync("Call", [$"Player-mini-caller-{protocol}", "SetStatus", new { status = "busy", text = "from the minimal client" }]);
+        var refused = minimal.InvokeAsync("Call", [$"Player-mini-caller-{protocol}", "SetStatus", new { status = "sleeping" }]);
+
+        Assert.Null(await ok.WaitAsync(TimeSpan.FromSeconds(15)));
+        Assert.EndsWith("status must be one of online, away, busy, in-game, in-menu, invisible; it was 'sleeping'.", await refused.WaitAsync(TimeSpan.FromSeconds(15)));
+        var change = await official.PresenceChangeAsync($"mini-caller-{protocol}", "busy");
+        Assert.Equal("from the minimal client", change.GetProperty("text").GetString());
     }
 
     /// <summary>Keeps every invocation, its arguments turned into JSON.</summary>

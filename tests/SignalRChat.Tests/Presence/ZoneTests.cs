@@ -18,7 +18,8 @@ public sealed class ZoneTests(PresenceClusterFixture cluster)
 
         var entered = await bob.CallAsync("Zone-z1-forest", "Enter", new { x = 10.0, y = 20.0 });
 
-        Assert.Equal(["z1-alice", "z1-bob"], Users(entered.GetProperty("players")).Order());
+        Assert.Equal(["z1-bob", "z1-alice"], Users(entered.GetProperty("players"))); // nearest first: yourself
+        Assert.Equal(2, entered.GetProperty("total").GetInt32());
         await alice.NextAsync("ZonePresence", z => Names(z, "entered").Contains("z1-bob"), "bob entered");
         Assert.Equal("Zone-z1-forest", (await friend.NextAsync("PresenceChanged", p => p.GetProperty("zone").GetString() == "Zone-z1-forest", "bob's zone")).GetProperty("zone").GetString());
 

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using SignalRChat.Load.Cluster;
+using SignalRChat.Load.Crowd;
+using SignalRChat.Load.Report;
+
+namespace SignalRChat.Load.Scenarios;
+
+/// <summary>
+/// P players on the product's hub (<c>/hub</c>) spread over K instances, each following F others (player i follows
+/// i+1 … i+F, so each has F followers). Players change status at each rate of a ladder for a while; every follower's
+/// <c>PresenceChanged</c> is timed from the moment the change was asked for. Then all P enter one zone, and players
+/// ask <c>Nearby</c>, timed from call to answer.
+/// </summary>
+internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, string logDir, Progress progress)
+{
+    private const string Zone = "Zone-bench";
+    private const double NearbyRadius = 100;
+    private const int NearbyLimit = 50;
+    private const int NeighboursWithinRadius = 20;
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
+    private static readonly string[] Statuses = ["in-game", "in-menu"];
+
+    /// <summary>
+    /// Thread-pool workers that find no work block at once instead of spinning first: on this machine the instances,
+    /// Redis and the crowd share two cores, and spinning took a quarter of the instances' CPU at 500 changes/s
+    /// (2.2 ms of CPU per change with the default, 1.6 ms without). A setting for hosts where the hub shares its cores.
+    /// </summary>
+    private static readonly Dictionary<string, string> ThreadPoolSettings = new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" };
+
+    public async Task<IReadOnlyList<Result>> RunAsync(CancellationToken cancellationToken)
+    {
+        var runs = new List<List<Result>>();
+        for (var run = 1; run <= options.Runs; run++)
+        {
+            progress.Step($"presence, run {run}/{options.Runs}");
+            runs.Add(await RunOnceAsync(run, cancellationToken));
+        }
+        // Row by row (each rate, then nearby): the median over the runs.
+        return [.. Enumerable.Range(0, runs[0].Count).Select(row => Result.Median([.. runs.Select(r => r[row])]))];
+    }
+
+    private async Task<List<Result>> RunOnceAsync(int run, CancellationToken cancellationToken)
+    {
+        var players = options.Players;
+        await redis.ResetAsync();
+        await using var cluster = await LoadCluster.StartAsync(redis, options.Instances, logDir,
+            // One ZonePresence a second: every batch goes to every member, and the zone holds all P players.
+            ["Presence:IdleAway=01:00:00", $"Zones:MaxPlayers={players}", "Zones:PresenceInterval=00:00:01"], cancellationToken, ThreadPoolSettings);
+        var users = Enumerable.Range(0, players).Select(i => $"p{i}").ToArray();
+        var tokens = new string[players];
+        await Parallel.ForEachAsync(Enumerable.Range(0, players), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
+            async (i, _) => tokens[i] = await cluster.LoginAsync(users[i]));
+
+        var recorder = new PresenceRecorder(users, options.MessagePack);
+        await using var crowd = await Crowd.Crowd.ConnectAsync(cluster.Urls, players, i => tokens[i], options.MessagePack, recorder.SinkFor,
+            connected => progress.Report($"presence: connecting {connected}/{players}", 0.05 * connected / players),
+            path: "/hub", cancellationToken: cancellationToken);
+        var clients = crowd.Clients;
+
+        var followed = 0;
+        await ForEachAsync(players, async i =>
+        {
+            var follows = Enumerable.Range(1, options.Follows).Select(k => users[(i + k) % players]).ToArray();
+            await CallAsync(clients[i], $"Player-{users[i]}", "Follow", new { users = follows });
+            progress.Report($"presence: following {Interlocked.Increment(ref followed)}/{players}", 0.05 + 0.1 * followed / players);
+        }, cancellationToken);
+
+        var random = new Random(run);
+        var toggles = new int[players];
+        await WarmUpAsync(clients, users, toggles, random, recorder, cluster, cancellationToken);
+
+        var results = new List<Result>();
+        for (var step = 0; step < options.Rates.Count; step++)
+        {
+            var rate = options.Rates[step];
+            progress.Report($"presence: {rate} changes/s", 0.15 + 0.7 * step / options.Rates.Count);
+            results.Add(await ChangeStatusesAsync(step + 1, rate, options.Seconds, clients, users, toggles, random, recorder, cluster, cancellationToken));
+        }
+        progress.Report("presence: nearby", 0.85);
+        results.Add(await NearbyAsync(clients, users, random, cluster, cancellationToken));
+        return results;
+    }
+
+    /// <summary>
+    /// Uncounted rounds of status changes at the lowest rate until the JIT has settled (fewer than 10 methods compiled
+    /// per instance in a round, twice in a row) or <see cref="LoadOptions.WarmupSeconds"/> have passed: numbers taken
+    /// while tiered compilation runs describe the compiler, not the presence path.
+    /// </summary>
+    private async Task WarmUpAsync(IReadOnlyList<MinimalHubClient> clients, string[] users, int[] toggles, Random random,
+        PresenceRecorder recorder, LoadCluster cluster, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        var compiled = await cluster.CompiledMethodsAsync(cancellationToken);
+        var quietRounds = 0;
+        for (var round = 1; quietRounds < 2 && deadline.Elapsed.TotalSeconds < options.WarmupSeconds; round++)
+        {
+            progress.Report($"presence: warming up, round {round}", 0.15);
+            await ChangeStatusesAsync(-round, options.Rates[0], 3, clients, users, toggles, random, recorder, cluster, cancellationToken);
+            var now = await cluster.CompiledMethodsAsync(cancellationToken);
+            quietRounds = now - compiled < 10 * options.Instances ? quietRounds + 1 : 0;
+            compiled = now;
+        }
+    }
+
+    /// <summary>Random players change status at <paramref name="rate"/> per second for <paramref name="seconds"/>; every follower's delivery is timed.</summary>
+    private async Task<Result> ChangeStatusesAsync(int phase, int rate, int seconds, IReadOnlyList<MinimalHubClient> clients, string[] users,
+        int[] toggles, Random random, PresenceRecorder recorder, LoadCluster cluster, CancellationToken cancellationToken)
+    {
+        var changes = rate * seconds;
+        recorder.Begin(phase, changes * options.Follows);
+        var cpuBefore = cluster.CpuMs();
+        var redisCpuBefore = ProcessStats.CpuMs(redis.Pid);
+        var calls = new List<Task>(changes);
+        var started = Stopwatch.GetTimestamp();
+        for (var n = 0; n < changes; n++)
+        {
+            var due = started + (long)(n * (double)Stopwatch.Frequency / rate);
+            if (Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due) is { TotalMilliseconds: > 1 } wait)
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+            var i = random.Next(users.Length);
+            var status = Statuses[toggles[i]++ % Statuses.Length];
+            calls.Add(CallAsync(clients[i], $"Player-{users[i]}", "SetStatus",
+                new { status, text = PresenceRecorder.Mark(phase, Stopwatch.GetTimestamp()) }));
+        }
+        var sendSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await Task.WhenAll(calls);
+        await Waiting.ForCountAsync(() => recorder.Count, (long)changes * options.Follows, Quiet, _ => { }, cancellationToken);
+        var cpu = cluster.CpuMs() - cpuBefore;
+        var redisCpu = ProcessStats.CpuMs(redis.Pid) - redisCpuBefore;
+
+        var deliveries = recorder.Count;
+        var latency = LatencySummary.Of(recorder.LatencyTicks());
+        var everyFollower = LatencySummary.Of(recorder.EveryFollowerTicks());
+        return new Result
+        {
+            Scenario = "presence",
+            Mode = $"{rate}/s",
+            Instances = options.Instances,
+            Runs = 1,
+            Players = users.Length,
+            Follows = options.Follows,
+            TargetRate = rate,
+            ChangesPerSec = changes / Math.Max(sendSeconds, seconds * 0.001),
+            DeliveriesPerSec = deliveries / Stopwatch.GetElapsedTime(started).TotalSeconds,
+            P50Ms = latency.P50Ms,
+            P99Ms = latency.P99Ms,
+            MaxMs = latency.MaxMs,
+            EveryFollowerP99Ms = everyFollower.P99Ms,
+            Lost = Math.Max(0, (long)changes * options.Follows - deliveries),
+            CpuMsPer1kDeliveries = deliveries == 0 ? double.NaN : cpu * 1000 / deliveries,
+            RedisCpuMsPer1kDeliveries = deliveries == 0 ? double.NaN : redisCpu * 1000 / deliveries,
+        };
+    }
+
+    /// <summary>Every player enters one zone at a random position; then random players ask <c>Nearby</c>, timed call to answer.</summary>
+    private async Task<Result> NearbyAsync(IReadOnlyList<MinimalHubClient> clients, string[] users, Random random, LoadCluster cluster, CancellationToken cancellationToken)
+    {
+        // A square where about NeighboursWithinRadius players stand within the radius of anyone.
+        var side = Math.Sqrt(users.Length * Math.PI * NearbyRadius * NearbyRadius / NeighboursWithinRadius);
+        var positions = users.Select(_ => (X: (random.NextDouble() - 0.5) * side, Y: (random.NextDouble() - 0.5) * side)).ToArray();
+        var entered = 0;
+        await ForEachAsync(users.Length, async i =>
+        {
+            await CallAsync(clients[i], Zone, "Enter", new { x = positions[i].X, y = positions[i].Y });
+            progress.Report($"presence: entering {Interlocked.Increment(ref entered)}/{users.Length}", 0.85 + 0.1 * entered / users.Length);
+        }, cancellationToken);
+
+        var queries = options.Queries;
+        var ticks = new long[queries];
+        var cpuBefore = cluster.CpuMs();
+        var calls = new List<Task>(queries);
+        var started = Stopwatch.GetTimestamp();
+        for (var n = 0; n < queries; n++)
+        {
+            var due = started + (long)(n * (double)Stopwatch.Frequency / options.QueryRate);
+            if (Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due) is { TotalMilliseconds: > 1 } wait)
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+            var index = n;
+            var client = clients[random.Next(clients.Count)];
+            calls.Add(Task.Run(async () =>
+            {
+                var asked = Stopwatch.GetTimestamp();
+                await CallAsync(client, Zone, "Nearby", new { radius = NearbyRadius, limit = NearbyLimit });
+                ticks[index] = Stopwatch.GetTimestamp() - asked;
+            }, cancellationToken));
+        }
+        await Task.WhenAll(calls);
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpu = cluster.CpuMs() - cpuBefore;
+        Array.Sort(ticks);
+        var latency = LatencySummary.Of(ticks);
+        return new Result
+        {
+            Scenario = "presence",
+            Mode = "nearby",
+            Instances = options.Instances,
+            Runs = 1,
+            Players = users.Length,
+            ZonePlayers = users.Length,
+            TargetRate = options.QueryRate,
+            ChangesPerSec = queries / seconds,
+            DeliveriesPerSec = queries / seconds,
+            P50Ms = latency.P50Ms,
+            P99Ms = latency.P99Ms,
+            MaxMs = latency.MaxMs,
+            Lost = 0,
+            CpuMsPer1kDeliveries = cpu * 1000 / queries,
+        };
+    }
+
+    private static async Task ForEachAsync(int count, Func<int, Task> body, CancellationToken cancellationToken) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
+            async (i, _) => await body(i));
+
+    /// <summary>Calls an object method; a refusal or a failure stops the run, since the numbers would not mean what they say.</summary>
+    private static async Task CallAsync(MinimalHubClient client, string objectId, string method, object args)
+    {
+        if (await client.InvokeAsync("Call", [objectId, method, args]) is { } error)
+        {
+            throw new InvalidOperationException($"{objectId}.{method} failed: {error}");
+        }
+    }
+}
