@@ -18,9 +18,12 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
 {
     private static readonly TimeSpan ActivityInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan NoticeTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+    private const int Attempts = 6;
 
     private readonly Dictionary<string, int> _localConnections = new(StringComparer.Ordinal);
     private readonly Channel<string> _goneInstances = Channel.CreateUnbounded<string>();
+    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>A connection of <paramref name="user"/> opened here. Failures are logged: the connection works without presence.</summary>
     public async Task ConnectedAsync(string user, string clientId)
@@ -45,16 +48,15 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
         }
     }
 
-    /// <summary>A connection of <paramref name="user"/> closed here.</summary>
+    /// <summary>
+    /// A connection of <paramref name="user"/> closed here. A notice that fails is retried a few times in the
+    /// background (a lost one would keep the user online), without holding up the disconnect.
+    /// </summary>
     public async Task DisconnectedAsync(string user, string clientId)
     {
-        try
+        if (!await TellClosedAsync(user, clientId))
         {
-            await PlayerOf(user).ConnectionClosed(clientId).WaitAsync(NoticeTimeout);
-        }
-        catch (Exception e)
-        {
-            PresenceLog.NoticeFailed(logger, e, user, clientId);
+            _ = RetryClosedAsync(user, clientId);
         }
         lock (_localConnections)
         {
@@ -70,6 +72,45 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
                 backplane.Redis.GetDatabase().SetRemove(LocalUsersKey(instances.LocalInstanceId), user, CommandFlags.FireAndForget);
             }
         }
+    }
+
+    private async Task RetryClosedAsync(string user, string clientId)
+    {
+        try
+        {
+            for (var attempt = 2; attempt <= Attempts; attempt++)
+            {
+                await Task.Delay(RetryDelay, _stopping.Token);
+                if (await TellClosedAsync(user, clientId))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the instance's connections are gone, and its users are swept by a survivor.
+        }
+    }
+
+    private async Task<bool> TellClosedAsync(string user, string clientId)
+    {
+        try
+        {
+            await PlayerOf(user).ConnectionClosed(clientId).WaitAsync(NoticeTimeout);
+            return true;
+        }
+        catch (Exception e)
+        {
+            PresenceLog.NoticeFailed(logger, e, user, clientId);
+            return false;
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await base.StopAsync(cancellationToken);
     }
 
     /// <summary>The user called <paramref name="objectId"/>: reports activity, at most once per <see cref="ActivityInterval"/> per connection.</summary>
@@ -92,15 +133,24 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
         }
     }
 
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (backplane.UsesRedis)
+        {
+            // Users recorded under this ID by an earlier run (a fixed Cluster:InstanceId): those connections are gone.
+            // Before the server takes connections, so no new one is swept with them.
+            await SweepAsync(instances.LocalInstanceId, cancellationToken);
+            instances.InstanceGone += id => _goneInstances.Writer.TryWrite(id);
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!backplane.UsesRedis)
         {
             return;
         }
-        instances.InstanceGone += id => _goneInstances.Writer.TryWrite(id);
-        // Users recorded under this ID by an earlier run (a fixed Cluster:InstanceId): those connections are gone.
-        await SweepAsync(instances.LocalInstanceId, stoppingToken);
         try
         {
             await foreach (var instanceId in _goneInstances.Reader.ReadAllAsync(stoppingToken))
@@ -113,27 +163,41 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
         }
     }
 
-    /// <summary>Tells the players of the users a gone instance held. Survivors pop users from the set, so each is told once.</summary>
+    /// <summary>
+    /// Tells the players of the users a gone instance held. Survivors pop users from the set, so each is told once;
+    /// a user whose player could not be told (its silo may be the one that died, not yet declared dead) goes back into
+    /// the set and is tried again a few times.
+    /// </summary>
     private async Task SweepAsync(string instanceId, CancellationToken stoppingToken)
     {
         var key = LocalUsersKey(instanceId);
         var told = 0;
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            for (var attempt = 1; attempt <= Attempts && !stoppingToken.IsCancellationRequested; attempt++)
             {
-                var users = await backplane.Redis.GetDatabase().SetPopAsync(key, 200);
-                if (users.Length == 0)
+                List<RedisValue> failed = [];
+                RedisValue[] users;
+                while ((users = await backplane.Redis.GetDatabase().SetPopAsync(key, 200)).Length > 0)
+                {
+                    var results = await Task.WhenAll(users.Select(user => TellGoneAsync((string)user!, instanceId)));
+                    failed.AddRange(users.Where((_, i) => !results[i]));
+                    told += results.Count(ok => ok);
+                }
+                if (failed.Count == 0)
                 {
                     break;
                 }
-                await Task.WhenAll(users.Select(user => TellGoneAsync((string)user!, instanceId)));
-                told += users.Length;
+                await backplane.Redis.GetDatabase().SetAddAsync(key, [.. failed]);
+                await Task.Delay(RetryDelay, stoppingToken);
             }
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             PresenceLog.SweepFailed(logger, e, instanceId);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
         if (told > 0)
         {
@@ -141,15 +205,17 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
         }
     }
 
-    private async Task TellGoneAsync(string user, string instanceId)
+    private async Task<bool> TellGoneAsync(string user, string instanceId)
     {
         try
         {
             await PlayerOf(user).InstanceGone(instanceId).WaitAsync(NoticeTimeout);
+            return true;
         }
         catch (Exception e)
         {
             PresenceLog.NoticeFailed(logger, e, user, instanceId);
+            return false;
         }
     }
 

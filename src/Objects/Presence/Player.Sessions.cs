@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SignalRChat.Objects.Runtime;
 
@@ -12,6 +13,12 @@ public sealed partial class Player
     /// <summary>How long a change of status, text, activity or zone may wait to be stored: changes in between are written once.</summary>
     private static readonly TimeSpan WriteBehind = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a push waits for room in a full outgoing buffer before it is dropped.</summary>
+    private static readonly TimeSpan BackpressureWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many closed client IDs a player remembers, so a late call cannot count them as open again.</summary>
+    private const int RecentlyClosedKept = 16;
+
     /// <summary>The most users one <c>PresenceChanged</c> push names.</summary>
     private const int PushChunk = 2000;
 
@@ -21,6 +28,7 @@ public sealed partial class Player
     private bool _saveArmed;
     private bool _unsaved;
     private long? _emptySince; // Environment.TickCount64 when the last connection closed
+    private readonly Queue<string> _recentlyClosed = new(); // a call still under way when its connection closed must not bring it back
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
@@ -77,6 +85,11 @@ public sealed partial class Player
     /// <inheritdoc/>
     async Task IPlayerGrain.ConnectionClosed(string clientId)
     {
+        _recentlyClosed.Enqueue(clientId);
+        if (_recentlyClosed.Count > RecentlyClosedKept)
+        {
+            _recentlyClosed.Dequeue();
+        }
         if (State.Connections.Remove(clientId))
         {
             if (State.Connections.Count == 0)
@@ -154,7 +167,9 @@ public sealed partial class Player
         {
             throw new ObjectCallException($"{Id} belongs to another user; call your own Player-{user}.");
         }
-        if (!State.Online || State.Idle || !State.Connections.Contains(clientId))
+        // A call still under way when its connection closed is served, but does not count the connection as open.
+        var closed = _recentlyClosed.Contains(clientId);
+        if (!closed && (!State.Online || State.Idle || !State.Connections.Contains(clientId)))
         {
             await ChangeAsync(() =>
             {
@@ -245,25 +260,30 @@ public sealed partial class Player
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
-        if (ForgetGoneConnections())
+        try
         {
-            await AfterConnectionsLostAsync();
-            return;
-        }
-        if (State.Online && State.Connections.Count == 0)
-        {
-            _emptySince ??= Environment.TickCount64;
-            if (Environment.TickCount64 - _emptySince >= (long)options.Value.OfflineGrace.TotalMilliseconds)
+            if (ForgetGoneConnections())
             {
-                await GoOfflineAsync();
-                return;
+                await AfterConnectionsLostAsync();
+            }
+            else if (State.Online && State.Connections.Count == 0)
+            {
+                _emptySince ??= Environment.TickCount64;
+                if (Environment.TickCount64 - _emptySince >= (long)options.Value.OfflineGrace.TotalMilliseconds)
+                {
+                    await GoOfflineAsync();
+                }
+            }
+            else if (IdleApplies && Now - State.LastActiveAt >= (long)options.Value.IdleAway.TotalMilliseconds)
+            {
+                await ChangeAsync(() => State.Idle = true);
             }
         }
-        else if (IdleApplies && Now - State.LastActiveAt >= (long)options.Value.IdleAway.TotalMilliseconds)
+        finally
         {
-            await ChangeAsync(() => State.Idle = true);
+            // Whatever failed, the next deadline stays armed.
+            Reschedule();
         }
-        Reschedule();
     }
 
     /// <summary>
@@ -300,7 +320,8 @@ public sealed partial class Player
         var visible = Visible();
         if (visible.DiffersFrom(visibleBefore) && Follows.Followers.Count > 0)
         {
-            foreach (var chunk in Follows.Followers.Chunk(PushChunk))
+            // A copy: follower notices interleave with the pushes' awaits and change the set.
+            foreach (var chunk in Follows.Followers.ToArray().Chunk(PushChunk))
             {
                 await PushAsync(chunk, visible);
             }
@@ -345,16 +366,31 @@ public sealed partial class Player
         }
     }
 
-    /// <summary>Pushes best-effort: the change is stored, and a client that missed it reads it with <c>GetPresence</c>.</summary>
+    /// <summary>
+    /// Pushes the change. When the outgoing buffer is full the player waits for it (up to
+    /// <see cref="BackpressureWait"/>), so an overloaded cluster slows the changes down instead of dropping them;
+    /// past that, or on another failure, the push is dropped and logged: the change is kept, and a client that missed
+    /// it reads it with <c>GetPresence</c>.
+    /// </summary>
     private async Task PushAsync(IReadOnlyList<string> users, Presence payload)
     {
-        try
+        var waited = Stopwatch.StartNew();
+        for (var pause = 5; ; pause = Math.Min(pause * 2, 200))
         {
-            await push.PushToUsersAsync(users, PresenceChangedMethod, payload);
-        }
-        catch (Exception e)
-        {
-            ObjectsLog.PushFailed(logger, Id.ToString(), PresenceChangedMethod, e.Message);
+            try
+            {
+                await push.PushToUsersAsync(users, PresenceChangedMethod, payload);
+                return;
+            }
+            catch (PushBackpressureException) when (waited.Elapsed < BackpressureWait)
+            {
+                await Task.Delay(pause);
+            }
+            catch (Exception e)
+            {
+                ObjectsLog.PushFailed(logger, Id.ToString(), PresenceChangedMethod, e.Message);
+                return;
+            }
         }
     }
 

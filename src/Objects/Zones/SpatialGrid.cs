@@ -43,8 +43,9 @@ internal sealed class SpatialGrid(double cellSize)
         return true;
     }
 
-    /// <summary>The IDs within <paramref name="radius"/> of (x, y), nearest first (ties by ID), at most <paramref name="limit"/>.</summary>
-    public List<(string Id, double Distance)> Within(double x, double y, double radius, int limit, string? exclude)
+    /// <summary>The IDs within <paramref name="radius"/> of (x, y), nearest first (ties by ID), at most <paramref name="limit"/>,
+    /// without <paramref name="exclude"/> and the IDs <paramref name="hidden"/> says to leave out.</summary>
+    public List<(string Id, double Distance)> Within(double x, double y, double radius, int limit, string? exclude, Func<string, bool>? hidden = null)
     {
         var squared = radius * radius;
         var (minX, minY) = CellOf(x - radius, y - radius);
@@ -55,7 +56,7 @@ internal sealed class SpatialGrid(double cellSize)
 
         void Consider(string id)
         {
-            if (id == exclude)
+            if (id == exclude || hidden?.Invoke(id) == true)
             {
                 return;
             }

@@ -46,6 +46,7 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
     private readonly HashSet<string> _entered = new(StringComparer.Ordinal);
     private readonly HashSet<string> _left = new(StringComparer.Ordinal);
     private readonly HashSet<string> _pendingMoves = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PendingEnter> _entering = new(StringComparer.Ordinal);
     private SpatialGrid? _grid;
     private IGrainTimer? _flushTimer;
     private bool _flushArmed;
@@ -70,24 +71,45 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
         {
             throw new ObjectCallException($"{Id} is full ({Settings.MaxPlayers} players).");
         }
-        var status = await ObjectOf<IPlayerGrain>(Player.IdOf(user)).EnterZone(Id.ToString())
-            ?? throw new ObjectCallException($"{user} is offline: connect before entering {Id}.");
+        // The player's notices interleave with this wait: they land on the pending entry.
+        var pending = _entering[user] = new PendingEnter();
+        string? status;
+        try
+        {
+            status = await ObjectOf<IPlayerGrain>(Player.IdOf(user)).EnterZone(Id.ToString());
+        }
+        finally
+        {
+            _entering.Remove(user);
+        }
+        if (status is null)
+        {
+            throw new ObjectCallException($"{user} is offline: connect before entering {Id}.");
+        }
+        if (pending.Cancelled)
+        {
+            throw new ObjectCallException($"{user} went offline or entered another zone while entering {Id}.");
+        }
+        status = pending.Status ?? status;
         if (!_members.TryGetValue(user, out var member))
         {
             member = new ZoneMember(user);
             _members.Add(user, member);
-            if (!_left.Remove(user))
+            if (IsSeen(status))
             {
-                _entered.Add(user);
+                Announce(user, entered: true);
             }
-            ScheduleFlush();
             _keepAlive ??= this.RegisterGrainTimer(_ => Task.CompletedTask, new GrainTimerCreationOptions(KeepAliveInterval, KeepAliveInterval) { KeepAlive = true });
+        }
+        else if (IsSeen(status) != IsSeen(member.Status))
+        {
+            Announce(user, entered: IsSeen(status));
         }
         member.Status = status;
         member.Pending = null;
         _pendingMoves.Remove(user);
         Place(member, args.X, args.Y);
-        var nearest = Grid.Within(args.X, args.Y, MaxRadius, MaxEnterPlayers, exclude: null);
+        var nearest = Grid.Within(args.X, args.Y, MaxRadius, MaxEnterPlayers, exclude: null, hidden: id => IsHiddenFrom(id, user));
         return new ZoneSnapshot(Id.ToString(), nearest.Select(p => _members[p.Id].ToPlayer()).ToList(), _members.Count);
     }
 
@@ -130,8 +152,9 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
     [ObjectMethod]
     public Task<ZoneSnapshot> ListPlayers()
     {
-        RequireClient("list the players of");
-        return Task.FromResult(Snapshot());
+        var user = RequireClient("list the players of");
+        var players = _members.Values.Where(m => !IsHiddenFrom(m.User, user)).Select(m => m.ToPlayer()).ToList();
+        return Task.FromResult(new ZoneSnapshot(Id.ToString(), players, _members.Count));
     }
 
     /// <summary>The players within <c>radius</c> of the caller, nearest first, without the caller.</summary>
@@ -144,7 +167,7 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
         {
             throw new ObjectCallException($"limit must be between 1 and {MaxNearbyLimit}; it was {args.Limit}.");
         }
-        var found = Grid.Within(member.X, member.Y, args.Radius, args.Limit, member.User);
+        var found = Grid.Within(member.X, member.Y, args.Radius, args.Limit, member.User, hidden: id => IsHiddenFrom(id, member.User));
         return Task.FromResult<IReadOnlyList<NearbyPlayer>>(found.Select(p => NearbyOf(_members[p.Id], p.Distance)).ToList());
     }
 
@@ -176,6 +199,10 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
     /// <inheritdoc/>
     Task IZoneGrain.RemovePlayer(string user)
     {
+        if (_entering.TryGetValue(user, out var pending))
+        {
+            pending.Cancelled = true;
+        }
         RemoveMember(user);
         return Task.CompletedTask;
     }
@@ -183,9 +210,19 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
     /// <inheritdoc/>
     Task<bool> IZoneGrain.UpdateStatus(string user, string status)
     {
+        if (_entering.TryGetValue(user, out var pending))
+        {
+            pending.Status = status;
+            return Task.FromResult(true);
+        }
         if (!_members.TryGetValue(user, out var member))
         {
             return Task.FromResult(false);
+        }
+        if (IsSeen(status) != IsSeen(member.Status))
+        {
+            // Turning invisible looks like leaving to the others; turning visible again, like entering.
+            Announce(user, entered: IsSeen(status));
         }
         member.Status = status;
         return Task.FromResult(true);
@@ -200,17 +237,16 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
 
     private void RemoveMember(string user)
     {
-        if (!_members.Remove(user))
+        if (!_members.Remove(user, out var member))
         {
             return;
         }
         Grid.Remove(user);
         _pendingMoves.Remove(user);
-        if (!_entered.Remove(user))
+        if (IsSeen(member.Status))
         {
-            _left.Add(user);
+            Announce(user, entered: false);
         }
-        ScheduleFlush();
         if (_members.Count == 0)
         {
             _keepAlive?.Dispose();
@@ -273,7 +309,29 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
         }
     }
 
-    private ZoneSnapshot Snapshot() => new(Id.ToString(), _members.Values.Select(m => m.ToPlayer()).ToList(), _members.Count);
+    /// <summary>Records for the next <c>ZonePresence</c> that others now see the user (entered) or no longer (left).</summary>
+    private void Announce(string user, bool entered)
+    {
+        var (add, undo) = entered ? (_entered, _left) : (_left, _entered);
+        if (!undo.Remove(user))
+        {
+            add.Add(user);
+        }
+        ScheduleFlush();
+    }
+
+    /// <summary>Whether others see a member with this status: an invisible user's status shows as offline.</summary>
+    private static bool IsSeen(string status) => status != PresenceStatus.Offline;
+
+    private bool IsHiddenFrom(string member, string viewer) => member != viewer && !IsSeen(_members[member].Status);
+
+    /// <summary>An <c>Enter</c> waiting for the player: notices that arrive meanwhile are kept here.</summary>
+    private sealed class PendingEnter
+    {
+        public string? Status { get; set; }
+
+        public bool Cancelled { get; set; }
+    }
 
     private static NearbyPlayer NearbyOf(ZoneMember member, double distance) => new(member.User, member.Status, member.X, member.Y, distance);
 

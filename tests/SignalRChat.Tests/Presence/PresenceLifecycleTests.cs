@@ -22,6 +22,31 @@ public sealed class PresenceLifecycleTests
     }
 
     [Fact]
+    public async Task PresenceAndFollows_SurviveARestartOfEveryInstance()
+    {
+        await using var cluster = await ClusterFixture.StartAsync("Presence:OfflineGrace=00:00:01");
+        var bob = await TestClient.ConnectAsync(cluster.A, "restart-bob", listenTo: "PresenceChanged");
+        var alice = await TestClient.ConnectAsync(cluster.B, "restart-alice");
+        await bob.FollowAsync("restart-alice", "restart-carol");
+        // Stored within a second, or when the player's activation stops: the restart below comes sooner.
+        await alice.SetStatusAsync("busy", "back soon");
+        await alice.DisposeAsync();
+        await bob.PresenceChangeAsync("restart-alice", "offline");
+        await bob.DisposeAsync();
+
+        await cluster.RestartInstancesAsync();
+
+        await using var bobAgain = await TestClient.ConnectAsync(cluster.B, "restart-bob");
+        var following = await bobAgain.CallAsync(bobAgain.PlayerOf(), "ListFollowing");
+        Assert.Equal(["restart-alice", "restart-carol"], following.EnumerateArray().Select(p => p.GetProperty("user").GetString()));
+        Assert.True(following[0].GetProperty("lastSeen").GetInt64() > 0);
+        await using var aliceAgain = await TestClient.ConnectAsync(cluster.A, "restart-alice");
+        var presence = await bobAgain.PresenceOfAsync("restart-alice");
+        // A new session starts online; the text is kept.
+        Assert.Equal(("online", "back soon"), (presence.GetProperty("status").GetString(), presence.GetProperty("text").GetString()));
+    }
+
+    [Fact]
     public async Task UsersOfACrashedInstance_GoOfflineForTheirFollowers()
     {
         const string ttl = "Cluster:InstanceTtl=00:00:03";

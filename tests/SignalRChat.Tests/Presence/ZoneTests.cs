@@ -38,6 +38,28 @@ public sealed class ZoneTests(PresenceClusterFixture cluster)
     }
 
     [Fact]
+    public async Task AnInvisiblePlayer_LeavesTheOthersView_ButStaysInTheZone()
+    {
+        await using var bob = await TestClient.ConnectAsync(cluster.A, "z6-bob", listenTo: "ZonePresence");
+        await using var ghost = await TestClient.ConnectAsync(cluster.B, "z6-ghost");
+        await bob.CallAsync("Zone-z6-hall", "Enter", new { x = 0.0, y = 0.0 });
+        await ghost.CallAsync("Zone-z6-hall", "Enter", new { x = 1.0, y = 1.0 });
+        await bob.NextAsync("ZonePresence", z => Names(z, "entered").Contains("z6-ghost"), "the ghost entered");
+
+        await ghost.SetStatusAsync("invisible");
+
+        await bob.NextAsync("ZonePresence", z => Names(z, "left").Contains("z6-ghost"), "the ghost seems to leave");
+        Assert.Equal(["z6-bob"], Users((await bob.CallAsync("Zone-z6-hall", "ListPlayers")).GetProperty("players")));
+        Assert.Empty((await bob.CallAsync("Zone-z6-hall", "Nearby", new { radius = 10.0 })).EnumerateArray());
+        var ownView = await ghost.CallAsync("Zone-z6-hall", "Nearby", new { radius = 10.0 });
+        Assert.Equal("z6-bob", ownView[0].GetProperty("user").GetString());
+
+        await ghost.SetStatusAsync("online");
+        await bob.NextAsync("ZonePresence", z => Names(z, "entered").Contains("z6-ghost"), "the ghost reappears");
+        Assert.Single((await bob.CallAsync("Zone-z6-hall", "Nearby", new { radius = 10.0 })).EnumerateArray());
+    }
+
+    [Fact]
     public async Task ARaidEnteringAtOnce_ArrivesInAFewBatchedEvents()
     {
         await using var watcher = await TestClient.ConnectAsync(cluster.A, "z2-watcher", listenTo: "ZonePresence");
