@@ -27,7 +27,7 @@ internal sealed record LoadOptions
           --warmup-seconds N    fanout, presence: longest warm-up per run; it ends sooner once the JIT has settled (full 90, quick 5; presence quick 30)
           --players P           presence: players (full 10000, quick 1000)
           --follows F           presence: users each player follows (full 50, quick 20)
-          --rates LIST          presence: status changes per second, a comma-separated ladder (full 250,500,1000,2000,4000, quick 200,500)
+          --rates LIST          presence: status changes per second, a comma-separated ladder (full 250,500,1000,2000, quick 200,500)
           --seconds N           presence: how long each rate runs (full 10, quick 5)
           --queries Q           presence: Nearby queries (full 5000, quick 1000), at --query-rate per second (full 500, quick 200)
           --connections C       connections: how many (full 100000, quick 2000)
@@ -56,7 +56,7 @@ internal sealed record LoadOptions
     public bool Quick { get; init; }
     public int Players { get; init; } = 10_000;
     public int Follows { get; init; } = 50;
-    public IReadOnlyList<int> Rates { get; init; } = [250, 500, 1000, 2000, 4000];
+    public IReadOnlyList<int> Rates { get; init; } = [250, 500, 1000, 2000];
     public int Seconds { get; init; } = 10;
     public int Queries { get; init; } = 5000;
     public int QueryRate { get; init; } = 500;

@@ -167,6 +167,8 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
             progress.Report($"presence: entering {Interlocked.Increment(ref entered)}/{users.Length}", 0.85 + 0.1 * entered / users.Length);
         }, cancellationToken);
 
+        await SettleAsync(cluster, cancellationToken);
+
         var queries = options.Queries;
         var ticks = new long[queries];
         var cpuBefore = cluster.CpuMs();
@@ -210,6 +212,25 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
             Lost = 0,
             CpuMsPer1kDeliveries = cpu * 1000 / queries,
         };
+    }
+
+    /// <summary>
+    /// Waits until the instances are nearly idle (under a third of a core together over a second), at most 30 s:
+    /// the enters leave <c>ZonePresence</c> batches and presence changes to deliver, and <c>Nearby</c> is measured
+    /// on a zone at rest, not queued behind them.
+    /// </summary>
+    private static async Task SettleAsync(LoadCluster cluster, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var before = cluster.CpuMs();
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            if (cluster.CpuMs() - before < 333)
+            {
+                return;
+            }
+        }
     }
 
     private static async Task ForEachAsync(int count, Func<int, Task> body, CancellationToken cancellationToken) =>
