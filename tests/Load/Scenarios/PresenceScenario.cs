@@ -114,11 +114,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
         var started = Stopwatch.GetTimestamp();
         for (var n = 0; n < changes; n++)
         {
-            var due = started + (long)(n * (double)Stopwatch.Frequency / rate);
-            if (Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due) is { TotalMilliseconds: > 1 } wait)
-            {
-                await Task.Delay(wait, cancellationToken);
-            }
+            await UntilDueAsync(started, n, rate, cancellationToken);
             var i = random.Next(users.Length);
             var status = Statuses[toggles[i]++ % Statuses.Length];
             calls.Add(CallAsync(clients[i], $"Player-{users[i]}", "SetStatus",
@@ -142,7 +138,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
             Players = users.Length,
             Follows = options.Follows,
             TargetRate = rate,
-            ChangesPerSec = changes / Math.Max(sendSeconds, seconds * 0.001),
+            ChangesPerSec = changes / Math.Max(sendSeconds, 0.001),
             DeliveriesPerSec = deliveries / Stopwatch.GetElapsedTime(started).TotalSeconds,
             P50Ms = latency.P50Ms,
             P99Ms = latency.P99Ms,
@@ -176,11 +172,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
         var started = Stopwatch.GetTimestamp();
         for (var n = 0; n < queries; n++)
         {
-            var due = started + (long)(n * (double)Stopwatch.Frequency / options.QueryRate);
-            if (Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due) is { TotalMilliseconds: > 1 } wait)
-            {
-                await Task.Delay(wait, cancellationToken);
-            }
+            await UntilDueAsync(started, n, options.QueryRate, cancellationToken);
             var index = n;
             var client = clients[random.Next(clients.Count)];
             calls.Add(Task.Run(async () =>
@@ -230,6 +222,16 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>Waits until the <paramref name="n"/>th event of a schedule at <paramref name="rate"/> per second from <paramref name="started"/> is due.</summary>
+    private static async Task UntilDueAsync(long started, int n, int rate, CancellationToken cancellationToken)
+    {
+        var due = started + (long)(n * (double)Stopwatch.Frequency / rate);
+        if (Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due) is { TotalMilliseconds: > 1 } wait)
+        {
+            await Task.Delay(wait, cancellationToken);
         }
     }
 
