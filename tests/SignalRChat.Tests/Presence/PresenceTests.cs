@@ -128,6 +128,21 @@ public sealed class PresenceTests(PresenceClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Following_StopsAtOneThousandUsers_AndARefusedFollowStoresNothing()
+    {
+        await using var fan = await TestClient.ConnectAsync(cluster.A, "p9-fan");
+        await fan.FollowAsync([.. Enumerable.Range(0, 500).Select(i => $"p9-u{i}")]);
+        await fan.FollowAsync([.. Enumerable.Range(500, 500).Select(i => $"p9-u{i}")]);
+
+        var error = await Assert.ThrowsAsync<HubException>(() => fan.FollowAsync("p9-u0", "p9-one-more"));
+
+        Assert.EndsWith("You follow 1000 users; 1 more would pass the limit of 1000. Unfollow some first.", error.Message);
+        var following = (await fan.CallAsync(fan.PlayerOf(), "ListFollowing")).EnumerateArray().Select(p => p.GetProperty("user").GetString()).ToList();
+        Assert.Equal(1000, following.Count);
+        Assert.DoesNotContain("p9-one-more", following);
+    }
+
+    [Fact]
     public async Task AnotherUsersPlayer_RefusesTheCall()
     {
         await using var mallory = await TestClient.ConnectAsync(cluster.A, "p7-mallory");

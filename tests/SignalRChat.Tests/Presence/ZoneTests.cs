@@ -94,13 +94,23 @@ public sealed class ZoneTests(PresenceClusterFixture cluster)
         await runner.CallAsync("Zone-z3-track", "Enter", new { x = 0.0, y = 0.0 });
 
         var results = new List<bool>();
+        var moving = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 1; i <= 30; i++)
         {
             results.Add((await runner.CallAsync("Zone-z3-track", "Move", new { x = (double)i, y = 0.0 })).GetProperty("applied").GetBoolean());
         }
 
-        // At most 20 a second are applied; the rest wait, the latest winning, until the second is over.
-        Assert.True(results.Count(applied => !applied) >= 10 - 1, string.Join(",", results));
+        // The budget's second starts at the first move: within it, the first 20 are applied and the rest wait, the
+        // latest winning, until the second is over.
+        if (moving.Elapsed < TimeSpan.FromMilliseconds(900))
+        {
+            Assert.Equal([.. Enumerable.Repeat(true, 20), .. Enumerable.Repeat(false, 10)], results);
+        }
+        else
+        {
+            // A slow machine: the second may have run out mid-way, and a new budget started.
+            Assert.Equal(Enumerable.Repeat(true, 20), results.Take(20));
+        }
         await Eventually.TrueAsync(async () =>
             Player(await runner.CallAsync("Zone-z3-track", "ListPlayers"), "z3-runner").GetProperty("x").GetDouble() == 30.0,
             "the last move is applied once the second is over", TimeSpan.FromSeconds(5));
