@@ -61,7 +61,7 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
     private SpatialGrid Grid => _grid ??= new SpatialGrid(Settings.CellSize);
 
     /// <summary>Puts the caller's user in the zone at a position, leaving any other zone; returns the nearest players
-    /// (at most <see cref="MaxEnterPlayers"/>, the caller first) and how many the zone holds.</summary>
+    /// (at most <see cref="MaxEnterPlayers"/>, the caller among them) and how many the zone holds.</summary>
     [ObjectMethod]
     public async Task<ZoneSnapshot> Enter(PositionArgs args)
     {
