@@ -1,6 +1,9 @@
 using System.Net;
 using Orleans.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SignalRChat.Hub.Storage;
+using SignalRChat.Objects.History;
 using SignalRChat.Objects.Presence;
 using SignalRChat.Objects.Runtime;
 using SignalRChat.Objects.Zones;
@@ -26,6 +29,18 @@ internal static class ObjectsHosting
                 .Validate(o => double.IsFinite(o.CellSize) && o.CellSize > 0, "Zones:CellSize must be a positive number.")
                 .Validate(o => o.PresenceInterval > TimeSpan.Zero, "Zones:PresenceInterval must be positive.")
                 .ValidateOnStart();
+            builder.Services.AddOptions<HistoryOptions>().Bind(builder.Configuration.GetSection(HistoryOptions.Section))
+                .ValidateOnStart();
+            builder.Services.AddSingleton<IValidateOptions<HistoryOptions>, HistoryOptionsValidator>();
+            builder.Services.TryAddSingleton(TimeProvider.System);
+            if (cluster.Redis is null)
+            {
+                builder.Services.AddSingleton<IMessageLog, MemoryMessageLog>();
+            }
+            else
+            {
+                builder.Services.AddSingleton<IMessageLog, RedisMessageLog>();
+            }
             builder.UseOrleans(silo => ConfigureSilo(silo, cluster));
         }
         else

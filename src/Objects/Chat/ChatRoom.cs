@@ -1,15 +1,23 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using SignalRChat.Objects.History;
 using SignalRChat.Objects.Runtime;
 
 namespace SignalRChat.Objects.Chat;
 
 /// <summary>
-/// A chat room: members, a numbered message history kept in grain storage, and a <c>NewMessage</c> push to every
-/// member but the sender.
+/// A chat room: members, a numbered message history in an append-only <see cref="IMessageLog"/>, and a
+/// <c>NewMessage</c> push to every member but the sender. Calls interleave, so messages sent together are stored in one
+/// write; the grain state holds only the title and the members.
 /// </summary>
 [ObjectType("ChatRoom")]
+[Reentrant]
 public sealed class ChatRoom(
     [PersistentState("state", ObjectStorage.Name)] IPersistentState<ChatRoomState> state,
+    IMessageLog log,
+    IOptions<HistoryOptions> history,
     IClientPush push,
     IClientDirectory clients,
     ILogger<ChatRoom> logger) : ObjectGrain
@@ -17,11 +25,8 @@ public sealed class ChatRoom(
     /// <summary>The longest message text, in characters.</summary>
     public const int MaxTextLength = 4000;
 
-    /// <summary>How many recent messages a room keeps; older ones are dropped from storage.</summary>
-    public const int MaxStoredMessages = 1000;
-
     /// <summary>The most messages one <c>GetMessages</c> returns.</summary>
-    public const int MaxPageSize = 200;
+    public const int MaxPageSize = MessageHistory<ChatMessage>.MaxPageSize;
 
     /// <summary>The page size when <c>GetMessages</c> names none.</summary>
     public const int DefaultPageSize = 50;
@@ -38,10 +43,31 @@ public sealed class ChatRoom(
     /// <summary>The client method that tells members a user is no longer in the room (the user's last connection left).</summary>
     public const string MemberLeftMethod = "MemberLeft";
 
+    private MessageHistory<ChatMessage>? _messages;
+    private StateWriter<ChatRoomState>? _writer;
+
     private ChatRoomState Room => state.State;
+
+    private MessageHistory<ChatMessage> Messages => _messages!;
 
     /// <inheritdoc/>
     protected override bool Exists => state.RecordExists;
+
+    /// <inheritdoc/>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Memory changed and storage did not: never serve that difference. The next call reloads what is stored.
+        _writer = new StateWriter<ChatRoomState>(state, DeactivateOnIdle);
+        _messages = new MessageHistory<ChatMessage>(log, Id.ToString(), history.Value.ChatRoom, DeactivateOnIdle);
+        await _messages.OpenAsync();
+        await MoveStoredMessagesToLogAsync();
+    }
+
+    /// <inheritdoc/>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await Messages.FlushAsync();
+    }
 
     /// <summary>Creates the room with an optional title; fails when the room already exists.</summary>
     [ObjectCreate]
@@ -95,7 +121,6 @@ public sealed class ChatRoom(
         {
             throw new ObjectCallException($"Join {Id} before sending messages to it.");
         }
-        await ForgetGoneMembersAsync();
         var text = args.Text.Trim();
         if (text.Length == 0)
         {
@@ -106,34 +131,29 @@ public sealed class ChatRoom(
             throw new ObjectCallException($"text is {text.Length} characters long; the limit is {MaxTextLength}.");
         }
 
-        var message = new ChatMessage
+        var message = await Messages.AppendAsync((seq, timestamp) => new ChatMessage
         {
             Room = Id.ToString(),
-            Seq = Room.LastSeq + 1,
+            Seq = seq,
             User = user,
             Text = text,
-            Timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-        };
-        await StoreAsync(message);
+            Timestamp = timestamp,
+        });
 
+        // Gone members are left out here and forgotten by the next join or member list: a send writes no room state.
         await PushAsync(OtherMembers(clientId), NewMessageMethod, message);
         return message;
     }
 
-    /// <summary>Returns stored messages with a sequence number above <c>afterSeq</c>, oldest first.</summary>
+    /// <summary>
+    /// Returns a page of stored messages, oldest first: the first <c>limit</c> after <c>afterSeq</c> (catching up), or
+    /// with only <c>beforeSeq</c>, the last <c>limit</c> before it (scrolling up). With neither, the oldest kept.
+    /// </summary>
     [ObjectMethod]
-    public Task<MessagesPage> GetMessages(GetMessagesArgs args)
+    public async Task<MessagesPage> GetMessages(GetMessagesArgs args)
     {
-        if (args.Limit is < 1 or > MaxPageSize)
-        {
-            throw new ObjectCallException($"limit must be between 1 and {MaxPageSize}; it was {args.Limit}.");
-        }
-        if (args.AfterSeq < 0)
-        {
-            throw new ObjectCallException($"afterSeq must not be negative; it was {args.AfterSeq}.");
-        }
-        var page = Room.Messages.Where(m => m.Seq > args.AfterSeq).Take(args.Limit).ToList();
-        return Task.FromResult(new MessagesPage(page, Room.LastSeq));
+        var page = await Messages.ReadAsync(args.AfterSeq, args.BeforeSeq, args.Limit);
+        return new MessagesPage(page, Messages.LastSeq);
     }
 
     /// <summary>Returns the user names of the members, sorted, each once.</summary>
@@ -169,37 +189,32 @@ public sealed class ChatRoom(
         {
             Room.Members.Remove(member.Id);
         }
+        // Decided before the save: a user who joins again meanwhile is told as joined after this.
+        var leftUsers = removed.Select(m => m.User).Distinct().Where(user => !Room.Members.ContainsValue(user)).ToList();
         await SaveAsync();
-        foreach (var user in removed.Select(m => m.User).Distinct().Where(user => !Room.Members.ContainsValue(user)))
+        foreach (var user in leftUsers)
         {
             await PushAsync([.. Room.Members.Keys], MemberLeftMethod, new MemberChange(Id.ToString(), user));
         }
     }
 
-    private async Task StoreAsync(ChatMessage message)
-    {
-        Room.Messages.Add(message);
-        Room.LastSeq = message.Seq;
-        if (Room.Messages.Count > MaxStoredMessages)
-        {
-            Room.Messages.RemoveAt(0);
-        }
-        await SaveAsync();
-    }
+    private Task SaveAsync() => _writer!.SaveAsync();
 
-    /// <summary>Writes the state; when that fails, the activation goes away so the next call reloads what is stored.</summary>
-    private async Task SaveAsync()
+    /// <summary>Rooms stored before histories moved to the log kept their messages in the grain state: append those
+    /// once, then drop them from the state.</summary>
+    private async Task MoveStoredMessagesToLogAsync()
     {
-        try
+        if (Room.LegacyMessages.Count == 0)
         {
-            await state.WriteStateAsync();
+            return;
         }
-        catch
-        {
-            // Memory changed and storage did not: never serve that difference.
-            DeactivateOnIdle();
-            throw;
-        }
+        var legacy = Room.LegacyMessages.Where(m => m.Seq > Messages.LastSeq)
+            .Select(m => new LogEntry(m.Seq, m.Timestamp, JsonSerializer.SerializeToUtf8Bytes(m, ObjectJson.Options)))
+            .ToList();
+        await log.AppendAsync(Id.ToString(), legacy, history.Value.ChatRoom);
+        await Messages.OpenAsync();
+        Room.LegacyMessages.Clear();
+        await SaveAsync();
     }
 
     /// <summary>Pushes best-effort: the change is stored and the call succeeds; members that missed the push catch up
@@ -220,14 +235,15 @@ public sealed class ChatRoom(
         }
     }
 
-    private List<string> OtherMembers(string clientId) => Room.Members.Keys.Where(id => id != clientId).ToList();
+    private List<string> OtherMembers(string clientId) =>
+        Room.Members.Keys.Where(id => id != clientId && clients.MayBeConnected(id)).ToList();
 
     private (string User, string ClientId) RequireClient(string action) =>
         Caller is { User: { } user, ClientId: { } clientId }
             ? (user, clientId)
             : throw new ObjectCallException($"Only a connected client can {action} in {Id}.");
 
-    private RoomInfo Info() => new(Id.ToString(), Room.Title, Room.LastSeq, MemberNames());
+    private RoomInfo Info() => new(Id.ToString(), Room.Title, Messages.LastSeq, MemberNames());
 
     private IReadOnlyList<string> MemberNames() =>
         Room.Members.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();

@@ -3,8 +3,9 @@ namespace SignalRChat.Objects.Chat;
 /// <summary>Args of <c>ChatRoom.SendMessage</c>.</summary>
 public sealed record SendMessageArgs(string Text);
 
-/// <summary>Args of <c>ChatRoom.GetMessages</c>: messages with a sequence number above <paramref name="AfterSeq"/>, at most <paramref name="Limit"/>.</summary>
-public sealed record GetMessagesArgs(long AfterSeq = 0, int Limit = ChatRoom.DefaultPageSize);
+/// <summary>Args of <c>ChatRoom.GetMessages</c>: at most <paramref name="Limit"/> messages after
+/// <paramref name="AfterSeq"/> (forward), or before <paramref name="BeforeSeq"/> when only that is given (backward).</summary>
+public sealed record GetMessagesArgs(long? AfterSeq = null, long? BeforeSeq = null, int Limit = ChatRoom.DefaultPageSize);
 
 /// <summary>Args of <c>CreateObject("ChatRoom", …)</c>.</summary>
 public sealed record CreateRoomArgs(string? Title = null);

@@ -1,6 +1,6 @@
 namespace SignalRChat.Objects.Chat;
 
-/// <summary>What a chat room stores: its recent history and its members.</summary>
+/// <summary>What a chat room stores in grain state: its title and members. Messages are in the room's history log.</summary>
 [GenerateSerializer, Alias("SignalRChat.ChatRoomState")]
 public sealed class ChatRoomState
 {
@@ -10,11 +10,8 @@ public sealed class ChatRoomState
     /// <summary>The user who created the room with <c>Create</c>.</summary>
     [Id(1)] public string? CreatedBy { get; set; }
 
-    /// <summary>The sequence number of the last message.</summary>
-    [Id(2)] public long LastSeq { get; set; }
-
-    /// <summary>The most recent messages, oldest first.</summary>
-    [Id(3)] public List<ChatMessage> Messages { get; set; } = [];
+    /// <summary>Messages stored by earlier versions, which kept the history here; moved to the log on activation.</summary>
+    [Id(3)] public List<ChatMessage> LegacyMessages { get; set; } = [];
 
     /// <summary>Members by client ID, with each one's user name.</summary>
     [Id(4)] public Dictionary<string, string> Members { get; set; } = [];

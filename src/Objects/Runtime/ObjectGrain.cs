@@ -11,8 +11,9 @@ namespace SignalRChat.Objects.Runtime;
 /// </summary>
 public abstract class ObjectGrain : Grain, IObjectGrain
 {
-    private ObjectCaller? _caller;
-    private DisconnectWatch _watch;
+    // Per call, not per object: calls of a [Reentrant] object interleave at their awaits, and each must keep its own
+    // caller. A timer started during a call inherits the context, finished, so it sees no caller.
+    private readonly AsyncLocal<CallContext?> _call = new();
     private ObjectTypeInfo? _type;
     private ObjectId? _id;
 
@@ -20,10 +21,10 @@ public abstract class ObjectGrain : Grain, IObjectGrain
     protected ObjectId Id => _id ??= ObjectId.Create(Type.Name, this.GetPrimaryKeyString());
 
     /// <summary>Who is making the current call. Only valid while a call runs.</summary>
-    protected ObjectCaller Caller => _caller ?? throw new InvalidOperationException("The caller is known only while a call runs.");
+    protected ObjectCaller Caller => CurrentCaller ?? throw new InvalidOperationException("The caller is known only while a call runs.");
 
     /// <summary>Who is making the current call; null outside calls (timers, internal notices).</summary>
-    protected ObjectCaller? CurrentCaller => _caller;
+    protected ObjectCaller? CurrentCaller => _call.Value is { Finished: false } call ? call.Caller : null;
 
     /// <summary>Whether the object has stored state: <c>CreateObject</c> refuses to create it again.</summary>
     protected abstract bool Exists { get; }
@@ -31,10 +32,13 @@ public abstract class ObjectGrain : Grain, IObjectGrain
     private ObjectTypeInfo Type => _type ??= ServiceProvider.GetRequiredService<ObjectCatalog>().ForClass(GetType());
 
     /// <summary>Asks the calling client's hub to tell this object when that client disconnects.</summary>
-    protected void WatchCallerDisconnect() => _watch = DisconnectWatch.Start;
+    protected void WatchCallerDisconnect() => CurrentCall.Watch = DisconnectWatch.Start;
 
     /// <summary>Stops the notice asked for by <see cref="WatchCallerDisconnect"/>.</summary>
-    protected void UnwatchCallerDisconnect() => _watch = DisconnectWatch.Stop;
+    protected void UnwatchCallerDisconnect() => CurrentCall.Watch = DisconnectWatch.Stop;
+
+    private CallContext CurrentCall => _call.Value is { Finished: false } call ? call
+        : throw new InvalidOperationException("Disconnect notices can be asked for only while a call runs.");
 
     /// <summary>Runs when a watched client disconnected. Runs as a normal turn of this object.</summary>
     protected virtual Task OnClientDisconnectedAsync(string clientId) => Task.CompletedTask;
@@ -72,14 +76,14 @@ public abstract class ObjectGrain : Grain, IObjectGrain
 
     private async Task<ObjectResult> RunAsync(string methodName, Func<ObjectMethod> findMethod, byte[] args, ObjectCaller caller)
     {
-        _caller = caller;
-        _watch = DisconnectWatch.None;
+        var call = new CallContext(caller);
+        _call.Value = call;
         try
         {
             var method = findMethod();
             var bound = method.BindArgs(args);
             var result = await method.InvokeAsync(this, bound);
-            return new ObjectResult(result is null ? null : JsonSerializer.SerializeToUtf8Bytes(result, ObjectJson.Options), null, _watch);
+            return new ObjectResult(result is null ? null : JsonSerializer.SerializeToUtf8Bytes(result, ObjectJson.Options), null, call.Watch);
         }
         catch (ObjectCallException e)
         {
@@ -92,7 +96,7 @@ public abstract class ObjectGrain : Grain, IObjectGrain
         }
         finally
         {
-            _caller = null;
+            call.Finished = true;
         }
     }
 
@@ -103,4 +107,13 @@ public abstract class ObjectGrain : Grain, IObjectGrain
         result.Error is { } error ? throw new ObjectCallException(error)
         : result.Json is null ? default
         : JsonDocument.Parse(result.Json).RootElement.Clone();
+
+    private sealed class CallContext(ObjectCaller caller)
+    {
+        public ObjectCaller Caller { get; } = caller;
+
+        public DisconnectWatch Watch { get; set; }
+
+        public bool Finished { get; set; }
+    }
 }

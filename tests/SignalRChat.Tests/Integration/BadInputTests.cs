@@ -23,7 +23,7 @@ public sealed class BadInputTests(ClusterFixture cluster)
         { Room, "SendMessage", new { text = "   " }, "text must not be empty." },
         { Room, "SendMessage", new { text = new string('x', 4001) }, "text is 4001 characters long; the limit is 4000." },
         { Room, "GetMessages", new { limit = 0 }, "limit must be between 1 and 200; it was 0." },
-        { Room, "GetMessages", new { afterSeq = "zero" }, "Invalid args for ChatRoom.GetMessages: 'afterSeq' has the wrong type. Expected {afterSeq?: integer, limit?: integer}." },
+        { Room, "GetMessages", new { afterSeq = "zero" }, "Invalid args for ChatRoom.GetMessages: 'afterSeq' has the wrong type. Expected {afterSeq?: integer, beforeSeq?: integer, limit?: integer}." },
     };
 
     [Theory]

@@ -61,7 +61,7 @@ public sealed class ObjectDispatchTests
     {
         var args = (GetMessagesArgs)ChatRoomType.GetMethod("GetMessages").BindArgs("{\"afterSeq\":7}"u8.ToArray())!;
 
-        Assert.Equal(new GetMessagesArgs(7, ChatRoom.DefaultPageSize), args);
+        Assert.Equal(new GetMessagesArgs(7, null, ChatRoom.DefaultPageSize), args);
     }
 
     [Theory]

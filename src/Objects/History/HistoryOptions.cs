@@ -1,0 +1,14 @@
+namespace SignalRChat.Objects.History;
+
+/// <summary>History retention per kind of channel (configuration section <c>History</c>).</summary>
+public sealed class HistoryOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "History";
+
+    /// <summary>Chat rooms (<c>ChatRoom-{id}</c>): 1,000 messages, 30 days by default.</summary>
+    public HistoryRetention ChatRoom { get; set; } = new();
+
+    /// <summary>Every retention setting with its configuration name, for validation.</summary>
+    internal IEnumerable<(string Name, HistoryRetention Retention)> All() => [(nameof(ChatRoom), ChatRoom)];
+}
