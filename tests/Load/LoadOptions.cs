@@ -12,6 +12,8 @@ internal sealed record LoadOptions
           fanout        one sender pushes M messages to a room of S members spread over K instances, in each mode
           connections   opens C WebSocket connections over K instances, then broadcasts to all of them
           presence      P players each followed by F change status at a ladder of rates; then Nearby in a zone of P
+          room          N members of one chat room over K instances; S of them send as fast as the room accepts,
+                        starting from each history length; messages/s and Redis bytes written per message
 
         options:
           --quick               small preset, under two minutes for both scenarios (default: the full preset)
@@ -24,12 +26,17 @@ internal sealed record LoadOptions
           --modes LIST          fanout: comma-separated, from per-instance, fan-out-on-read, stock-clients, stock-groups
                                 (default all four)
           --runs N              runs per mode; the report gives medians (full 3, quick 1)
-          --warmup-seconds N    fanout, presence: longest warm-up per run; it ends sooner once the JIT has settled (full 90, quick 5; presence quick 30)
+          --warmup-seconds N    fanout, presence, room: longest warm-up per run; it ends sooner once the JIT has settled (full 90, quick 5;
+                                presence quick 30; room runs at least a third of it)
           --players P           presence: players (full 10000, quick 1000)
           --follows F           presence: users each player follows (full 50, quick 20)
           --rates LIST          presence: status changes per second, a comma-separated ladder (full 250,500,1000,2000, quick 200,500)
-          --seconds N           presence: how long each rate runs (full 10, quick 5)
+          --seconds N           presence, room: how long each rate (each history length) runs (full 10, quick 5)
           --queries Q           presence: Nearby queries (full 5000, quick 1000), at --query-rate per second (full 500, quick 200)
+          --members N           room: members (default 20), on K instances (default 2)
+          --senders S           room: members that send (default all 20), each with --in-flight calls queued (default 8;
+                                the hub runs one call of a connection at a time, in order)
+          --histories LIST      room: history lengths to start from, one fresh room each (default 10,1000)
           --connections C       connections: how many (full 100000, quick 2000)
           --mode M              connections: ours, stock (SignalR's Redis backplane) or both, one after another (default both)
           --idle-seconds N      connections: how long to let them settle, then to measure idle CPU over (full 10, quick 5)
@@ -60,18 +67,22 @@ internal sealed record LoadOptions
     public int Seconds { get; init; } = 10;
     public int Queries { get; init; } = 5000;
     public int QueryRate { get; init; } = 500;
+    public int Members { get; init; } = 20;
+    public int Senders { get; init; } = 20;
+    public int InFlight { get; init; } = 8;
+    public IReadOnlyList<int> Histories { get; init; } = [10, 1000];
 
     /// <exception cref="ArgumentException">The command line is not valid; the message says why.</exception>
     public static LoadOptions Parse(string[] args)
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            throw new ArgumentException("Name a scenario: fanout, connections or presence.");
+            throw new ArgumentException("Name a scenario: fanout, connections, presence or room.");
         }
         var scenario = args[0];
-        if (scenario is not ("fanout" or "connections" or "presence"))
+        if (scenario is not ("fanout" or "connections" or "presence" or "room"))
         {
-            throw new ArgumentException($"Unknown scenario '{scenario}'. Scenarios: fanout, connections, presence.");
+            throw new ArgumentException($"Unknown scenario '{scenario}'. Scenarios: fanout, connections, presence, room.");
         }
         var quick = args.Contains("--quick");
         var options = quick
@@ -109,10 +120,14 @@ internal sealed record LoadOptions
                 "--idle-seconds" => options with { IdleSeconds = Int(1, 600) },
                 "--players" => options with { Players = Int(2, 20_000) },
                 "--follows" => options with { Follows = Int(1, 1000) },
-                "--rates" => options with { Rates = ParseRates(Value()) },
+                "--rates" => options with { Rates = ParseList("--rates", Value(), 1, 100_000) },
                 "--seconds" => options with { Seconds = Int(1, 600) },
                 "--queries" => options with { Queries = Int(1, 1_000_000) },
                 "--query-rate" => options with { QueryRate = Int(1, 100_000) },
+                "--members" => options with { Members = Int(2, 10_000) },
+                "--senders" => options with { Senders = Int(1, 10_000) },
+                "--in-flight" => options with { InFlight = Int(1, 1000) },
+                "--histories" => options with { Histories = ParseList("--histories", Value(), 0, 100_000) },
                 "--out" => options with { OutDir = Value() },
                 "--no-charts" => options with { Charts = false },
                 _ => throw new ArgumentException($"Unknown option {name}."),
@@ -122,7 +137,7 @@ internal sealed record LoadOptions
         {
             options = options with { Instances = Math.Max(4, (options.Connections + 14_999) / 15_000) };
         }
-        if (scenario == "presence" && !args.Contains("--instances"))
+        if (scenario is "presence" or "room" && !args.Contains("--instances"))
         {
             options = options with { Instances = 2 };
         }
@@ -134,16 +149,20 @@ internal sealed record LoadOptions
         {
             throw new ArgumentException($"--follows must be below --players ({options.Players}); it was {options.Follows}.");
         }
+        if (scenario == "room" && options.Senders > options.Members)
+        {
+            throw new ArgumentException($"--senders must be at most --members ({options.Members}); it was {options.Senders}.");
+        }
         return options;
     }
 
-    private static int[] ParseRates(string list)
+    private static int[] ParseList(string name, string list, int min, int max)
     {
-        var rates = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(r => int.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 100_000
+        var values = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
                 ? n
-                : throw new ArgumentException($"--rates holds '{r}'; each rate must be a whole number from 1 to 100000.")).ToArray();
-        return rates.Length > 0 ? rates : throw new ArgumentException("--rates needs at least one rate.");
+                : throw new ArgumentException($"{name} holds '{v}'; each must be a whole number from {min} to {max}.")).ToArray();
+        return values.Length > 0 ? values : throw new ArgumentException($"{name} needs at least one value.");
     }
 
     private static FanoutMode[] ParseModes(string list) =>

@@ -51,7 +51,7 @@ if (options.Scenario == "presence" && OpenFilesLimit.Raise((ulong)options.Player
     return 2;
 }
 
-var steps = options.Runs * options.Scenario switch { "fanout" => options.Modes.Count, "presence" => 1, _ => options.ConnectionModes.Count };
+var steps = options.Runs * options.Scenario switch { "fanout" => options.Modes.Count, "presence" or "room" => 1, _ => options.ConnectionModes.Count };
 var progress = new Progress(steps);
 try
 {
@@ -60,6 +60,7 @@ try
     {
         "fanout" => await new FanoutScenario(options, redis, logDir, progress).RunAsync(stop.Token),
         "presence" => await new PresenceScenario(options, redis, logDir, progress).RunAsync(stop.Token),
+        "room" => await new RoomScenario(options, redis, logDir, progress).RunAsync(stop.Token),
         _ => await new ConnectionsScenario(options, redis, logDir, progress).RunAsync(stop.Token),
     };
     progress.Done();

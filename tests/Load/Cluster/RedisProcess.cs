@@ -73,6 +73,15 @@ internal sealed class RedisProcess : IAsyncDisposable
         return long.Parse(line["total_commands_processed:".Length..].Trim());
     }
 
+    /// <summary>Bytes Redis has read from its clients since the last <see cref="ResetAsync"/>: every command, with its
+    /// arguments (storage writes, backplane publishes, heartbeats).</summary>
+    public async Task<long> NetInputBytesAsync()
+    {
+        var info = await _admin.GetServer(ConnectionString).InfoRawAsync("stats");
+        var line = info!.Split('\n').First(l => l.StartsWith("total_net_input_bytes:", StringComparison.Ordinal));
+        return long.Parse(line["total_net_input_bytes:".Length..].Trim());
+    }
+
     /// <summary>Empties the data and the command statistics, for the next mode.</summary>
     public async Task ResetAsync()
     {

@@ -89,64 +89,11 @@ internal sealed class PresenceRecorder(IReadOnlyList<string> users, bool message
         public void Invocation(ReadOnlySpan<byte> target, ReadOnlyMemory<byte> arguments)
         {
             // Your own presence comes to you too: only followers' deliveries count.
-            if (target.SequenceEqual("PresenceChanged"u8) && TryRead(arguments, out var user, out var text)
+            if (target.SequenceEqual("PresenceChanged"u8) && UserAndText.TryRead(arguments, recorder.MessagePack, out var user, out var text)
                 && !user.SequenceEqual(_me) && recorder.TryReadMark(text, out var sentAt))
             {
                 recorder.Record(sentAt);
             }
-        }
-
-        private bool TryRead(ReadOnlyMemory<byte> arguments, out ReadOnlySpan<byte> user, out ReadOnlySpan<byte> text) =>
-            recorder.MessagePack ? TryReadMessagePack(arguments, out user, out text) : TryReadJson(arguments.Span, out user, out text);
-
-        private static bool TryReadJson(ReadOnlySpan<byte> arguments, out ReadOnlySpan<byte> user, out ReadOnlySpan<byte> text)
-        {
-            user = text = default;
-            var reader = new Utf8JsonReader(arguments);
-            while (reader.Read())
-            {
-                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 2)
-                {
-                    continue;
-                }
-                if (reader.ValueTextEquals("user"u8) && reader.Read())
-                {
-                    user = reader.ValueSpan; // user names and marks are plain ASCII: never escaped
-                }
-                else if (reader.ValueTextEquals("text"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
-                {
-                    text = reader.ValueSpan;
-                }
-            }
-            return !user.IsEmpty && !text.IsEmpty;
-        }
-
-        private static bool TryReadMessagePack(ReadOnlyMemory<byte> arguments, out ReadOnlySpan<byte> user, out ReadOnlySpan<byte> text)
-        {
-            user = text = default;
-            var reader = new MessagePackReader(arguments);
-            if (reader.ReadArrayHeader() < 1)
-            {
-                return false;
-            }
-            var fields = reader.ReadMapHeader();
-            for (var i = 0; i < fields; i++)
-            {
-                reader.TryReadStringSpan(out var key);
-                if (key.SequenceEqual("user"u8) && reader.TryReadStringSpan(out var value))
-                {
-                    user = value;
-                }
-                else if (key.SequenceEqual("text"u8) && !reader.TryReadNil() && reader.TryReadStringSpan(out value))
-                {
-                    text = value;
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-            return !user.IsEmpty && !text.IsEmpty;
         }
     }
 }

@@ -68,6 +68,13 @@ internal sealed record Result
     /// <summary>Presence: players in the zone <c>Nearby</c> searched.</summary>
     public int? ZonePlayers { get; init; }
 
+    /// <summary>Room: messages of history the room started from, how many members sent, the messages it accepted per
+    /// second, and the bytes Redis read per message (storage writes, backplane publishes and heartbeats together).</summary>
+    public int? HistoryLength { get; init; }
+    public int? Senders { get; init; }
+    public double? MessagesPerSec { get; init; }
+    public double? RedisBytesPerMessage { get; init; }
+
     /// <summary>The median of each metric over several runs of the same scenario and mode.</summary>
     public static Result Median(IReadOnlyList<Result> runs)
     {
@@ -98,6 +105,9 @@ internal sealed record Result
             IdleCpuPercent = N(runs.Select(r => r.IdleCpuPercent)),
             ChangesPerSec = N(runs.Select(r => r.ChangesPerSec)),
             EveryFollowerP99Ms = N(runs.Select(r => r.EveryFollowerP99Ms)),
+            MessagesPerSec = N(runs.Select(r => r.MessagesPerSec)),
+            RedisBytesPerMessage = N(runs.Select(r => r.RedisBytesPerMessage)),
+            Messages = runs.Any(r => r.Messages is null) ? null : (int)M(runs.Select(r => (double)r.Messages!.Value)),
         };
     }
 }

@@ -57,6 +57,18 @@ internal static class ResultWriter
                 text.AppendLine(Inv($"| {r.ZonePlayers:N0} | {r.ChangesPerSec:N0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.MaxMs:0.0} | {r.CpuMsPer1kDeliveries / 1000:0.000} |"));
             }
         }
+        if (results.Any(r => r.Scenario == "room"))
+        {
+            var first = results.First(r => r.Scenario == "room");
+            text.AppendLine(Inv($"One room of {first.RoomSize} members over {first.Instances} instances, {first.Senders} sending; median of {first.Runs} run(s)"));
+            text.AppendLine();
+            text.AppendLine("| history at start | messages | messages/s accepted | Redis bytes in/message | deliveries/s | delivery p50 ms | p99 ms | lost | hub CPU ms/1k deliveries | Redis CPU ms/1k |");
+            text.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+            foreach (var r in results.Where(r => r.Scenario == "room"))
+            {
+                text.AppendLine(Inv($"| {r.HistoryLength:N0} | {r.Messages:N0} | {r.MessagesPerSec:N0} | {r.RedisBytesPerMessage:N0} | {r.DeliveriesPerSec:N0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.Lost} | {r.CpuMsPer1kDeliveries:0.00} | {r.RedisCpuMsPer1kDeliveries:0.00} |"));
+            }
+        }
         return text.ToString();
     }
 

@@ -20,13 +20,6 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
     private static readonly string[] Statuses = ["in-game", "in-menu"];
 
-    /// <summary>
-    /// Thread-pool workers that find no work block at once instead of spinning first: on this machine the instances,
-    /// Redis and the crowd share two cores, and spinning took a quarter of the instances' CPU at 500 changes/s
-    /// (2.2 ms of CPU per change with the default, 1.6 ms without). A setting for hosts where the hub shares its cores.
-    /// </summary>
-    private static readonly Dictionary<string, string> ThreadPoolSettings = new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" };
-
     public async Task<IReadOnlyList<Result>> RunAsync(CancellationToken cancellationToken)
     {
         var runs = new List<List<Result>>();
@@ -45,7 +38,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
         await redis.ResetAsync();
         await using var cluster = await LoadCluster.StartAsync(redis, options.Instances, logDir,
             // One ZonePresence a second: every batch goes to every member, and the zone holds all P players.
-            ["Presence:IdleAway=01:00:00", $"Zones:MaxPlayers={players}", "Zones:PresenceInterval=00:00:01"], cancellationToken, ThreadPoolSettings);
+            ["Presence:IdleAway=01:00:00", $"Zones:MaxPlayers={players}", "Zones:PresenceInterval=00:00:01"], cancellationToken, LoadCluster.NoSpinning);
         var users = Enumerable.Range(0, players).Select(i => $"p{i}").ToArray();
         var tokens = new string[players];
         await Parallel.ForEachAsync(Enumerable.Range(0, players), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
