@@ -43,6 +43,14 @@ public sealed class ChatRoom(
     /// <summary>The client method that tells members a user is no longer in the room (the user's last connection left).</summary>
     public const string MemberLeftMethod = "MemberLeft";
 
+    /// <summary>The client method that tells members a user is typing.</summary>
+    public const string TypingMethod = "Typing";
+
+    /// <summary>At most one <c>Typing</c> per user per room is delivered in this interval; the calls between are dropped.</summary>
+    public static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(2);
+
+    private readonly Dictionary<string, long> _typingAt = new(StringComparer.Ordinal);
+
     private MessageHistory<ChatMessage>? _messages;
     private StateWriter<ChatRoomState>? _writer;
 
@@ -164,6 +172,28 @@ public sealed class ChatRoom(
         return MemberNames();
     }
 
+    /// <summary>
+    /// Tells the other members that the caller is typing: <c>Typing {room, user}</c> to every connection but the
+    /// caller's own. Never stored; at most one per user per <see cref="TypingInterval"/>, calls in between are dropped.
+    /// </summary>
+    [ObjectMethod]
+    public async Task Typing()
+    {
+        var (user, clientId) = RequireClient("type");
+        if (!Room.Members.ContainsKey(clientId))
+        {
+            throw new ObjectCallException($"Join {Id} before typing in it.");
+        }
+        var now = Environment.TickCount64;
+        if (_typingAt.TryGetValue(user, out var last) && now - last < TypingInterval.TotalMilliseconds)
+        {
+            return;
+        }
+        _typingAt[user] = now;
+        var others = Room.Members.Where(m => m.Value != user && clients.MayBeConnected(m.Key)).Select(m => m.Key).ToList();
+        await PushAsync(others, TypingMethod, new TypingNotice(Id.ToString(), user));
+    }
+
     /// <inheritdoc/>
     protected override Task OnClientDisconnectedAsync(string clientId) => RemoveMembersAsync([clientId]);
 
@@ -191,6 +221,7 @@ public sealed class ChatRoom(
         }
         // Decided before the save: a user who joins again meanwhile is told as joined after this.
         var leftUsers = removed.Select(m => m.User).Distinct().Where(user => !Room.Members.ContainsValue(user)).ToList();
+        leftUsers.ForEach(user => _typingAt.Remove(user));
         await SaveAsync();
         foreach (var user in leftUsers)
         {

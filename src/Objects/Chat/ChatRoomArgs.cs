@@ -18,3 +18,6 @@ public sealed record MessagesPage(IReadOnlyList<ChatMessage> Messages, long Last
 
 /// <summary>The argument of the <c>MemberJoined</c> and <c>MemberLeft</c> pushes.</summary>
 public sealed record MemberChange(string Room, string User);
+
+/// <summary>The argument of the <c>Typing</c> push.</summary>
+public sealed record TypingNotice(string Room, string User);

@@ -52,7 +52,7 @@ public sealed class ObjectDispatchTests
     public void Catalog_UnknownTypeAndMethod_NameWhatExists()
     {
         Assert.Equal("Unknown object type 'Lobby'. Types: ChatRoom, Player, Zone.", Assert.Throws<ObjectCallException>(() => ObjectCatalog.Default.GetType("Lobby")).Message);
-        Assert.Equal("ChatRoom has no method 'Jion'. Methods: Join, Leave, SendMessage, GetMessages, ListMembers.",
+        Assert.Equal("ChatRoom has no method 'Jion'. Methods: Join, Leave, SendMessage, GetMessages, ListMembers, Typing.",
             Assert.Throws<ObjectCallException>(() => ChatRoomType.GetMethod("Jion")).Message);
     }
 
