@@ -11,6 +11,8 @@ const MAX_USERS_PER_CALL = 500;
 export const PresenceStatuses = Object.freeze(["online", "away", "busy", "in-game", "in-menu", "invisible"]);
 const RECENT_ON_JOIN = 50;
 const RETRY_DELAYS_MS = [0, 1000, 2000, 5000];
+/** The room delivers at most one Typing per user per 2 s: asking more often is wasted. */
+const TYPING_INTERVAL_MS = 2000;
 const MAX_RETRY_DELAY_MS = 10000;
 
 /** Connection states, as the page shows them. */
@@ -50,6 +52,7 @@ export class ChatSession {
   #presences = new Map();        // user -> presence, for the room's members
   #followedBefore = null;        // users followed before this page followed anyone (never unfollowed by it)
   #followedHere = new Set();     // users this page followed for the room
+  #typingSentAt = 0;
 
   /**
    * @param {object} options
@@ -58,7 +61,7 @@ export class ChatSession {
    * @param {boolean} options.messagePack use MessagePack instead of JSON
    * @param {object} events callbacks: status(status, detail), registered({clientId, instanceId, user}),
    *   joined(roomInfo), left(room), message(message), members([user]), presences(Map user -> presence),
-   *   self(presence), error(text)
+   *   self(presence), typing(user), error(text)
    */
   constructor({ server, user, messagePack }, events) {
     this.#events = events;
@@ -154,6 +157,16 @@ export class ChatSession {
     await this.#receive(message);
   }
 
+  /** Tells the room you are typing, at most once per TYPING_INTERVAL_MS; best effort, never an error. */
+  typing() {
+    const now = Date.now();
+    if (!this.#room || this.#connection.state !== signalR.HubConnectionState.Connected || now - this.#typingSentAt < TYPING_INTERVAL_MS) {
+      return;
+    }
+    this.#typingSentAt = now;
+    this.#call(this.#room, "Typing").catch(() => {});
+  }
+
   #wire() {
     const connection = this.#connection;
     connection.on("Registered", registration => this.#events.registered?.(registration));
@@ -173,6 +186,7 @@ export class ChatSession {
         this.#events.presences?.(this.#presences);
       }
     });
+    connection.on("Typing", ({ room, user }) => room === this.#room && this.#events.typing?.(user));
     connection.on("MemberLeft", ({ room, user }) => room === this.#room && this.#members.delete(user) && this.#reportMembers());
     connection.onreconnecting(error => this.#events.status?.(Status.Reconnecting, error ? reasonOf(error) : undefined));
     connection.onreconnected(async () => {

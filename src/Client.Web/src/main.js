@@ -15,6 +15,11 @@ const presenceForm = $("presence-form");
 const presenceStatus = $("presence-status");
 const presenceText = $("presence-text");
 const myPresence = $("my-presence");
+const typingLine = $("typing");
+
+/** How long "… is typing" shows after a Typing, unless another refreshes it or their message arrives. */
+const TYPING_SHOWN_MS = 5000;
+const typists = new Map(); // user -> timer
 
 presenceStatus.replaceChildren(...PresenceStatuses.map(status => new Option(status, status)));
 
@@ -34,11 +39,13 @@ loginForm.addEventListener("submit", async event => {
       status: showStatus,
       joined: info => {
         messages.replaceChildren();
+        clearTypists();
         $("room-heading").textContent = info.title ? `${info.room}: ${info.title}` : info.room;
         updateControls();
       },
       left: () => {
         messages.replaceChildren();
+        clearTypists();
         members.replaceChildren();
         $("room-heading").textContent = "No room joined";
         updateControls();
@@ -47,6 +54,7 @@ loginForm.addEventListener("submit", async event => {
       members: showMembers,
       presences: () => showMembers(currentMembers),
       self: showSelf,
+      typing: showTypist,
       error: showError,
     });
     loginForm.hidden = true;
@@ -74,6 +82,8 @@ presenceForm.addEventListener("submit", async event => {
   event.preventDefault();
   await run(() => session.setStatus(presenceStatus.value, presenceText.value.trim()));
 });
+
+messageInput.addEventListener("input", () => messageInput.value.trim() && session?.typing());
 
 sendForm.addEventListener("submit", async event => {
   event.preventDefault();
@@ -111,6 +121,7 @@ function showStatus(status, detail) {
 }
 
 function showMessage(message) {
+  stopTypist(message.user);
   const item = document.createElement("li");
   item.dataset.seq = message.seq;
   item.classList.toggle("mine", message.user === me);
@@ -129,6 +140,34 @@ function showMessage(message) {
   if (atBottom) {
     item.scrollIntoView({ block: "end" });
   }
+}
+
+function showTypist(user) {
+  clearTimeout(typists.get(user));
+  typists.set(user, setTimeout(() => stopTypist(user), TYPING_SHOWN_MS));
+  showTypists();
+}
+
+function stopTypist(user) {
+  if (typists.has(user)) {
+    clearTimeout(typists.get(user));
+    typists.delete(user);
+    showTypists();
+  }
+}
+
+function clearTypists() {
+  typists.forEach(timer => clearTimeout(timer));
+  typists.clear();
+  showTypists();
+}
+
+function showTypists() {
+  const users = [...typists.keys()].sort();
+  typingLine.textContent = users.length === 0 ? ""
+    : users.length === 1 ? `${users[0]} is typing…`
+    : users.length <= 3 ? `${users.slice(0, -1).join(", ")} and ${users.at(-1)} are typing…`
+    : `${users.length} people are typing…`;
 }
 
 let currentMembers = [];

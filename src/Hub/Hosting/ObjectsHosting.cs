@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SignalRChat.Hub.Storage;
+using SignalRChat.Objects.Guilds;
 using SignalRChat.Objects.History;
 using SignalRChat.Objects.Presence;
 using SignalRChat.Objects.Runtime;
@@ -28,6 +29,10 @@ internal static class ObjectsHosting
                 .Validate(o => o.MaxPlayers > 0, "Zones:MaxPlayers must be positive.")
                 .Validate(o => double.IsFinite(o.CellSize) && o.CellSize > 0, "Zones:CellSize must be a positive number.")
                 .Validate(o => o.PresenceInterval > TimeSpan.Zero, "Zones:PresenceInterval must be positive.")
+                .ValidateOnStart();
+            builder.Services.AddOptions<GuildOptions>().Bind(builder.Configuration.GetSection(GuildOptions.Section))
+                .Validate(o => o.MaxMembers > 0, "Guilds:MaxMembers must be positive.")
+                .Validate(o => o.MaxPendingInvites > 0, "Guilds:MaxPendingInvites must be positive.")
                 .ValidateOnStart();
             builder.Services.AddOptions<HistoryOptions>().Bind(builder.Configuration.GetSection(HistoryOptions.Section))
                 .ValidateOnStart();

@@ -88,6 +88,8 @@ internal sealed class RedisMessageLog(BackplaneHost backplane, IOptions<ClusterO
         }
     }
 
+    public Task DeleteAsync(string log) => Database.KeyDeleteAsync(Key(log));
+
     public async Task<IReadOnlyList<LogEntry>> ReadAsync(string log, LogRange range)
     {
         var after = range.AfterSeq is { } a ? $"{a + 1}-0" : "-";
@@ -97,7 +99,7 @@ internal sealed class RedisMessageLog(BackplaneHost backplane, IOptions<ClusterO
             return [];
         }
         var entries = range.IsBackward
-            ? await Database.StreamRangeAsync(Key(log), before, after, range.Limit, Order.Descending)
+            ? await Database.StreamRangeAsync(Key(log), after, before, range.Limit, Order.Descending)
             : await Database.StreamRangeAsync(Key(log), after, before, range.Limit, Order.Ascending);
         var page = entries.Select(ToEntry);
         return range.IsBackward ? page.Reverse().ToList() : page.ToList();

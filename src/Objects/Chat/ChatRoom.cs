@@ -23,7 +23,7 @@ public sealed class ChatRoom(
     ILogger<ChatRoom> logger) : ObjectGrain
 {
     /// <summary>The longest message text, in characters.</summary>
-    public const int MaxTextLength = 4000;
+    public const int MaxTextLength = MessageText.MaxLength;
 
     /// <summary>The most messages one <c>GetMessages</c> returns.</summary>
     public const int MaxPageSize = MessageHistory<ChatMessage>.MaxPageSize;
@@ -81,6 +81,11 @@ public sealed class ChatRoom(
     [ObjectCreate]
     public async Task<RoomInfo> Create(CreateRoomArgs args)
     {
+        if (Room.CreatedBy is not null)
+        {
+            // Calls interleave: another Create is storing this room right now.
+            throw new ObjectCallException(ObjectErrors.AlreadyExists(Id));
+        }
         Room.Title = args.Title;
         Room.CreatedBy = Caller.User ?? Caller.ObjectId;
         await SaveAsync();
@@ -129,15 +134,7 @@ public sealed class ChatRoom(
         {
             throw new ObjectCallException($"Join {Id} before sending messages to it.");
         }
-        var text = args.Text.Trim();
-        if (text.Length == 0)
-        {
-            throw new ObjectCallException("text must not be empty.");
-        }
-        if (text.Length > MaxTextLength)
-        {
-            throw new ObjectCallException($"text is {text.Length} characters long; the limit is {MaxTextLength}.");
-        }
+        var text = MessageText.Check(args.Text);
 
         var message = await Messages.AppendAsync((seq, timestamp) => new ChatMessage
         {
@@ -248,23 +245,8 @@ public sealed class ChatRoom(
         await SaveAsync();
     }
 
-    /// <summary>Pushes best-effort: the change is stored and the call succeeds; members that missed the push catch up
-    /// with <c>GetMessages</c> and <c>Join</c>.</summary>
-    private async Task PushAsync(IReadOnlyList<string> recipients, string method, object payload)
-    {
-        if (recipients.Count == 0)
-        {
-            return;
-        }
-        try
-        {
-            await push.PushToClientsAsync(recipients, method, payload);
-        }
-        catch (Exception e)
-        {
-            ObjectsLog.PushFailed(logger, Id.ToString(), method, e.Message);
-        }
-    }
+    private Task PushAsync(IReadOnlyList<string> recipients, string method, object payload) =>
+        push.ToClientsAsync(logger, Id.ToString(), recipients, method, payload);
 
     private List<string> OtherMembers(string clientId) =>
         Room.Members.Keys.Where(id => id != clientId && clients.MayBeConnected(id)).ToList();

@@ -9,6 +9,9 @@ public sealed class HistoryOptions
     /// <summary>Chat rooms (<c>ChatRoom-{id}</c>): 1,000 messages, 30 days by default.</summary>
     public HistoryRetention ChatRoom { get; set; } = new();
 
+    /// <summary>Guild channels (<c>Guild-{id}</c>): 1,000 messages, 30 days by default.</summary>
+    public HistoryRetention Guild { get; set; } = new();
+
     /// <summary>Every retention setting with its configuration name, for validation.</summary>
-    internal IEnumerable<(string Name, HistoryRetention Retention)> All() => [(nameof(ChatRoom), ChatRoom)];
+    internal IEnumerable<(string Name, HistoryRetention Retention)> All() => [(nameof(ChatRoom), ChatRoom), (nameof(Guild), Guild)];
 }

@@ -19,6 +19,9 @@ public interface IMessageLog
     /// appended since this one opened the log, and nothing was written.</exception>
     Task AppendAsync(string log, IReadOnlyList<LogEntry> entries, HistoryRetention retention);
 
+    /// <summary>Deletes the log and everything in it: opening it again starts from 0.</summary>
+    Task DeleteAsync(string log);
+
     /// <summary>Reads entries oldest first: the first <see cref="LogRange.Limit"/> after <see cref="LogRange.AfterSeq"/>,
     /// or when only <see cref="LogRange.BeforeSeq"/> is set, the last <see cref="LogRange.Limit"/> before it.</summary>
     Task<IReadOnlyList<LogEntry>> ReadAsync(string log, LogRange range);

@@ -40,6 +40,12 @@ internal sealed class MemoryMessageLog(TimeProvider time) : IMessageLog
         return Task.CompletedTask;
     }
 
+    public Task DeleteAsync(string log)
+    {
+        _logs.TryRemove(log, out _);
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<LogEntry>> ReadAsync(string log, LogRange range)
     {
         if (!_logs.TryGetValue(log, out var stored))

@@ -31,6 +31,25 @@ public sealed class WebClientTests(ClusterFixture cluster, BrowserFixture browse
     }
 
     [Fact]
+    public async Task TypingOnOnePage_ShowsATypingLineOnTheOther_UntilTheMessageArrives()
+    {
+        await using var tess = await ChatPage.OpenAsync(browser, cluster.A.Url, "tess");
+        await using var uma = await ChatPage.OpenAsync(browser, cluster.B.Url, "uma");
+        await tess.JoinAsync("typing-page");
+        await uma.JoinAsync("typing-page");
+        await Expect(tess.Members).ToHaveTextAsync(["tess", "uma"]);
+
+        await tess.Page.Locator("#message-input").PressSequentiallyAsync("hel");
+
+        await Expect(uma.Page.Locator("#typing")).ToHaveTextAsync("tess is typing…");
+        await Expect(tess.Page.Locator("#typing")).ToHaveTextAsync("");
+        await tess.SendAsync("hello");
+        await Expect(uma.MessageTexts).ToHaveTextAsync(["hello"]);
+        await Expect(uma.Page.Locator("#typing")).ToHaveTextAsync("");
+        Assert.Empty(tess.PageErrors.Concat(uma.PageErrors));
+    }
+
+    [Fact]
     public async Task MembersShowTheirStatus_AndAChangeOnAnotherInstanceShowsLive()
     {
         await using var alice = await ChatPage.OpenAsync(browser, cluster.A.Url, "dot-alice");

@@ -68,10 +68,27 @@ public sealed class LoadToolSmokeTests : IDisposable
         Assert.Single(Directory.GetFiles(_out, "presence-*.png"));
     }
 
+    [Fact]
+    public async Task Room_MeasuresTheRateFromEachHistoryLength_AndEveryMemberGetsEveryMessage()
+    {
+        await using var tool = Start("room", "--members", "4", "--senders", "2", "--in-flight", "2", "--histories", "3,20", "--seconds", "1",
+            "--runs", "1", "--warmup-seconds", "1", "--out", _out);
+
+        await tool.WaitForExitAsync(RunTimeout);
+
+        Assert.True(tool.ExitCode == 0, tool.Transcript);
+        var results = ReadResults("room-*.json");
+        Assert.Equal([3, 20], results.Select(r => r.GetProperty("historyLength").GetInt32()));
+        Assert.All(results, r => Assert.Equal(0, r.GetProperty("lost").GetInt64()));
+        Assert.All(results, r => Assert.True(r.GetProperty("messages").GetInt32() > 0));
+        Assert.All(results, r => Assert.True(r.GetProperty("redisBytesPerMessage").GetDouble() > 0));
+    }
+
     [Theory]
     [InlineData(new[] { "--help" }, 0, "usage: dotnet run -c Release --project tests/Load")]
-    [InlineData(new[] { "fanot" }, 2, "Unknown scenario 'fanot'. Scenarios: fanout, connections, presence.")]
-    [InlineData(new[] { "presence", "--rates", "10,x" }, 2, "--rates holds 'x'; each rate must be a whole number from 1 to 100000.")]
+    [InlineData(new[] { "fanot" }, 2, "Unknown scenario 'fanot'. Scenarios: fanout, connections, presence, room.")]
+    [InlineData(new[] { "presence", "--rates", "10,x" }, 2, "--rates holds 'x'; each must be a whole number from 1 to 100000.")]
+    [InlineData(new[] { "room", "--members", "4", "--senders", "5" }, 2, "--senders must be at most --members (4); it was 5.")]
     [InlineData(new[] { "fanout", "--modes", "stock" }, 2, "Unknown mode 'stock'. Modes: per-instance, fan-out-on-read, stock-clients, stock-groups.")]
     [InlineData(new[] { "connections", "--connections", "100000", "--instances", "2" }, 2, "use --instances 7 or more")]
     [InlineData(new[] { "connections", "--mode", "mine" }, 2, "--mode must be ours, stock or both; it was 'mine'.")]
