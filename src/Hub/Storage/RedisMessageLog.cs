@@ -10,7 +10,8 @@ namespace SignalRChat.Hub.Storage;
 /// <summary>
 /// Histories as Redis Streams, one per log (<c>{ClusterId}:history:{log}</c>). An entry's stream ID is
 /// <c>{seq}-0</c>, so reads by sequence number are range reads, and Redis itself refuses a number already stored. An
-/// entry holds its timestamp (<c>t</c>) and body (<c>m</c>): appending writes about the message's own size.
+/// entry holds its timestamp (<c>t</c>) and body (<c>m</c>): appending writes about the message's own size. Receipts
+/// are a hash beside it (<c>{ClusterId}:receipts:{log}</c>, seq → time), written with HSETNX so the first one wins.
 /// </summary>
 internal sealed class RedisMessageLog(BackplaneHost backplane, IOptions<ClusterOptions> cluster, TimeProvider time) : IMessageLog
 {
@@ -88,7 +89,35 @@ internal sealed class RedisMessageLog(BackplaneHost backplane, IOptions<ClusterO
         }
     }
 
-    public Task DeleteAsync(string log) => Database.KeyDeleteAsync(Key(log));
+    public async Task<bool> AddReceiptAsync(string log, long seq, long at, HistoryRetention retention)
+    {
+        var key = ReceiptsKey(log);
+        var transaction = Database.CreateTransaction();
+        var first = transaction.HashSetAsync(key, seq, at, When.NotExists);
+        _ = transaction.KeyExpireAsync(key, retention.MaxAge);
+        await transaction.ExecuteAsync();
+        return await first;
+    }
+
+    public async Task<IReadOnlyDictionary<long, long>> ReadReceiptsAsync(string log, IReadOnlyList<long> seqs)
+    {
+        if (seqs.Count == 0)
+        {
+            return new Dictionary<long, long>();
+        }
+        var values = await Database.HashGetAsync(ReceiptsKey(log), [.. seqs.Select(seq => (RedisValue)seq)]);
+        var receipts = new Dictionary<long, long>();
+        for (var i = 0; i < seqs.Count; i++)
+        {
+            if (values[i].HasValue)
+            {
+                receipts[seqs[i]] = (long)values[i];
+            }
+        }
+        return receipts;
+    }
+
+    public Task DeleteAsync(string log) => Database.KeyDeleteAsync([Key(log), ReceiptsKey(log)]);
 
     public async Task<IReadOnlyList<LogEntry>> ReadAsync(string log, LogRange range)
     {
@@ -108,6 +137,8 @@ internal sealed class RedisMessageLog(BackplaneHost backplane, IOptions<ClusterO
     private IDatabase Database => backplane.Redis.GetDatabase();
 
     private RedisKey Key(string log) => $"{cluster.Value.ClusterId}:history:{log}";
+
+    private RedisKey ReceiptsKey(string log) => $"{cluster.Value.ClusterId}:receipts:{log}";
 
     private long Cutoff(HistoryRetention retention) => (time.GetUtcNow() - retention.MaxAge).ToUnixTimeMilliseconds();
 

@@ -19,6 +19,14 @@ public interface IMessageLog
     /// appended since this one opened the log, and nothing was written.</exception>
     Task AppendAsync(string log, IReadOnlyList<LogEntry> entries, HistoryRetention retention);
 
+    /// <summary>Records that entry <paramref name="seq"/> was received at <paramref name="at"/>; only the first receipt
+    /// of an entry is kept. Receipts are kept for the log's <see cref="HistoryRetention.MaxAge"/> after the last one.</summary>
+    /// <returns>True when this was the entry's first receipt.</returns>
+    Task<bool> AddReceiptAsync(string log, long seq, long at, HistoryRetention retention);
+
+    /// <summary>When each of the entries was first received, for those that were.</summary>
+    Task<IReadOnlyDictionary<long, long>> ReadReceiptsAsync(string log, IReadOnlyList<long> seqs);
+
     /// <summary>Deletes the log and everything in it: opening it again starts from 0.</summary>
     Task DeleteAsync(string log);
 

@@ -40,6 +40,28 @@ internal sealed class MemoryMessageLog(TimeProvider time) : IMessageLog
         return Task.CompletedTask;
     }
 
+    public Task<bool> AddReceiptAsync(string log, long seq, long at, HistoryRetention retention)
+    {
+        var stored = _logs.GetOrAdd(log, _ => new Log());
+        lock (stored)
+        {
+            return Task.FromResult(stored.Receipts.TryAdd(seq, at));
+        }
+    }
+
+    public Task<IReadOnlyDictionary<long, long>> ReadReceiptsAsync(string log, IReadOnlyList<long> seqs)
+    {
+        if (!_logs.TryGetValue(log, out var stored))
+        {
+            return Task.FromResult<IReadOnlyDictionary<long, long>>(new Dictionary<long, long>());
+        }
+        lock (stored)
+        {
+            return Task.FromResult<IReadOnlyDictionary<long, long>>(
+                seqs.Where(stored.Receipts.ContainsKey).Distinct().ToDictionary(seq => seq, seq => stored.Receipts[seq]));
+        }
+    }
+
     public Task DeleteAsync(string log)
     {
         _logs.TryRemove(log, out _);
@@ -65,6 +87,8 @@ internal sealed class MemoryMessageLog(TimeProvider time) : IMessageLog
         public List<LogEntry> Entries { get; } = [];
 
         public long LastSeq { get; set; }
+
+        public Dictionary<long, long> Receipts { get; } = [];
 
         public void Trim(HistoryRetention retention, DateTimeOffset now)
         {

@@ -52,26 +52,26 @@ internal sealed class MessageHistory<T>(IMessageLog log, string name, HistoryRet
 
     /// <summary>Reads a page, oldest first, checking the caller's range.</summary>
     /// <exception cref="ObjectCallException">The range is not valid; the message says why.</exception>
-    public async Task<IReadOnlyList<T>> ReadAsync(long? afterSeq, long? beforeSeq, int limit)
+    public Task<IReadOnlyList<T>> ReadAsync(long? afterSeq, long? beforeSeq, int limit) => ReadAsync(Range(afterSeq, beforeSeq, limit));
+
+    /// <summary>Reads a page, oldest first: the messages still kept (by count and age) in <paramref name="range"/>.</summary>
+    public async Task<IReadOnlyList<T>> ReadAsync(LogRange range)
     {
-        if (limit is < 1 or > MaxPageSize)
-        {
-            throw new ObjectCallException($"limit must be between 1 and {MaxPageSize}; it was {limit}.");
-        }
-        if (afterSeq < 0)
-        {
-            throw new ObjectCallException($"afterSeq must not be negative; it was {afterSeq}.");
-        }
-        if (beforeSeq < 1)
-        {
-            throw new ObjectCallException($"beforeSeq must be positive; it was {beforeSeq}.");
-        }
-        var entries = await log.ReadAsync(name, new LogRange(afterSeq, beforeSeq, limit));
+        var entries = await log.ReadAsync(name, range);
         var cutoff = (DateTimeOffset.UtcNow - retention.MaxAge).ToUnixTimeMilliseconds();
         return entries.Where(e => e.Timestamp >= cutoff && e.Seq <= LastSeq)
             .Select(e => JsonSerializer.Deserialize<T>(e.Body.Span, ObjectJson.Options)!)
             .ToList();
     }
+
+    /// <summary>A caller's range, checked: <c>afterSeq</c> not negative, <c>beforeSeq</c> positive, <c>limit</c>
+    /// 1 to <see cref="MaxPageSize"/>.</summary>
+    /// <exception cref="ObjectCallException">The range is not valid; the message says why.</exception>
+    public static LogRange Range(long? afterSeq, long? beforeSeq, int limit) =>
+        limit is < 1 or > MaxPageSize ? throw new ObjectCallException($"limit must be between 1 and {MaxPageSize}; it was {limit}.")
+        : afterSeq < 0 ? throw new ObjectCallException($"afterSeq must not be negative; it was {afterSeq}.")
+        : beforeSeq < 1 ? throw new ObjectCallException($"beforeSeq must be positive; it was {beforeSeq}.")
+        : new LogRange(afterSeq, beforeSeq, limit);
 
     /// <summary>Completes when every message given a number so far is stored (or failed).</summary>
     public Task FlushAsync() => _writing;

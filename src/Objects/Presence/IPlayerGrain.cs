@@ -46,4 +46,9 @@ public interface IPlayerGrain : IObjectGrain
     /// <summary>The user left <paramref name="zone"/>.</summary>
     [Alias("LeaveZone")]
     Task LeaveZone(string zone);
+
+    /// <summary>A conversation with <paramref name="with"/> has a message: list it in the inbox. Interleaved, since the
+    /// conversation calls it while this player may be waiting on that conversation.</summary>
+    [Alias("ListConversation"), AlwaysInterleave]
+    Task ListConversation(string with);
 }

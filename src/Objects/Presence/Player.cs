@@ -17,6 +17,7 @@ namespace SignalRChat.Objects.Presence;
 public sealed partial class Player(
     [PersistentState("presence", ObjectStorage.Name)] IPersistentState<PlayerState> presence,
     [PersistentState("follows", ObjectStorage.Name)] IPersistentState<PlayerFollowsState> follows,
+    [PersistentState("direct", ObjectStorage.Name)] IPersistentState<PlayerDirectState> direct,
     IClientPush push,
     IClientDirectory clients,
     IOptions<PresenceOptions> options,

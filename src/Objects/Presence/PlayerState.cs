@@ -42,3 +42,11 @@ public sealed class PlayerFollowsState
     /// <summary>The users who follow this player: they receive its <c>PresenceChanged</c>.</summary>
     [Id(1)] public HashSet<string> Followers { get; set; } = new(StringComparer.Ordinal);
 }
+
+/// <summary>The user's direct conversations, by the other user's name, for <c>GetInbox</c>.</summary>
+[GenerateSerializer, Alias("SignalRChat.PlayerDirectState")]
+public sealed class PlayerDirectState
+{
+    /// <summary>The users this user has a conversation with.</summary>
+    [Id(0)] public HashSet<string> Conversations { get; set; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,180 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using SignalRChat.Objects.History;
+using SignalRChat.Objects.Presence;
+using SignalRChat.Objects.Runtime;
+
+namespace SignalRChat.Objects.Direct;
+
+/// <summary>
+/// The direct messages of two users: a numbered history in its log (both directions share one <c>seq</c>), receipts
+/// beside it, and blocks. Calls interleave, so messages sent at once are stored in one write.
+/// </summary>
+[Reentrant]
+public sealed class Conversation(
+    [PersistentState("conversation", ObjectStorage.Name)] IPersistentState<ConversationState> state,
+    IMessageLog log,
+    IOptions<HistoryOptions> history,
+    IClientPush push,
+    ILogger<Conversation> logger) : Grain, IConversationGrain
+{
+    /// <summary>The client method a direct message is pushed with, to the recipient's connections.</summary>
+    public const string DirectMessageMethod = "DirectMessage";
+
+    /// <summary>The client method that tells the sender's connections a message was received.</summary>
+    public const string DeliveredMethod = "Delivered";
+
+    /// <summary>The refusal a blocked sender gets: it says no more than that.</summary>
+    public const string CannotSend = "You cannot send to this user.";
+
+    private const int RecentKept = 1000;
+
+    private readonly Dictionary<long, DirectMessage> _recent = [];
+    private MessageHistory<DirectMessage>? _messages;
+    private StateWriter<ConversationState>? _writer;
+    private string[] _users = [];
+
+    private MessageHistory<DirectMessage> Messages => _messages!;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    /// <summary>The conversation of two users: their names sorted and joined by ':'.</summary>
+    public static string KeyOf(string a, string b) => string.CompareOrdinal(a, b) < 0 ? $"{a}:{b}" : $"{b}:{a}";
+
+    /// <inheritdoc/>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _users = Key.Split(':');
+        _writer = new StateWriter<ConversationState>(state, DeactivateOnIdle);
+        _messages = new MessageHistory<DirectMessage>(log, LogName, history.Value.Direct, DeactivateOnIdle);
+        await _messages.OpenAsync();
+    }
+
+    /// <inheritdoc/>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Messages.FlushAsync();
+
+    /// <inheritdoc/>
+    public async Task<DirectSendResult> Send(string from, string text)
+    {
+        var to = Other(from);
+        if (state.State.BlockedBy.Contains(to))
+        {
+            return new DirectSendResult(null, CannotSend);
+        }
+        if (state.State.BlockedBy.Contains(from))
+        {
+            return new DirectSendResult(null, $"You blocked {to}; unblock them to send.");
+        }
+        var message = await Messages.AppendAsync((seq, timestamp) => new DirectMessage
+        {
+            Id = $"{Key}#{seq}",
+            Conversation = Key,
+            Seq = seq,
+            From = from,
+            To = to,
+            Text = text,
+            Timestamp = timestamp,
+        });
+        Remember(message);
+        await push.ToUsersAsync(logger, Key, [to], DirectMessageMethod, message);
+        await ListAsync(from, to);
+        await ListAsync(to, from);
+        return new DirectSendResult(message, null);
+    }
+
+    /// <inheritdoc/>
+    public async Task<DirectPage> Read(long? afterSeq, long? beforeSeq, int limit)
+    {
+        var page = await Messages.ReadAsync(new LogRange(afterSeq, beforeSeq, limit));
+        var receipts = await log.ReadReceiptsAsync(LogName, [.. page.Select(m => m.Seq)]);
+        return new DirectPage([.. page.Select(m => receipts.TryGetValue(m.Seq, out var at) ? m with { DeliveredAt = at } : m)], Messages.LastSeq);
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> Ack(string user, long[] seqs)
+    {
+        var confirmed = 0;
+        foreach (var seq in seqs.Distinct())
+        {
+            if (await FindAsync(seq) is not { } message || message.To != user)
+            {
+                continue; // unknown, or not sent to this user: never confirmed by them
+            }
+            var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            if (await log.AddReceiptAsync(LogName, seq, at, history.Value.Direct))
+            {
+                confirmed++;
+                await push.ToUsersAsync(logger, Key, [message.From], DeliveredMethod, new DeliveryReceipt(message.Id, user, at));
+            }
+        }
+        return confirmed;
+    }
+
+    /// <inheritdoc/>
+    public async Task SetBlocked(string blocker, bool blocked)
+    {
+        Other(blocker);
+        if (blocked ? state.State.BlockedBy.Add(blocker) : state.State.BlockedBy.Remove(blocker))
+        {
+            await _writer!.SaveAsync();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<InboxEntry> Summary(string user)
+    {
+        var last = Messages.LastSeq == 0 ? null
+            : _recent.GetValueOrDefault(Messages.LastSeq) ?? (await Messages.ReadAsync(new LogRange(null, Messages.LastSeq + 1, 1))).LastOrDefault();
+        return new InboxEntry(Other(user), Messages.LastSeq, last);
+    }
+
+    private string LogName => $"Conversation-{Key}";
+
+    /// <summary>Lists the conversation in <paramref name="user"/>'s inbox, once: an interleaved notice, so a player
+    /// busy sending to this conversation is never waited on.</summary>
+    private async Task ListAsync(string user, string with)
+    {
+        if (state.State.Listed.Contains(user))
+        {
+            return;
+        }
+        await GrainFactory.GetGrain<IPlayerGrain>(Player.IdOf(user).ToGrainId()).ListConversation(with);
+        if (state.State.Listed.Add(user))
+        {
+            await _writer!.SaveAsync();
+        }
+    }
+
+    private async Task<DirectMessage?> FindAsync(long seq)
+    {
+        if (seq < 1 || seq > Messages.LastSeq)
+        {
+            return null;
+        }
+        if (_recent.TryGetValue(seq, out var message))
+        {
+            return message;
+        }
+        var found = (await Messages.ReadAsync(new LogRange(seq - 1, seq + 1, 1))).FirstOrDefault();
+        if (found is not null)
+        {
+            Remember(found);
+        }
+        return found;
+    }
+
+    private void Remember(DirectMessage message)
+    {
+        _recent[message.Seq] = message;
+        if (_recent.Count > RecentKept)
+        {
+            _recent.Remove(_recent.Keys.Min());
+        }
+    }
+
+    private string Other(string user) =>
+        _users.Length == 2 && user == _users[0] ? _users[1]
+        : _users.Length == 2 && user == _users[1] ? _users[0]
+        : throw new ArgumentException($"{user} is not in the conversation {Key}.", nameof(user));
+}

@@ -1,0 +1,33 @@
+namespace SignalRChat.Objects.Direct;
+
+/// <summary>Args of <c>Player.SendDirect</c>.</summary>
+public sealed record SendDirectArgs(string To, string Text);
+
+/// <summary>Args of <c>Player.GetDirectMessages</c>: the conversation with <paramref name="With"/>, paged as
+/// <c>ChatRoom.GetMessages</c>.</summary>
+public sealed record GetDirectMessagesArgs(string With, long? AfterSeq = null, long? BeforeSeq = null, int Limit = 50);
+
+/// <summary>Args of <c>Player.Ack</c>: message IDs received.</summary>
+public sealed record AckArgs(IReadOnlyList<string> Ids);
+
+/// <summary>Args of <c>Player.Block</c> and <c>Player.Unblock</c>.</summary>
+public sealed record BlockArgs(string User);
+
+/// <summary>What <c>GetDirectMessages</c> returns: the page, oldest first, and the conversation's last sequence number.</summary>
+[GenerateSerializer, Immutable, Alias("SignalRChat.DirectPage")]
+public sealed record DirectPage([property: Id(0)] IReadOnlyList<DirectMessage> Messages, [property: Id(1)] long LastSeq);
+
+/// <summary>What a conversation answers to a send: the stored message, or why it was refused.</summary>
+[GenerateSerializer, Immutable, Alias("SignalRChat.DirectSendResult")]
+public sealed record DirectSendResult([property: Id(0)] DirectMessage? Message, [property: Id(1)] string? Refused);
+
+/// <summary>The argument of the <c>Delivered</c> push, to the sender's connections.</summary>
+public sealed record DeliveryReceipt(string Id, string To, long At);
+
+/// <summary>One conversation in <c>GetInbox</c>: with whom, its last sequence number and its last message.</summary>
+[GenerateSerializer, Immutable, Alias("SignalRChat.InboxEntry")]
+public sealed record InboxEntry([property: Id(0)] string With, [property: Id(1)] long LastSeq, [property: Id(2)] DirectMessage? Last);
+
+/// <summary>What <c>Player.Ack</c> returns: how many messages this call confirmed (already confirmed and foreign ones
+/// do not count).</summary>
+public sealed record AckResult(int Confirmed);

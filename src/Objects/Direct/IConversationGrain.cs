@@ -1,0 +1,25 @@
+namespace SignalRChat.Objects.Direct;
+
+/// <summary>
+/// The conversation of two users (key <c>{a}:{b}</c>, sorted). Reached only through the users' players, which check
+/// who calls; it tells a player only through an interleaved notice, so the two never wait on each other.
+/// </summary>
+public interface IConversationGrain : IGrainWithStringKey
+{
+    /// <summary>Stores a message from <paramref name="from"/> and pushes it to the other user's connections; refused
+    /// when either blocked the other.</summary>
+    Task<DirectSendResult> Send(string from, string text);
+
+    /// <summary>A page of the history with each message's <see cref="DirectMessage.DeliveredAt"/>.</summary>
+    Task<DirectPage> Read(long? afterSeq, long? beforeSeq, int limit);
+
+    /// <summary>Records that <paramref name="user"/> received these messages. Only messages sent to that user count;
+    /// the sender hears <c>Delivered</c> once per message. Returns how many were confirmed now.</summary>
+    Task<int> Ack(string user, long[] seqs);
+
+    /// <summary>Blocks or unblocks the other user, for <paramref name="blocker"/>.</summary>
+    Task SetBlocked(string blocker, bool blocked);
+
+    /// <summary>The last sequence number and the last message, for an inbox.</summary>
+    Task<InboxEntry> Summary(string user);
+}
