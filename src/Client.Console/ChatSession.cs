@@ -92,6 +92,10 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
         }
     }
 
+    /// <summary>Sends a direct message; the recipient's client acknowledges it, and <c>Delivered</c> prints here.</summary>
+    public async Task SendDirectAsync(string to, string text) =>
+        output.Direct(await CallAsync<DirectMessage>(MyPlayer, "SendDirect", new Dictionary<string, object> { ["to"] = to, ["text"] = text }), user);
+
     public async Task UnfollowAsync(IReadOnlyList<string> users)
     {
         await CallAsync<Presence[]>(MyPlayer, "Unfollow", new Dictionary<string, object> { ["users"] = users });
@@ -109,6 +113,8 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
         connection.On<MemberChange>("MemberJoined", change => { if (change.Room == Room) output.Line($"* {change.User} joined"); });
         connection.On<Presence>("PresenceChanged", presence => output.Presence(presence, user));
         connection.On<MemberChange>("MemberLeft", change => { if (change.Room == Room) output.Line($"* {change.User} left"); });
+        connection.On<DirectMessage>("DirectMessage", ReceiveDirectAsync);
+        connection.On<DeliveryReceipt>("Delivered", receipt => output.Line($"* delivered to {receipt.To}: {receipt.Id}"));
         connection.Reconnecting += _ => { output.Line("* connection lost, reconnecting..."); return Task.CompletedTask; };
         connection.Reconnected += async _ =>
         {
@@ -129,6 +135,23 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
             }
         };
         connection.Closed += e => { output.Line($"* disconnected{(e is null ? "" : $": {e.Message}")}"); return Task.CompletedTask; };
+    }
+
+    /// <summary>Prints a direct message, and acknowledges it when it is to us: the sender then hears it was delivered.</summary>
+    private async Task ReceiveDirectAsync(DirectMessage message)
+    {
+        output.Direct(message, user);
+        if (message.To == user)
+        {
+            try
+            {
+                await CallAsync<AckResult>(MyPlayer, "Ack", new Dictionary<string, object> { ["ids"] = new[] { message.Id } });
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                output.Error($"could not acknowledge {message.Id}: {Errors.Reason(e)}");
+            }
+        }
     }
 
     /// <summary>Prints the next message in order; anything later than that means some were missed, so fetch them.</summary>

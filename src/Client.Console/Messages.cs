@@ -40,3 +40,23 @@ public sealed record Presence(
     [property: Key("zone")] string? Zone,
     [property: Key("lastActiveAt")] long? LastActiveAt,
     [property: Key("lastSeen")] long? LastSeen);
+
+/// <summary>A direct message: pushed as <c>DirectMessage</c>, returned by <c>SendDirect</c>.</summary>
+[MessagePackObject]
+public sealed record DirectMessage(
+    [property: Key("id")] string Id,
+    [property: Key("conversation")] string Conversation,
+    [property: Key("seq")] long Seq,
+    [property: Key("from")] string From,
+    [property: Key("to")] string To,
+    [property: Key("text")] string Text,
+    [property: Key("timestamp")] long Timestamp,
+    [property: Key("deliveredAt")] long? DeliveredAt);
+
+/// <summary>The argument of <c>Delivered</c>: a direct message you sent was received.</summary>
+[MessagePackObject]
+public sealed record DeliveryReceipt([property: Key("id")] string Id, [property: Key("to")] string To, [property: Key("at")] long At);
+
+/// <summary>What <c>Ack</c> returns.</summary>
+[MessagePackObject]
+public sealed record AckResult([property: Key("confirmed")] int Confirmed);

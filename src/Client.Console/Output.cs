@@ -10,6 +10,11 @@ internal sealed class Output(Terminal terminal)
 
     public void Error(string text) => Line($"! {text}");
 
+    /// <summary>A direct message as <c>[HH:mm:ss] alice → you: text</c> (or <c>you → bob</c>).</summary>
+    public void Direct(DirectMessage message, string me) =>
+        Line($"[{DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp).ToLocalTime():HH:mm:ss}] "
+            + $"{(message.From == me ? "you" : message.From)} → {(message.To == me ? "you" : message.To)}: {message.Text}");
+
     /// <summary>A presence as <c>* bob is in-game: ranked (Zone-dust)</c>; yours as <c>* you are …</c>.</summary>
     public void Presence(Presence presence, string me) =>
         Line($"* {(presence.User == me ? "you are" : $"{presence.User} is")} {presence.Status}"

@@ -1,6 +1,6 @@
 using SignalRChat.Client.Console;
 
-const string Help = "commands: /join ROOM, /leave, /messages, /who, /status STATUS [TEXT], /follow USER..., /unfollow USER..., /help, /quit; any other line is sent to the current room";
+const string Help = "commands: /join ROOM, /leave, /messages, /who, /status STATUS [TEXT], /follow USER..., /unfollow USER..., /dm USER TEXT, /help, /quit; any other line is sent to the current room";
 
 ClientOptions options;
 try
@@ -52,6 +52,8 @@ while (terminal.ReadLine() is { } line)
             case "/follow": output.Error("/follow needs user names: /follow USER..."); break;
             case "/unfollow" when rest.Length > 0: await session.UnfollowAsync(Users(rest)); break;
             case "/unfollow": output.Error("/unfollow needs user names: /unfollow USER..."); break;
+            case "/dm" when rest.Split(' ', 2) is [var to, var text] && text.Trim().Length > 0: await session.SendDirectAsync(to, text); break;
+            case "/dm": output.Error("/dm needs a user and a text: /dm USER TEXT"); break;
             case "/help": output.Line(Help); break;
             case "/quit": return 0;
             default: output.Error($"unknown command '{line.Trim()}'. {Help}"); break;

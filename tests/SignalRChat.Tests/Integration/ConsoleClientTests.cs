@@ -53,6 +53,27 @@ public sealed class ConsoleClientTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task DirectMessages_BothWays_AndEachClientAcknowledgesWhatItReceives()
+    {
+        await using var carl = await ConsoleClient.ConnectAsync(cluster.A, "con-carl", Protocol.MessagePack);
+        await using var dana = await ConsoleClient.ConnectAsync(cluster.B, "con-dana");
+
+        await carl.SendLineAsync("/dm con-dana are you there?");
+        await carl.ExpectAsync(line => line.EndsWith("] you → con-dana: are you there?", StringComparison.Ordinal), "carl's sent message");
+        await dana.ExpectAsync(line => line.EndsWith("] con-carl → you: are you there?", StringComparison.Ordinal), "the message, pushed to dana");
+        // dana's client acknowledged it on receipt: carl hears it was delivered.
+        await carl.ExpectAsync(line => line == "* delivered to con-dana: con-carl:con-dana#1", "the delivery confirmation");
+
+        await dana.SendLineAsync("/dm con-carl yes!");
+        await carl.ExpectAsync(line => line.EndsWith("] con-dana → you: yes!", StringComparison.Ordinal), "the reply");
+        await dana.ExpectAsync(line => line == "* delivered to con-carl: con-carl:con-dana#2", "the reply's confirmation");
+        await dana.SendLineAsync("/dm con-dana me");
+        await dana.ExpectAsync(line => line == "! You cannot send to yourself.", "the refusal");
+        await dana.SendLineAsync("/dm con-carl");
+        await dana.ExpectAsync(line => line == "! /dm needs a user and a text: /dm USER TEXT", "the usage");
+    }
+
+    [Fact]
     public async Task UnknownCommand_PrintsTheUsage_AndTheClientKeepsWorking()
     {
         await using var client = await ConsoleClient.ConnectAsync(cluster.A, "typo");
