@@ -10,6 +10,7 @@ const MAX_USERS_PER_CALL = 500;
 /** What Player.SetStatus accepts. */
 export const PresenceStatuses = Object.freeze(["online", "away", "busy", "in-game", "in-menu", "invisible"]);
 const RECENT_ON_JOIN = 50;
+const RECENT_DIRECT = 20;
 const RETRY_DELAYS_MS = [0, 1000, 2000, 5000];
 /** The room delivers at most one Typing per user per 2 s: asking more often is wasted. */
 const TYPING_INTERVAL_MS = 2000;
@@ -61,7 +62,7 @@ export class ChatSession {
    * @param {boolean} options.messagePack use MessagePack instead of JSON
    * @param {object} events callbacks: status(status, detail), registered({clientId, instanceId, user}),
    *   joined(roomInfo), left(room), message(message), members([user]), presences(Map user -> presence),
-   *   self(presence), typing(user), error(text)
+   *   self(presence), typing(user), direct(message), delivered(receipt), error(text)
    */
   constructor({ server, user, messagePack }, events) {
     this.#events = events;
@@ -157,6 +158,20 @@ export class ChatSession {
     await this.#receive(message);
   }
 
+  /** Sends a direct message to a user; reported through direct(message) like a received one. */
+  async sendDirect(to, text) {
+    this.#events.direct?.(await this.#call(this.#player, "SendDirect", { to, text }));
+  }
+
+  /** Reports the last messages of your conversations (GetInbox, then GetDirectMessages), and acknowledges those to you. */
+  async loadDirect() {
+    for (const { with: other, lastSeq } of await this.#call(this.#player, "GetInbox")) {
+      const page = await this.#call(this.#player, "GetDirectMessages", { with: other, beforeSeq: lastSeq + 1, limit: RECENT_DIRECT });
+      page.messages.forEach(message => this.#events.direct?.(message));
+      await this.#ack(page.messages.filter(m => m.to === this.#user && m.deliveredAt == null));
+    }
+  }
+
   /** Tells the room you are typing, at most once per TYPING_INTERVAL_MS; best effort, never an error. */
   typing() {
     const now = Date.now();
@@ -187,10 +202,18 @@ export class ChatSession {
       }
     });
     connection.on("Typing", ({ room, user }) => room === this.#room && this.#events.typing?.(user));
+    connection.on("DirectMessage", message => {
+      this.#events.direct?.(message);
+      // Acknowledging on receipt is what tells the sender it was delivered.
+      this.#ack(message.to === this.#user ? [message] : []).catch(error => this.#events.error?.(reasonOf(error)));
+    });
+    connection.on("Delivered", receipt => this.#events.delivered?.(receipt));
     connection.on("MemberLeft", ({ room, user }) => room === this.#room && this.#members.delete(user) && this.#reportMembers());
     connection.onreconnecting(error => this.#events.status?.(Status.Reconnecting, error ? reasonOf(error) : undefined));
     connection.onreconnected(async () => {
       this.#events.status?.(Status.Connected);
+      // Direct messages pushed while we were away are lost: read them (the page shows each once).
+      this.loadDirect().catch(error => this.#events.error?.(reasonOf(error)));
       if (!this.#room) {
         return;
       }
@@ -236,6 +259,12 @@ export class ChatSession {
       }
     });
     return this.#catchUp;
+  }
+
+  async #ack(messages) {
+    if (messages.length > 0) {
+      await this.#call(this.#player, "Ack", { ids: messages.map(m => m.id) });
+    }
   }
 
   get #player() { return `Player-${this.#user}`; }

@@ -55,6 +55,8 @@ loginForm.addEventListener("submit", async event => {
       presences: () => showMembers(currentMembers),
       self: showSelf,
       typing: showTypist,
+      direct: showDirect,
+      delivered: showDelivered,
       error: showError,
     });
     loginForm.hidden = true;
@@ -62,6 +64,7 @@ loginForm.addEventListener("submit", async event => {
     $("user").textContent = user;
     $("room-name").focus();
     await session.start();
+    await session.loadDirect();
   });
 });
 
@@ -81,6 +84,15 @@ $("leave-button").addEventListener("click", () => run(() => session.leave()));
 presenceForm.addEventListener("submit", async event => {
   event.preventDefault();
   await run(() => session.setStatus(presenceStatus.value, presenceText.value.trim()));
+});
+
+$("direct-form").addEventListener("submit", async event => {
+  event.preventDefault();
+  const text = $("direct-text");
+  await run(async () => {
+    await session.sendDirect($("direct-to").value.trim(), text.value);
+    text.value = "";
+  });
 });
 
 messageInput.addEventListener("input", () => messageInput.value.trim() && session?.typing());
@@ -139,6 +151,47 @@ function showMessage(message) {
   messages.append(item);
   if (atBottom) {
     item.scrollIntoView({ block: "end" });
+  }
+}
+
+const directShown = new Map(); // message id -> list item
+
+/** A direct message, once, in the Direct messages list; ✓ once the recipient's client has acknowledged it. */
+function showDirect(message) {
+  let item = directShown.get(message.id);
+  if (!item) {
+    item = document.createElement("li");
+    item.dataset.id = message.id;
+    item.classList.toggle("mine", message.from === me);
+    const text = document.createElement("span");
+    text.className = "text";
+    text.textContent = `${message.from === me ? "you" : message.from} → ${message.to === me ? "you" : message.to}: ${message.text}`;
+    item.append(text);
+    directShown.set(message.id, item);
+    const list = $("direct");
+    list.append(item);
+    item.scrollIntoView({ block: "nearest" });
+  }
+  if (message.deliveredAt != null && message.from === me) {
+    markDelivered(item, message.deliveredAt);
+  }
+}
+
+function showDelivered(receipt) {
+  const item = directShown.get(receipt.id);
+  if (item) {
+    markDelivered(item, receipt.at);
+  }
+}
+
+function markDelivered(item, at) {
+  if (!item.querySelector(".tick")) {
+    const tick = document.createElement("span");
+    tick.className = "tick";
+    tick.textContent = "✓";
+    tick.title = `delivered ${new Date(Number(at)).toLocaleString()}`;
+    tick.setAttribute("aria-label", "delivered");
+    item.append(tick);
   }
 }
 
@@ -233,5 +286,5 @@ function updateControls() {
   messageInput.placeholder = !inRoom ? "Join a room to chat" : connected ? "Message (Enter sends)" : "Waiting for the connection...";
   $("leave-button").disabled = !(inRoom && connected);
   $("join-button").disabled = $("create-button").disabled = !connected;
-  $("presence-button").disabled = !connected;
+  $("presence-button").disabled = $("direct-button").disabled = !connected;
 }

@@ -50,6 +50,30 @@ public sealed class WebClientTests(ClusterFixture cluster, BrowserFixture browse
     }
 
     [Fact]
+    public async Task DirectMessages_BetweenPages_ShowADeliveredTick_AndOnesSentWhileOfflineShowOnLogin()
+    {
+        await using var vera = await ChatPage.OpenAsync(browser, cluster.A.Url, "web-vera");
+        await using (var early = await TestClient.ConnectAsync(cluster.B, "web-walt"))
+        {
+            await early.CallAsync("Player-web-walt", "SendDirect", new { to = "web-xena", text = "while you were away" });
+        }
+        await using var walt = await ChatPage.OpenAsync(browser, cluster.B.Url, "web-walt", Protocol.MessagePack);
+
+        await vera.Page.FillAsync("#direct-to", "web-walt");
+        await vera.Page.FillAsync("#direct-text", "hi walt");
+        await vera.Page.PressAsync("#direct-text", "Enter");
+
+        await Expect(walt.Page.Locator("#direct li .text")).ToContainTextAsync(["web-vera → you: hi walt"]);
+        // walt's page acknowledged it on receipt: vera's page shows the tick.
+        await Expect(vera.Page.Locator("#direct li", new() { HasText = "you → web-walt: hi walt" }).Locator(".tick")).ToHaveTextAsync("✓");
+        await using var xena = await ChatPage.OpenAsync(browser, cluster.A.Url, "web-xena");
+        await Expect(xena.Page.Locator("#direct li .text")).ToHaveTextAsync(["web-walt → you: while you were away"]);
+        // Read on login, and acknowledged then: the message now shows as delivered to walt.
+        await Expect(walt.Page.Locator("#direct li", new() { HasText = "while you were away" }).Locator(".tick")).ToHaveTextAsync("✓");
+        Assert.Empty(vera.PageErrors.Concat(walt.PageErrors).Concat(xena.PageErrors));
+    }
+
+    [Fact]
     public async Task MembersShowTheirStatus_AndAChangeOnAnotherInstanceShowsLive()
     {
         await using var alice = await ChatPage.OpenAsync(browser, cluster.A.Url, "dot-alice");
