@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SignalRChat.Hub.Storage;
+using SignalRChat.Objects.Chat;
 using SignalRChat.Objects.Guilds;
 using SignalRChat.Objects.History;
 using SignalRChat.Objects.Presence;
@@ -33,6 +34,9 @@ internal static class ObjectsHosting
             builder.Services.AddOptions<GuildOptions>().Bind(builder.Configuration.GetSection(GuildOptions.Section))
                 .Validate(o => o.MaxMembers > 0, "Guilds:MaxMembers must be positive.")
                 .Validate(o => o.MaxPendingInvites > 0, "Guilds:MaxPendingInvites must be positive.")
+                .ValidateOnStart();
+            builder.Services.AddOptions<WorldOptions>().Bind(builder.Configuration.GetSection(WorldOptions.Section))
+                .Validate(o => double.IsFinite(o.MessagesPerSecond) && o.MessagesPerSecond >= 1, "Channels:World:MessagesPerSecond must be at least 1.")
                 .ValidateOnStart();
             builder.Services.AddOptions<HistoryOptions>().Bind(builder.Configuration.GetSection(HistoryOptions.Section))
                 .ValidateOnStart();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -8,9 +7,8 @@ using SignalRChat.Objects.Runtime;
 namespace SignalRChat.Objects.Chat;
 
 /// <summary>
-/// A chat room: members, a numbered message history in an append-only <see cref="IMessageLog"/>, and a
-/// <c>NewMessage</c> push to every member but the sender. Calls interleave, so messages sent together are stored in one
-/// write; the grain state holds only the title and the members.
+/// A chat room (<c>ChatRoom-{name}</c>): anyone may join, per connection; <c>Create</c> gives it a title first. Its
+/// history is kept by <c>History:ChatRoom</c>.
 /// </summary>
 [ObjectType("ChatRoom")]
 [Reentrant]
@@ -20,63 +18,8 @@ public sealed class ChatRoom(
     IOptions<HistoryOptions> history,
     IClientPush push,
     IClientDirectory clients,
-    ILogger<ChatRoom> logger) : ObjectGrain
+    ILogger<ChatRoom> logger) : RoomChannel(state, log, history.Value.ChatRoom, push, clients, logger)
 {
-    /// <summary>The longest message text, in characters.</summary>
-    public const int MaxTextLength = MessageText.MaxLength;
-
-    /// <summary>The most messages one <c>GetMessages</c> returns.</summary>
-    public const int MaxPageSize = MessageHistory<ChatMessage>.MaxPageSize;
-
-    /// <summary>The page size when <c>GetMessages</c> names none.</summary>
-    public const int DefaultPageSize = 50;
-
-    /// <summary>The most connections a room holds at once.</summary>
-    public const int MaxMembers = 10_000;
-
-    /// <summary>The client method a new message is pushed with.</summary>
-    public const string NewMessageMethod = "NewMessage";
-
-    /// <summary>The client method that tells members a user is now in the room (the user's first connection joined).</summary>
-    public const string MemberJoinedMethod = "MemberJoined";
-
-    /// <summary>The client method that tells members a user is no longer in the room (the user's last connection left).</summary>
-    public const string MemberLeftMethod = "MemberLeft";
-
-    /// <summary>The client method that tells members a user is typing.</summary>
-    public const string TypingMethod = "Typing";
-
-    /// <summary>At most one <c>Typing</c> per user per room is delivered in this interval; the calls between are dropped.</summary>
-    public static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(2);
-
-    private readonly Dictionary<string, long> _typingAt = new(StringComparer.Ordinal);
-
-    private MessageHistory<ChatMessage>? _messages;
-    private StateWriter<ChatRoomState>? _writer;
-
-    private ChatRoomState Room => state.State;
-
-    private MessageHistory<ChatMessage> Messages => _messages!;
-
-    /// <inheritdoc/>
-    protected override bool Exists => state.RecordExists;
-
-    /// <inheritdoc/>
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        // Memory changed and storage did not: never serve that difference. The next call reloads what is stored.
-        _writer = new StateWriter<ChatRoomState>(state, DeactivateOnIdle);
-        _messages = new MessageHistory<ChatMessage>(log, Id.ToString(), history.Value.ChatRoom, DeactivateOnIdle);
-        await _messages.OpenAsync();
-        await MoveStoredMessagesToLogAsync();
-    }
-
-    /// <inheritdoc/>
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        await Messages.FlushAsync();
-    }
-
     /// <summary>Creates the room with an optional title; fails when the room already exists.</summary>
     [ObjectCreate]
     public async Task<RoomInfo> Create(CreateRoomArgs args)
@@ -91,173 +34,4 @@ public sealed class ChatRoom(
         await SaveAsync();
         return Info();
     }
-
-    /// <summary>Adds the calling client to the room; it receives <c>NewMessage</c> pushes until it leaves or disconnects.</summary>
-    [ObjectMethod]
-    public async Task<RoomInfo> Join()
-    {
-        var (user, clientId) = RequireClient("join");
-        await ForgetGoneMembersAsync();
-        if (!Room.Members.ContainsKey(clientId))
-        {
-            if (Room.Members.Count >= MaxMembers)
-            {
-                throw new ObjectCallException($"{Id} is full ({MaxMembers} connections).");
-            }
-            var isNewUser = !Room.Members.ContainsValue(user);
-            Room.Members[clientId] = user;
-            await SaveAsync();
-            if (isNewUser)
-            {
-                await PushAsync(OtherMembers(clientId), MemberJoinedMethod, new MemberChange(Id.ToString(), user));
-            }
-        }
-        WatchCallerDisconnect();
-        return Info();
-    }
-
-    /// <summary>Removes the calling client from the room.</summary>
-    [ObjectMethod]
-    public async Task Leave()
-    {
-        var (_, clientId) = RequireClient("leave");
-        await RemoveMembersAsync([clientId]);
-        UnwatchCallerDisconnect();
-    }
-
-    /// <summary>Stores a message and pushes it to every member except the sending client.</summary>
-    [ObjectMethod]
-    public async Task<ChatMessage> SendMessage(SendMessageArgs args)
-    {
-        var (user, clientId) = RequireClient("send messages");
-        if (!Room.Members.ContainsKey(clientId))
-        {
-            throw new ObjectCallException($"Join {Id} before sending messages to it.");
-        }
-        var text = MessageText.Check(args.Text);
-
-        var message = await Messages.AppendAsync((seq, timestamp) => new ChatMessage
-        {
-            Room = Id.ToString(),
-            Seq = seq,
-            User = user,
-            Text = text,
-            Timestamp = timestamp,
-        });
-
-        // Gone members are left out here and forgotten by the next join or member list: a send writes no room state.
-        await PushAsync(OtherMembers(clientId), NewMessageMethod, message);
-        return message;
-    }
-
-    /// <summary>
-    /// Returns a page of stored messages, oldest first: the first <c>limit</c> after <c>afterSeq</c> (catching up), or
-    /// with only <c>beforeSeq</c>, the last <c>limit</c> before it (scrolling up). With neither, the oldest kept.
-    /// </summary>
-    [ObjectMethod]
-    public async Task<MessagesPage> GetMessages(GetMessagesArgs args)
-    {
-        var page = await Messages.ReadAsync(args.AfterSeq, args.BeforeSeq, args.Limit);
-        return new MessagesPage(page, Messages.LastSeq);
-    }
-
-    /// <summary>Returns the user names of the members, sorted, each once.</summary>
-    [ObjectMethod]
-    public async Task<IReadOnlyList<string>> ListMembers()
-    {
-        await ForgetGoneMembersAsync();
-        return MemberNames();
-    }
-
-    /// <summary>
-    /// Tells the other members that the caller is typing: <c>Typing {room, user}</c> to every connection but the
-    /// caller's own. Never stored; at most one per user per <see cref="TypingInterval"/>, calls in between are dropped.
-    /// </summary>
-    [ObjectMethod]
-    public async Task Typing()
-    {
-        var (user, clientId) = RequireClient("type");
-        if (!Room.Members.ContainsKey(clientId))
-        {
-            throw new ObjectCallException($"Join {Id} before typing in it.");
-        }
-        var now = Environment.TickCount64;
-        if (_typingAt.TryGetValue(user, out var last) && now - last < TypingInterval.TotalMilliseconds)
-        {
-            return;
-        }
-        _typingAt[user] = now;
-        var others = Room.Members.Where(m => m.Value != user && clients.MayBeConnected(m.Key)).Select(m => m.Key).ToList();
-        await PushAsync(others, TypingMethod, new TypingNotice(Id.ToString(), user));
-    }
-
-    /// <inheritdoc/>
-    protected override Task OnClientDisconnectedAsync(string clientId) => RemoveMembersAsync([clientId]);
-
-    /// <summary>Drops members whose hub instance is gone: their connections ended without a disconnect notice.</summary>
-    private async Task ForgetGoneMembersAsync()
-    {
-        var gone = Room.Members.Keys.Where(clientId => !clients.MayBeConnected(clientId)).ToList();
-        if (gone.Count > 0)
-        {
-            await RemoveMembersAsync(gone);
-        }
-    }
-
-    /// <summary>Removes connections; members are told of each user who no longer has any connection in the room.</summary>
-    private async Task RemoveMembersAsync(IReadOnlyList<string> clientIds)
-    {
-        var removed = clientIds.Where(Room.Members.ContainsKey).Select(id => (Id: id, User: Room.Members[id])).ToList();
-        if (removed.Count == 0)
-        {
-            return;
-        }
-        foreach (var member in removed)
-        {
-            Room.Members.Remove(member.Id);
-        }
-        // Decided before the save: a user who joins again meanwhile is told as joined after this.
-        var leftUsers = removed.Select(m => m.User).Distinct().Where(user => !Room.Members.ContainsValue(user)).ToList();
-        leftUsers.ForEach(user => _typingAt.Remove(user));
-        await SaveAsync();
-        foreach (var user in leftUsers)
-        {
-            await PushAsync([.. Room.Members.Keys], MemberLeftMethod, new MemberChange(Id.ToString(), user));
-        }
-    }
-
-    private Task SaveAsync() => _writer!.SaveAsync();
-
-    /// <summary>Rooms stored before histories moved to the log kept their messages in the grain state: append those
-    /// once, then drop them from the state.</summary>
-    private async Task MoveStoredMessagesToLogAsync()
-    {
-        if (Room.LegacyMessages.Count == 0)
-        {
-            return;
-        }
-        var legacy = Room.LegacyMessages.Where(m => m.Seq > Messages.LastSeq)
-            .Select(m => new LogEntry(m.Seq, m.Timestamp, JsonSerializer.SerializeToUtf8Bytes(m, ObjectJson.Options)))
-            .ToList();
-        await log.AppendAsync(Id.ToString(), legacy, history.Value.ChatRoom);
-        await Messages.OpenAsync();
-        Room.LegacyMessages.Clear();
-        await SaveAsync();
-    }
-
-    private Task PushAsync(IReadOnlyList<string> recipients, string method, object payload) =>
-        push.ToClientsAsync(logger, Id.ToString(), recipients, method, payload);
-
-    private List<string> OtherMembers(string clientId) =>
-        Room.Members.Keys.Where(id => id != clientId && clients.MayBeConnected(id)).ToList();
-
-    private (string User, string ClientId) RequireClient(string action) =>
-        Caller is { User: { } user, ClientId: { } clientId }
-            ? (user, clientId)
-            : throw new ObjectCallException($"Only a connected client can {action} in {Id}.");
-
-    private RoomInfo Info() => new(Id.ToString(), Room.Title, Messages.LastSeq, MemberNames());
-
-    private IReadOnlyList<string> MemberNames() =>
-        Room.Members.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 }

@@ -12,10 +12,13 @@ public sealed class HistoryOptions
     /// <summary>Guild channels (<c>Guild-{id}</c>): 1,000 messages, 30 days by default.</summary>
     public HistoryRetention Guild { get; set; } = new();
 
+    /// <summary>World channels (<c>World-{id}</c>): short, 200 messages and 1 hour by default.</summary>
+    public HistoryRetention World { get; set; } = new() { MaxMessages = 200, MaxAge = TimeSpan.FromHours(1) };
+
     /// <summary>Direct messages, per conversation of two users: 1,000 messages, 30 days by default (receipts too).</summary>
     public HistoryRetention Direct { get; set; } = new();
 
     /// <summary>Every retention setting with its configuration name, for validation.</summary>
     internal IEnumerable<(string Name, HistoryRetention Retention)> All() =>
-        [(nameof(ChatRoom), ChatRoom), (nameof(Guild), Guild), (nameof(Direct), Direct)];
+        [(nameof(ChatRoom), ChatRoom), (nameof(Guild), Guild), (nameof(World), World), (nameof(Direct), Direct)];
 }
