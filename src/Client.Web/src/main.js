@@ -155,6 +155,7 @@ function showMessage(message) {
 }
 
 const directShown = new Map(); // message id -> list item
+const deliveredFirst = new Map(); // message id -> time, for a Delivered that arrives before the send's own result
 
 /** A direct message, once, in the Direct messages list; ✓ once the recipient's client has acknowledged it. */
 function showDirect(message) {
@@ -172,8 +173,10 @@ function showDirect(message) {
     list.append(item);
     item.scrollIntoView({ block: "nearest" });
   }
-  if (message.deliveredAt != null && message.from === me) {
-    markDelivered(item, message.deliveredAt);
+  const deliveredAt = message.deliveredAt ?? deliveredFirst.get(message.id);
+  if (deliveredAt != null && message.from === me) {
+    deliveredFirst.delete(message.id);
+    markDelivered(item, deliveredAt);
   }
 }
 
@@ -181,6 +184,9 @@ function showDelivered(receipt) {
   const item = directShown.get(receipt.id);
   if (item) {
     markDelivered(item, receipt.at);
+  } else {
+    // The recipient acknowledged before our own SendDirect call returned: tick it when it shows.
+    deliveredFirst.set(receipt.id, receipt.at);
   }
 }
 

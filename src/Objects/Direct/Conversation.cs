@@ -25,6 +25,9 @@ public sealed class Conversation(
     /// <summary>The client method that tells the sender's connections a message was received.</summary>
     public const string DeliveredMethod = "Delivered";
 
+    /// <summary>The client method that tells a user how far the other has read.</summary>
+    public const string ReadUpToMethod = "ReadUpTo";
+
     /// <summary>The refusal a blocked sender gets: it says no more than that.</summary>
     public const string CannotSend = "You cannot send to this user.";
 
@@ -77,9 +80,20 @@ public sealed class Conversation(
             Timestamp = timestamp,
         });
         Remember(message);
+        state.State.Unread[to] = state.State.Unread.GetValueOrDefault(to) + 1;
+        var counted = _writer!.SaveAsync();
         await push.ToUsersAsync(logger, Key, [to], DirectMessageMethod, message);
         await ListAsync(from, to);
         await ListAsync(to, from);
+        try
+        {
+            await counted;
+        }
+        catch (Exception e)
+        {
+            // The message is stored: the send succeeded, whatever becomes of the unread count.
+            ObjectsLog.StoreFailed(logger, e, Key, "the unread count");
+        }
         return new DirectSendResult(message, null);
     }
 
@@ -126,7 +140,35 @@ public sealed class Conversation(
     {
         var last = Messages.LastSeq == 0 ? null
             : _recent.GetValueOrDefault(Messages.LastSeq) ?? (await Messages.ReadAsync(new LogRange(null, Messages.LastSeq + 1, 1))).LastOrDefault();
-        return new InboxEntry(Other(user), Messages.LastSeq, last);
+        return new InboxEntry(Other(user), Messages.LastSeq, last, state.State.Unread.GetValueOrDefault(user), state.State.ReadUpTo.GetValueOrDefault(user));
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> MarkRead(string user, long seq)
+    {
+        var other = Other(user);
+        var before = state.State.ReadUpTo.GetValueOrDefault(user);
+        var upTo = Math.Min(seq, Messages.LastSeq);
+        if (upTo <= before)
+        {
+            return before;
+        }
+        state.State.ReadUpTo[user] = upTo;
+        var read = 0;
+        for (var after = before; after < upTo;)
+        {
+            var page = await Messages.ReadAsync(new LogRange(after, upTo + 1, MessageHistory<DirectMessage>.MaxPageSize));
+            if (page.Count == 0)
+            {
+                break;
+            }
+            read += page.Count(m => m.To == user);
+            after = page[^1].Seq;
+        }
+        state.State.Unread[user] = Math.Max(0, state.State.Unread.GetValueOrDefault(user) - read);
+        await _writer!.SaveAsync();
+        await push.ToUsersAsync(logger, Key, [other], ReadUpToMethod, new ReadMarker(Key, user, upTo));
+        return upTo;
     }
 
     private string LogName => $"Conversation-{Key}";

@@ -10,4 +10,10 @@ public sealed class ConversationState
 
     /// <summary>The users whose player lists this conversation in its inbox.</summary>
     [Id(1)] public HashSet<string> Listed { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per user, the sequence number they have read up to (it only moves forward).</summary>
+    [Id(2)] public Dictionary<string, long> ReadUpTo { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per user, messages sent to them that they have not read (not covered by their <see cref="ReadUpTo"/>).</summary>
+    [Id(3)] public Dictionary<string, int> Unread { get; set; } = new(StringComparer.Ordinal);
 }

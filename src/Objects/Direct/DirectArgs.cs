@@ -24,10 +24,26 @@ public sealed record DirectSendResult([property: Id(0)] DirectMessage? Message, 
 /// <summary>The argument of the <c>Delivered</c> push, to the sender's connections.</summary>
 public sealed record DeliveryReceipt(string Id, string To, long At);
 
-/// <summary>One conversation in <c>GetInbox</c>: with whom, its last sequence number and its last message.</summary>
+/// <summary>One conversation in <c>GetInbox</c>: with whom, its last sequence number, its last message, how many
+/// messages to you are unread, and how far you have read.</summary>
 [GenerateSerializer, Immutable, Alias("SignalRChat.InboxEntry")]
-public sealed record InboxEntry([property: Id(0)] string With, [property: Id(1)] long LastSeq, [property: Id(2)] DirectMessage? Last);
+public sealed record InboxEntry(
+    [property: Id(0)] string With,
+    [property: Id(1)] long LastSeq,
+    [property: Id(2)] DirectMessage? Last,
+    [property: Id(3)] int Unread,
+    [property: Id(4)] long LastReadSeq);
+
+/// <summary>Args of <c>Player.MarkRead</c>: the conversation with <paramref name="With"/>, read up to <paramref name="Seq"/>.</summary>
+public sealed record MarkReadArgs(string With, long Seq);
+
+/// <summary>The argument of the <c>ReadUpTo</c> push: <paramref name="User"/> has read <paramref name="Room"/> up to
+/// <paramref name="Seq"/> (for a conversation, <c>room</c> is the conversation).</summary>
+public sealed record ReadMarker(string Room, string User, long Seq);
 
 /// <summary>What <c>Player.Ack</c> returns: how many messages this call confirmed (already confirmed and foreign ones
 /// do not count).</summary>
 public sealed record AckResult(int Confirmed);
+
+/// <summary>What <c>Player.MarkRead</c> returns: the read marker as it is now.</summary>
+public sealed record MarkReadResult(long LastReadSeq);

@@ -20,6 +20,11 @@ public interface IConversationGrain : IGrainWithStringKey
     /// <summary>Blocks or unblocks the other user, for <paramref name="blocker"/>.</summary>
     Task SetBlocked(string blocker, bool blocked);
 
-    /// <summary>The last sequence number and the last message, for an inbox.</summary>
+    /// <summary>The last sequence number, the last message and how many messages to <paramref name="user"/> are
+    /// unread, for an inbox.</summary>
     Task<InboxEntry> Summary(string user);
+
+    /// <summary>Moves <paramref name="user"/>'s read marker forward to <paramref name="seq"/> (never back) and tells the
+    /// other user with <c>ReadUpTo</c>. Returns the marker as it is now.</summary>
+    Task<long> MarkRead(string user, long seq);
 }

@@ -94,6 +94,23 @@ public sealed partial class Player
         await ConversationWith(args.User).SetBlocked(user, false);
     }
 
+    /// <summary>
+    /// Marks the conversation with another user read up to <c>seq</c>: the marker only moves forward, the unread count
+    /// in <c>GetInbox</c> follows it, and the other user receives <c>ReadUpTo {room, user, seq}</c>.
+    /// </summary>
+    /// <returns><c>{lastReadSeq}</c>: the marker as it is now.</returns>
+    [ObjectMethod]
+    public async Task<MarkReadResult> MarkRead(MarkReadArgs args)
+    {
+        var user = await OwnerCallAsync();
+        CheckOtherUser(args.With, "with", user, "have a conversation with yourself");
+        if (args.Seq < 1)
+        {
+            throw new ObjectCallException($"seq must be positive; it was {args.Seq}.");
+        }
+        return new MarkReadResult(await ConversationWith(args.With).MarkRead(user, args.Seq));
+    }
+
     /// <summary>The user's conversations, most recent first (at most <see cref="MaxInbox"/>), each with its last message.</summary>
     [ObjectMethod]
     public async Task<IReadOnlyList<InboxEntry>> GetInbox()

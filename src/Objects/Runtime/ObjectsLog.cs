@@ -12,4 +12,7 @@ internal static partial class ObjectsLog
 
     [LoggerMessage(3, LogLevel.Warning, "{ObjectId} could not tell {Target} of a change.", EventName = "ObjectNoticeFailed")]
     public static partial void NoticeFailed(ILogger logger, Exception exception, string objectId, string target);
+
+    [LoggerMessage(4, LogLevel.Warning, "{ObjectId} could not store {What}; the next activation reads what is stored.", EventName = "ObjectStoreFailed")]
+    public static partial void StoreFailed(ILogger logger, Exception exception, string objectId, string what);
 }

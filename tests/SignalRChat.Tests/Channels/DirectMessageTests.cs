@@ -132,7 +132,44 @@ public sealed class DirectMessageTests(ClusterFixture cluster)
         Assert.Equal(["hello again"], Texts(await kai.CallAsync("Player-dm-kai", "GetDirectMessages", new { with = "dm-jo" })));
     }
 
+    [Fact]
+    public async Task MarkRead_MovesOnlyForward_CountsUnread_AndTellsTheOtherUser()
+    {
+        await using var quin = await TestClient.ConnectAsync(cluster.A, "dm-quin");
+        await using var rosa = await TestClient.ConnectAsync(cluster.B, "dm-rosa");
+        quin.Listen("ReadUpTo");
+        for (var i = 1; i <= 3; i++)
+        {
+            await quin.CallAsync("Player-dm-quin", "SendDirect", new { to = "dm-rosa", text = $"q{i}" });
+        }
+        await rosa.CallAsync("Player-dm-rosa", "SendDirect", new { to = "dm-quin", text = "r4" });
+        await quin.CallAsync("Player-dm-quin", "SendDirect", new { to = "dm-rosa", text = "q5" });
+        Assert.Equal(4, Inbox(await rosa.CallAsync("Player-dm-rosa", "GetInbox")).GetProperty("unread").GetInt32());
+        Assert.Equal(1, Inbox(await quin.CallAsync("Player-dm-quin", "GetInbox")).GetProperty("unread").GetInt32());
+
+        var marked = await rosa.CallAsync("Player-dm-rosa", "MarkRead", new { with = "dm-quin", seq = 4 });
+        var back = await rosa.CallAsync("Player-dm-rosa", "MarkRead", new { with = "dm-quin", seq = 2 });
+        var past = await rosa.CallAsync("Player-dm-rosa", "MarkRead", new { with = "dm-quin", seq = 99 });
+
+        Assert.Equal(4, marked.GetProperty("lastReadSeq").GetInt64());
+        Assert.Equal(4, back.GetProperty("lastReadSeq").GetInt64());
+        Assert.Equal(5, past.GetProperty("lastReadSeq").GetInt64());
+        var told = await quin.NextAsync("ReadUpTo");
+        Assert.Equal("dm-quin:dm-rosa", told.GetProperty("room").GetString());
+        Assert.Equal("dm-rosa", told.GetProperty("user").GetString());
+        Assert.Equal(4, told.GetProperty("seq").GetInt64());
+        Assert.Equal(5, (await quin.NextAsync("ReadUpTo")).GetProperty("seq").GetInt64());
+        var inbox = Inbox(await rosa.CallAsync("Player-dm-rosa", "GetInbox"));
+        Assert.Equal(0, inbox.GetProperty("unread").GetInt32());
+        Assert.Equal(5, inbox.GetProperty("lastReadSeq").GetInt64());
+        // Moving back told nobody anything: the next ReadUpTo quin gets is a real move.
+        await quin.CallAsync("Player-dm-quin", "SendDirect", new { to = "dm-rosa", text = "q6" });
+        await rosa.CallAsync("Player-dm-rosa", "MarkRead", new { with = "dm-quin", seq = 6 });
+        Assert.Equal(6, (await quin.NextAsync("ReadUpTo")).GetProperty("seq").GetInt64());
+    }
+
     [Theory]
+    [InlineData("MarkRead", "{\"with\":\"dm-mo\",\"seq\":0}", "seq must be positive; it was 0.")]
     [InlineData("SendDirect", "{\"to\":\"dm-lu\",\"text\":\"me\"}", "You cannot send to yourself.")]
     [InlineData("SendDirect", "{\"to\":\"no one\",\"text\":\"hi\"}", "to may hold only letters, digits, '_', '-' and '.' (ASCII).")]
     [InlineData("SendDirect", "{\"to\":\"dm-mo\",\"text\":\"   \"}", "text must not be empty.")]
@@ -168,6 +205,8 @@ public sealed class DirectMessageTests(ClusterFixture cluster)
 
         Assert.Contains("Player-dm-pat belongs to another user; call your own Player-dm-ola.", error.Message);
     }
+
+    private static JsonElement Inbox(JsonElement inbox) => Assert.Single(inbox.EnumerateArray().ToList());
 
     private static IEnumerable<string?> Texts(JsonElement page) => page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString());
 }
