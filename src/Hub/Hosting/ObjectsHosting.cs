@@ -6,6 +6,7 @@ using SignalRChat.Hub.Storage;
 using SignalRChat.Objects.Chat;
 using SignalRChat.Objects.Guilds;
 using SignalRChat.Objects.History;
+using SignalRChat.Objects.Parties;
 using SignalRChat.Objects.Presence;
 using SignalRChat.Objects.Runtime;
 using SignalRChat.Objects.Zones;
@@ -34,6 +35,9 @@ internal static class ObjectsHosting
             builder.Services.AddOptions<GuildOptions>().Bind(builder.Configuration.GetSection(GuildOptions.Section))
                 .Validate(o => o.MaxMembers > 0, "Guilds:MaxMembers must be positive.")
                 .Validate(o => o.MaxPendingInvites > 0, "Guilds:MaxPendingInvites must be positive.")
+                .ValidateOnStart();
+            builder.Services.AddOptions<PartyOptions>().Bind(builder.Configuration.GetSection(PartyOptions.Section))
+                .Validate(o => o.MaxMembers >= 2, "Parties:MaxMembers must be at least 2.")
                 .ValidateOnStart();
             builder.Services.AddOptions<WorldOptions>().Bind(builder.Configuration.GetSection(WorldOptions.Section))
                 .Validate(o => double.IsFinite(o.MessagesPerSecond) && o.MessagesPerSecond >= 1, "Channels:World:MessagesPerSecond must be at least 1.")

@@ -51,4 +51,16 @@ public interface IPlayerGrain : IObjectGrain
     /// conversation calls it while this player may be waiting on that conversation.</summary>
     [Alias("ListConversation"), AlwaysInterleave]
     Task ListConversation(string with);
+
+    /// <summary>The user joins <paramref name="party"/>: false when they are in another party (they must leave it first).</summary>
+    [Alias("TryJoinParty"), AlwaysInterleave]
+    Task<bool> TryJoinParty(string party);
+
+    /// <summary>The user is no longer in <paramref name="party"/>.</summary>
+    [Alias("LeftParty"), AlwaysInterleave]
+    Task LeftParty(string party);
+
+    /// <summary>Whether the user is online (invisible counts as online: the party still has them).</summary>
+    [Alias("IsOnline"), AlwaysInterleave]
+    Task<bool> IsOnline();
 }

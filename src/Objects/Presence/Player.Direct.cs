@@ -15,7 +15,6 @@ public sealed partial class Player
     /// <summary>The most conversations <c>GetInbox</c> returns, most recent first.</summary>
     public const int MaxInbox = 200;
 
-    private StateWriter<PlayerDirectState>? _directWriter;
 
     /// <summary>
     /// Sends a direct message: stored in the conversation of the two users, pushed as <c>DirectMessage</c> to every
@@ -116,17 +115,16 @@ public sealed partial class Player
     public async Task<IReadOnlyList<InboxEntry>> GetInbox()
     {
         var user = await OwnerCallAsync();
-        var entries = await Task.WhenAll(direct.State.Conversations.Select(with => ConversationWith(with).Summary(user)));
+        var entries = await Task.WhenAll(social.State.Conversations.Select(with => ConversationWith(with).Summary(user)));
         return [.. entries.OrderByDescending(e => e.Last?.Timestamp ?? 0).ThenBy(e => e.With, StringComparer.Ordinal).Take(MaxInbox)];
     }
 
     /// <inheritdoc/>
     public async Task ListConversation(string with)
     {
-        if (direct.State.Conversations.Add(with))
+        if (social.State.Conversations.Add(with))
         {
-            _directWriter ??= new StateWriter<PlayerDirectState>(direct, () => { });
-            await _directWriter.SaveAsync();
+            await SaveSocialAsync();
         }
     }
 

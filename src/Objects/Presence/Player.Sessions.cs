@@ -217,6 +217,7 @@ public sealed partial class Player
         {
             await LeaveZoneQuietlyAsync(zone);
         }
+        TellPartyOffline();
         Reschedule();
     }
 

@@ -17,7 +17,7 @@ namespace SignalRChat.Objects.Presence;
 public sealed partial class Player(
     [PersistentState("presence", ObjectStorage.Name)] IPersistentState<PlayerState> presence,
     [PersistentState("follows", ObjectStorage.Name)] IPersistentState<PlayerFollowsState> follows,
-    [PersistentState("direct", ObjectStorage.Name)] IPersistentState<PlayerDirectState> direct,
+    [PersistentState("social", ObjectStorage.Name)] IPersistentState<PlayerSocialState> social,
     IClientPush push,
     IClientDirectory clients,
     IOptions<PresenceOptions> options,

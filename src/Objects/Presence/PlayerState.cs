@@ -43,10 +43,14 @@ public sealed class PlayerFollowsState
     [Id(1)] public HashSet<string> Followers { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>The user's direct conversations, by the other user's name, for <c>GetInbox</c>.</summary>
-[GenerateSerializer, Alias("SignalRChat.PlayerDirectState")]
-public sealed class PlayerDirectState
+/// <summary>What other objects tell a player of: the user's direct conversations (for <c>GetInbox</c>) and party.
+/// Written only by interleaved notices, one write at a time.</summary>
+[GenerateSerializer, Alias("SignalRChat.PlayerSocialState")]
+public sealed class PlayerSocialState
 {
     /// <summary>The users this user has a conversation with.</summary>
     [Id(0)] public HashSet<string> Conversations { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The party the user is in, told by the party; it hears when the user goes offline.</summary>
+    [Id(1)] public string? Party { get; set; }
 }

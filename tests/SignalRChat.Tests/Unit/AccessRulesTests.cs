@@ -42,7 +42,7 @@ public sealed class AccessRulesTests
 
         Assert.True(result.Failed);
         Assert.Contains("Access:Objects:ChatRoom:Methods names 'Jion', which ChatRoom does not have. Methods: Join, Leave, SendMessage, GetMessages, ListMembers, Typing.", result.Failures!);
-        Assert.Contains("Access:Objects:Lobby names no object type. Types: ChatRoom, Guild, Player, World, Zone.", result.Failures!);
+        Assert.Contains("Access:Objects:Lobby names no object type. Types: ChatRoom, Guild, Party, Player, World, Zone.", result.Failures!);
     }
 
     [Fact]

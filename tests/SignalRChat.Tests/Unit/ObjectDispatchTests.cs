@@ -42,7 +42,7 @@ public sealed class ObjectDispatchTests
     [Fact]
     public void Catalog_FindsTheShippedTypes_AndChatRoomsCallableMethods_InDeclarationOrder()
     {
-        Assert.Equal(["ChatRoom", "Guild", "Player", "World", "Zone"], ObjectCatalog.Default.TypeNames);
+        Assert.Equal(["ChatRoom", "Guild", "Party", "Player", "World", "Zone"], ObjectCatalog.Default.TypeNames);
         Assert.Equal(["Join", "Leave", "SendMessage", "GetMessages", "ListMembers", "Typing"], ChatRoomType.MethodNames);
         Assert.False(ChatRoomType.HasMethod("Create"));
         Assert.False(ChatRoomType.HasMethod("join"));
@@ -51,7 +51,7 @@ public sealed class ObjectDispatchTests
     [Fact]
     public void Catalog_UnknownTypeAndMethod_NameWhatExists()
     {
-        Assert.Equal("Unknown object type 'Lobby'. Types: ChatRoom, Guild, Player, World, Zone.", Assert.Throws<ObjectCallException>(() => ObjectCatalog.Default.GetType("Lobby")).Message);
+        Assert.Equal("Unknown object type 'Lobby'. Types: ChatRoom, Guild, Party, Player, World, Zone.", Assert.Throws<ObjectCallException>(() => ObjectCatalog.Default.GetType("Lobby")).Message);
         Assert.Equal("ChatRoom has no method 'Jion'. Methods: Join, Leave, SendMessage, GetMessages, ListMembers, Typing.",
             Assert.Throws<ObjectCallException>(() => ChatRoomType.GetMethod("Jion")).Message);
     }

@@ -1,0 +1,13 @@
+using Orleans.Concurrency;
+using SignalRChat.Objects.Runtime;
+
+namespace SignalRChat.Objects.Parties;
+
+/// <summary>The typed notices a party receives from players; clients cannot reach them.</summary>
+[Alias("SignalRChat.IPartyGrain")]
+public interface IPartyGrain : IObjectGrain
+{
+    /// <summary>A member went offline (their last connection closed longer than the presence grace ago).</summary>
+    [Alias("MemberOffline"), OneWay]
+    Task MemberOffline(string user);
+}

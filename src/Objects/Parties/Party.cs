@@ -1,0 +1,234 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SignalRChat.Objects.Presence;
+using SignalRChat.Objects.Runtime;
+
+namespace SignalRChat.Objects.Parties;
+
+/// <summary>
+/// A party (<c>Party-{id}</c>): a small group with a leader. A user is in at most one party (their player keeps which).
+/// The leader's role passes to the earliest-joined member still online when the leader leaves or goes offline; the party
+/// ends when its last member leaves. Every change reaches the members (and whoever just left) as <c>PartyChanged</c>.
+/// </summary>
+[ObjectType("Party")]
+public sealed class Party(
+    [PersistentState("party", ObjectStorage.Name)] IPersistentState<PartyState> state,
+    IOptions<PartyOptions> options,
+    IClientPush push,
+    ILogger<Party> logger) : ObjectGrain, IPartyGrain
+{
+    /// <summary>The client method every change is pushed with.</summary>
+    public const string ChangedMethod = "PartyChanged";
+
+    /// <summary>The client method an invite is pushed with, to the invited user.</summary>
+    public const string InviteMethod = "PartyInvite";
+
+    private PartyState Stored => state.State;
+
+    /// <inheritdoc/>
+    protected override bool Exists => state.RecordExists;
+
+    /// <summary>Creates the party with the caller as its leader; fails when the caller is in another party.</summary>
+    [ObjectCreate]
+    public async Task<PartyInfo> Create()
+    {
+        var user = RequireUser("create a party");
+        await JoinAsync(user);
+        Stored.Leader = user;
+        Stored.Members = [user];
+        await SaveAsync();
+        return Info();
+    }
+
+    /// <summary>Invites a user (any member); they receive <c>PartyInvite</c> and answer with <c>Accept</c> or <c>Decline</c>.</summary>
+    [ObjectMethod]
+    public async Task Invite(PartyUserArgs args)
+    {
+        var user = RequireMember("invite");
+        if (UserNames.Problem(args.User) is { } problem)
+        {
+            throw new ObjectCallException(problem);
+        }
+        if (Stored.Members.Contains(args.User))
+        {
+            throw new ObjectCallException($"{args.User} is already in {Id}.");
+        }
+        if (Stored.Members.Count + Stored.Invites.Count >= options.Value.MaxMembers * 2)
+        {
+            throw new ObjectCallException($"{Id} has too many invites pending; wait for answers first.");
+        }
+        if (Stored.Invites.Add(args.User))
+        {
+            await SaveAsync();
+        }
+        await push.ToUsersAsync(logger, Id.ToString(), [args.User], InviteMethod, new PartyInvite(Id.ToString(), Stored.Leader!, user));
+    }
+
+    /// <summary>Accepts the caller's invite: they join, unless the party is full or they are in another party.</summary>
+    [ObjectMethod]
+    public async Task<PartyInfo> Accept()
+    {
+        var user = RequireUser("accept an invite");
+        if (!Stored.Invites.Contains(user))
+        {
+            throw new ObjectCallException($"You have no invite to {Id}.");
+        }
+        if (Stored.Members.Count >= options.Value.MaxMembers)
+        {
+            throw new ObjectCallException($"{Id} is full ({options.Value.MaxMembers} members).");
+        }
+        await JoinAsync(user);
+        Stored.Invites.Remove(user);
+        Stored.Members.Add(user);
+        await SaveAsync();
+        await TellAsync();
+        return Info();
+    }
+
+    /// <summary>Declines the caller's invite.</summary>
+    [ObjectMethod]
+    public async Task Decline()
+    {
+        var user = RequireUser("decline an invite");
+        if (!Stored.Invites.Remove(user))
+        {
+            throw new ObjectCallException($"You have no invite to {Id}.");
+        }
+        await SaveAsync();
+    }
+
+    /// <summary>Leaves the party. A leader's role passes on; the last member leaving ends the party.</summary>
+    [ObjectMethod]
+    public async Task Leave()
+    {
+        var user = RequireMember("leave");
+        await RemoveAsync(user);
+    }
+
+    /// <summary>Removes a member (the leader only).</summary>
+    [ObjectMethod]
+    public async Task Kick(PartyUserArgs args)
+    {
+        RequireLeader("kick");
+        if (args.User == Stored.Leader)
+        {
+            throw new ObjectCallException($"To leave {Id}, call Leave.");
+        }
+        if (!Stored.Members.Contains(args.User))
+        {
+            throw new ObjectCallException($"{args.User} is not in {Id}.");
+        }
+        await RemoveAsync(args.User);
+    }
+
+    /// <summary>Hands the leader's role to another member (the leader only).</summary>
+    [ObjectMethod]
+    public async Task PromoteLeader(PartyUserArgs args)
+    {
+        RequireLeader("promote a leader");
+        if (!Stored.Members.Contains(args.User))
+        {
+            throw new ObjectCallException($"{args.User} is not in {Id}.");
+        }
+        if (args.User != Stored.Leader)
+        {
+            Stored.Leader = args.User;
+            await SaveAsync();
+            await TellAsync();
+        }
+    }
+
+    /// <summary>The party's leader and members (members only).</summary>
+    [ObjectMethod]
+    public Task<PartyInfo> GetInfo()
+    {
+        RequireMember("see it");
+        return Task.FromResult(Info());
+    }
+
+    /// <inheritdoc/>
+    public async Task MemberOffline(string user)
+    {
+        if (user != Stored.Leader || Stored.Members.Count < 2)
+        {
+            return;
+        }
+        foreach (var candidate in Stored.Members.Where(m => m != user))
+        {
+            if (await PlayerOf(candidate).IsOnline())
+            {
+                Stored.Leader = candidate;
+                await SaveAsync();
+                await TellAsync();
+                return;
+            }
+        }
+    }
+
+    private async Task RemoveAsync(string user)
+    {
+        Stored.Members.Remove(user);
+        await PlayerOf(user).LeftParty(Id.ToString());
+        if (Stored.Members.Count == 0)
+        {
+            await state.ClearStateAsync();
+            state.State = new PartyState();
+            await TellAsync(alsoTell: user);
+            return;
+        }
+        if (Stored.Leader == user)
+        {
+            Stored.Leader = Stored.Members[0];
+        }
+        await SaveAsync();
+        await TellAsync(alsoTell: user);
+    }
+
+    /// <summary>Records in the user's player that they are in this party; refuses when they are in another one.</summary>
+    private async Task JoinAsync(string user)
+    {
+        if (!await PlayerOf(user).TryJoinParty(Id.ToString()))
+        {
+            throw new ObjectCallException($"You are in another party; leave it before joining {Id}.");
+        }
+    }
+
+    private Task TellAsync(string? alsoTell = null) =>
+        push.ToUsersAsync(logger, Id.ToString(), alsoTell is null ? [.. Stored.Members] : [.. Stored.Members, alsoTell], ChangedMethod, Info());
+
+    private PartyInfo Info() => new(Id.ToString(), Stored.Leader, [.. Stored.Members]);
+
+    private IPlayerGrain PlayerOf(string user) => ObjectOf<IPlayerGrain>(Player.IdOf(user));
+
+    private async Task SaveAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Memory changed and storage did not: never serve that difference.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private string RequireUser(string action) =>
+        CurrentCaller?.User ?? throw new ObjectCallException($"Only a user can {action} in {Id}.");
+
+    private string RequireMember(string action)
+    {
+        var user = RequireUser(action);
+        return Stored.Members.Contains(user) ? user : throw new ObjectCallException($"Only members of {Id} can {action}.");
+    }
+
+    private void RequireLeader(string action)
+    {
+        var user = RequireMember(action);
+        if (user != Stored.Leader)
+        {
+            throw new ObjectCallException($"Only the leader of {Id} can {action}.");
+        }
+    }
+}
