@@ -10,7 +10,10 @@ namespace SignalRChat.Hub.Auth;
 internal static class AuthHosting
 {
     private const string HubPath = "/hub";
-    private const string RoleClaim = "role";
+    private const string RoleClaim = TokenIssuer.RoleClaim;
+
+    /// <summary>The authorization policy of the <c>/admin</c> endpoints: a valid token with a <c>role</c> claim of <c>admin</c>.</summary>
+    public const string AdminPolicy = "admin";
 
     /// <summary>The claims a connection's principal keeps: the user name, roles and the token's ID.</summary>
     private static readonly HashSet<string> KeptClaims = [TokenIssuer.UserClaim, RoleClaim, "jti"];
@@ -53,7 +56,7 @@ internal static class AuthHosting
                 },
             };
         });
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireRole(TokenIssuer.AdminRole));
         return services;
     }
 

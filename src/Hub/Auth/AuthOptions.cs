@@ -25,6 +25,13 @@ public sealed class AuthOptions
 
     /// <summary>How long a development token is valid.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>User names the development login issues admin tokens for (a <c>role</c> claim of <c>admin</c>),
+    /// comma-separated; empty by default. Admin tokens open the <c>/admin</c> endpoints.</summary>
+    public string DevelopmentAdmins { get; set; } = "";
+
+    internal bool IsDevelopmentAdmin(string user) =>
+        DevelopmentAdmins.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Contains(user, StringComparer.Ordinal);
 }
 
 internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>

@@ -12,6 +12,12 @@ internal sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider ti
     /// <summary>The claim the user name travels in.</summary>
     public const string UserClaim = "name";
 
+    /// <summary>The claim roles travel in; <c>admin</c> opens the <c>/admin</c> endpoints.</summary>
+    public const string RoleClaim = "role";
+
+    /// <summary>The role of operators.</summary>
+    public const string AdminRole = "admin";
+
     private readonly AuthOptions _options = options.Value;
 
     public SymmetricSecurityKey Key => new(Encoding.UTF8.GetBytes(_options.SigningKey));
@@ -22,6 +28,7 @@ internal sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider ti
         ValidAudience = _options.Audience,
         IssuerSigningKey = Key,
         NameClaimType = UserClaim,
+        RoleClaimType = RoleClaim,
         ClockSkew = TimeSpan.FromMinutes(1),
     };
 
@@ -32,7 +39,9 @@ internal sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider ti
         {
             Issuer = _options.Issuer,
             Audience = _options.Audience,
-            Subject = new ClaimsIdentity([new Claim("sub", user), new Claim(UserClaim, user)]),
+            Subject = new ClaimsIdentity(_options.IsDevelopmentAdmin(user)
+                ? [new Claim("sub", user), new Claim(UserClaim, user), new Claim(RoleClaim, AdminRole)]
+                : [new Claim("sub", user), new Claim(UserClaim, user)]),
             NotBefore = now,
             IssuedAt = now,
             Expires = now + _options.TokenLifetime,

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using SignalRChat.Hub.Access;
+using SignalRChat.Hub.Admin;
 using SignalRChat.Hub.Auth;
 using SignalRChat.Hub.Health;
 using SignalRChat.Hub.Hubs;
@@ -60,6 +61,7 @@ public static class HubApplication
             app.UseAuthentication();
             app.UseAuthorization();
             app.MapDevelopmentLogin();
+            app.MapAdmin();
             app.MapHub<ObjectHub>("/hub");
             var access = app.Services.GetRequiredService<AccessRules>();
             app.Lifetime.ApplicationStarted.Register(() => HostingLog.AccessRules(app.Logger, string.Join("; ", access.Describe())));

@@ -63,4 +63,9 @@ public interface IPlayerGrain : IObjectGrain
     /// <summary>Whether the user is online (invisible counts as online: the party still has them).</summary>
     [Alias("IsOnline"), AlwaysInterleave]
     Task<bool> IsOnline();
+
+    /// <summary>Stores a system message for the user and pushes it to their connections; it is kept until acknowledged.
+    /// Use <see cref="Notices.SystemMessages.SendAsync"/>, which checks the arguments.</summary>
+    [Alias("AddSystemMessage"), AlwaysInterleave]
+    Task<Notices.SystemMessage> AddSystemMessage(string code, string text, string? data);
 }

@@ -44,9 +44,10 @@ public sealed partial class Player
     }
 
     /// <summary>
-    /// Acknowledges direct messages this user received (their IDs). The sender's connections receive
-    /// <c>Delivered {id, to, at}</c> the first time any connection of this user acknowledges a message. Acks are
-    /// idempotent; IDs of messages not sent to this user are ignored.
+    /// Acknowledges direct messages and system messages this user received (their IDs). The sender of a direct message
+    /// receives <c>Delivered {id, to, at}</c> the first time any connection of this user acknowledges it; an
+    /// acknowledged system message is no longer kept. Acks are idempotent; IDs of messages not sent to this user are
+    /// ignored.
     /// </summary>
     /// <returns><c>{confirmed}</c>: how many were confirmed by this call.</returns>
     [ObjectMethod]
@@ -58,16 +59,22 @@ public sealed partial class Player
             throw new ObjectCallException($"ids holds {args.Ids.Count} IDs; the limit is {MaxAcksPerCall} per call.");
         }
         var byConversation = new Dictionary<string, List<long>>(StringComparer.Ordinal);
+        var system = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Ids.Count; i++)
         {
             var (conversation, seq) = ParseMessageId(args.Ids[i], i);
+            if (IsSystemMessageId(args.Ids[i]))
+            {
+                system.Add(args.Ids[i]);
+                continue;
+            }
             // Only this user's conversations, in their one spelling: anything else is someone else's, ignored.
             if (conversation.Split(':') is [var a, var b] && (a == user || b == user) && a != b && Conversation.KeyOf(a, b) == conversation)
             {
                 (byConversation.TryGetValue(conversation, out var seqs) ? seqs : byConversation[conversation] = []).Add(seq);
             }
         }
-        var confirmed = 0;
+        var confirmed = system.Count > 0 ? await AckSystemMessagesAsync(system) : 0;
         foreach (var (conversation, seqs) in byConversation)
         {
             confirmed += await GrainFactory.GetGrain<IConversationGrain>(conversation).Ack(user, [.. seqs]);
@@ -147,7 +154,7 @@ public sealed partial class Player
         var hash = id.LastIndexOf('#');
         return hash > 0 && long.TryParse(id.AsSpan(hash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq) && seq > 0
             ? (id[..hash], seq)
-            : throw new ObjectCallException($"ids[{index}] '{Shorten(id)}' is not a message ID; IDs look like 'alice:bob#17'.");
+            : throw new ObjectCallException($"ids[{index}] '{Shorten(id)}' is not a message ID; IDs look like 'alice:bob#17' or 'system#3'.");
     }
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";

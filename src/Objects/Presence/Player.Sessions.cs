@@ -66,6 +66,7 @@ public sealed partial class Player
             State.Idle = false;
         });
         Reschedule();
+        await ReplaySystemMessagesAsync(clientId);
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,4 @@
+using SignalRChat.Objects.Notices;
 using SignalRChat.Objects.Parties;
 using SignalRChat.Objects.Runtime;
 
@@ -33,6 +34,51 @@ public sealed partial class Player
 
     /// <inheritdoc/>
     public Task<bool> IsOnline() => Task.FromResult(State.Online);
+
+    /// <summary>The most system messages kept unacknowledged; past it the oldest is dropped.</summary>
+    public const int MaxPendingSystemMessages = 100;
+
+    /// <summary>The client method a system message is pushed with.</summary>
+    public const string SystemMessageMethod = "SystemMessage";
+
+    private const string SystemIdPrefix = "system#";
+
+    /// <inheritdoc/>
+    public async Task<SystemMessage> AddSystemMessage(string code, string text, string? data)
+    {
+        var pending = social.State.SystemMessages;
+        var message = new SystemMessage($"{SystemIdPrefix}{++social.State.SystemSeq}", code, text, data, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        pending.Add(message);
+        if (pending.Count > MaxPendingSystemMessages)
+        {
+            pending.RemoveAt(0);
+        }
+        await SaveSocialAsync();
+        await push.ToUsersAsync(logger, Id.ToString(), [User], SystemMessageMethod, message);
+        return message;
+    }
+
+    /// <summary>A new connection receives every system message not yet acknowledged.</summary>
+    private async Task ReplaySystemMessagesAsync(string clientId)
+    {
+        foreach (var message in social.State.SystemMessages.ToList())
+        {
+            await push.ToClientsAsync(logger, Id.ToString(), [clientId], SystemMessageMethod, message);
+        }
+    }
+
+    /// <summary>Drops acknowledged system messages; IDs of messages not pending are ignored. Returns how many were dropped.</summary>
+    private async Task<int> AckSystemMessagesAsync(IReadOnlyCollection<string> ids)
+    {
+        var removed = social.State.SystemMessages.RemoveAll(m => ids.Contains(m.Id));
+        if (removed > 0)
+        {
+            await SaveSocialAsync();
+        }
+        return removed;
+    }
+
+    private static bool IsSystemMessageId(string id) => id.StartsWith(SystemIdPrefix, StringComparison.Ordinal);
 
     /// <summary>Tells the user's party they went offline (after the grace): a leader's role passes on.</summary>
     private void TellPartyOffline()

@@ -53,4 +53,10 @@ public sealed class PlayerSocialState
 
     /// <summary>The party the user is in, told by the party; it hears when the user goes offline.</summary>
     [Id(1)] public string? Party { get; set; }
+
+    /// <summary>System messages not yet acknowledged, oldest first.</summary>
+    [Id(2)] public List<SignalRChat.Objects.Notices.SystemMessage> SystemMessages { get; set; } = [];
+
+    /// <summary>The number of the last system message, for the next one's ID.</summary>
+    [Id(3)] public long SystemSeq { get; set; }
 }

@@ -106,7 +106,7 @@ public sealed class DirectMessageTests(ClusterFixture cluster)
         Assert.Equal(0, (await ivy.CallAsync("Player-dm-ivy", "Ack", new { ids = new[] { id } })).GetProperty("confirmed").GetInt32());
         Assert.Equal(0, (await hal.CallAsync("Player-dm-hal", "Ack", new { ids = new[] { "dm-gus:dm-hal#99", "dm-hal:dm-gus#1" } })).GetProperty("confirmed").GetInt32());
         var error = await Assert.ThrowsAsync<HubException>(() => hal.CallAsync("Player-dm-hal", "Ack", new { ids = new[] { id, "seventeen" } }));
-        Assert.Contains("ids[1] 'seventeen' is not a message ID; IDs look like 'alice:bob#17'.", error.Message);
+        Assert.Contains("ids[1] 'seventeen' is not a message ID; IDs look like 'alice:bob#17' or 'system#3'.", error.Message);
 
         // Now the real recipient: the first Delivered gus gets is this one.
         await hal.CallAsync("Player-dm-hal", "Ack", new { ids = new[] { id } });
