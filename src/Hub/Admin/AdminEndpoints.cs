@@ -6,7 +6,8 @@ namespace SignalRChat.Hub.Admin;
 
 /// <summary>
 /// What operators do over HTTP, with a token whose <c>role</c> claim is <c>admin</c> (401 without a valid token, 403
-/// with another role): <c>POST /admin/players/{user}/messages</c> sends a system message.
+/// with another role): <c>POST /admin/players/{user}/messages</c> sends a system message, <c>POST /admin/announcements</c>
+/// an announcement to every connected client.
 /// </summary>
 internal static class AdminEndpoints
 {
@@ -22,9 +23,15 @@ internal static class AdminEndpoints
             var message = await SystemMessages.SendAsync(grains, user, request!.Code!, request.Text!, request.Data);
             return Results.Ok(message);
         });
+        admin.MapPost("/announcements", async (AnnouncementRequest? request, IGrainFactory grains) =>
+            Announcements.Problem(request?.Text, request?.Data, out _) is { } problem
+                ? Results.BadRequest(new AdminError(problem))
+                : Results.Ok(await Announcements.SendAsync(grains, request!.Text!, request.Data)));
     }
 
     internal sealed record SystemMessageRequest(string? Code, string? Text, JsonElement? Data);
+
+    internal sealed record AnnouncementRequest(string? Text, JsonElement? Data);
 
     internal sealed record AdminError(string Error);
 }

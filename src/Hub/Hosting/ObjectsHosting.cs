@@ -6,6 +6,7 @@ using SignalRChat.Hub.Storage;
 using SignalRChat.Objects.Chat;
 using SignalRChat.Objects.Guilds;
 using SignalRChat.Objects.History;
+using SignalRChat.Objects.Notices;
 using SignalRChat.Objects.Parties;
 using SignalRChat.Objects.Presence;
 using SignalRChat.Objects.Runtime;
@@ -35,6 +36,9 @@ internal static class ObjectsHosting
             builder.Services.AddOptions<GuildOptions>().Bind(builder.Configuration.GetSection(GuildOptions.Section))
                 .Validate(o => o.MaxMembers > 0, "Guilds:MaxMembers must be positive.")
                 .Validate(o => o.MaxPendingInvites > 0, "Guilds:MaxPendingInvites must be positive.")
+                .ValidateOnStart();
+            builder.Services.AddOptions<AnnouncementOptions>().Bind(builder.Configuration.GetSection(AnnouncementOptions.Section))
+                .Validate(o => o.Replay >= TimeSpan.Zero && o.Replay <= TimeSpan.FromDays(1), "Announcements:Replay must be between 0 and 1 day.")
                 .ValidateOnStart();
             builder.Services.AddOptions<PartyOptions>().Bind(builder.Configuration.GetSection(PartyOptions.Section))
                 .Validate(o => o.MaxMembers >= 2, "Parties:MaxMembers must be at least 2.")

@@ -38,6 +38,12 @@ internal sealed class HubClientPush(IHubContext<ObjectHub> hub) : IClientPush
         await SendAsync(hub.Clients.Users(users), method, payload, cancellationToken);
     }
 
+    public Task PushToAllAsync(string method, object? payload, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        return SendAsync(hub.Clients.All, method, payload, cancellationToken);
+    }
+
     private static async Task SendAsync(IClientProxy clients, string method, object? payload, CancellationToken cancellationToken)
     {
         try

@@ -16,4 +16,7 @@ internal static partial class HubLog
 
     [LoggerMessage(5, LogLevel.Error, "Hub method {Method} failed for connection {ConnectionId}.", EventName = "HubMethodFailed")]
     public static partial void MethodFailed(ILogger logger, Exception exception, string method, string connectionId);
+
+    [LoggerMessage(6, LogLevel.Warning, "Could not replay recent announcements to a new connection: {Reason}", EventName = "AnnouncementReplayFailed")]
+    public static partial void ReplayFailed(ILogger logger, string reason);
 }

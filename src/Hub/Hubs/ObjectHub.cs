@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using SignalRChat.Hub.Access;
 using SignalRChat.Hub.Presence;
 using SignalRChat.Hub.Wire;
+using SignalRChat.Objects.Notices;
 using SignalRChat.Objects.Runtime;
 using SignalRChat.Push;
 
@@ -15,7 +16,7 @@ namespace SignalRChat.Hub.Hubs;
 /// </summary>
 [Authorize]
 internal sealed class ObjectHub(ObjectClient objects, AccessRules access, ClusterInstances instances, PresenceReporter presence,
-    ILogger<ObjectHub> logger)
+    IGrainFactory grains, ILogger<ObjectHub> logger)
     : Microsoft.AspNetCore.SignalR.Hub
 {
     /// <summary>The client method invoked on connect with <see cref="Registration"/>.</summary>
@@ -38,6 +39,26 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, Cluste
         // Online before the client hears it is registered.
         await presence.ConnectedAsync(UserName(), ClientId);
         await Clients.Caller.SendAsync(RegisteredMethod, WireValue.From(new Registration(ClientId, instances.LocalInstanceId, UserName())));
+        await ReplayAnnouncementsAsync();
+    }
+
+    /// <summary>
+    /// Sends the recent announcements to the new connection. Asked after the connection is registered, so one made
+    /// meanwhile reaches it by push or here (possibly both: clients drop an <c>id</c> they have seen).
+    /// </summary>
+    private async Task ReplayAnnouncementsAsync()
+    {
+        try
+        {
+            foreach (var announcement in await Announcements.RecentAsync(grains))
+            {
+                await Clients.Caller.SendAsync(AnnouncementBoard.AnnouncementMethod, WireValue.From(announcement));
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            HubLog.ReplayFailed(logger, e.Message);
+        }
     }
 
     /// <summary>Calls <paramref name="method"/> of <paramref name="objectId"/> with <paramref name="args"/> (an object, or null) and returns its result.</summary>

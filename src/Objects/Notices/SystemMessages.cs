@@ -49,6 +49,14 @@ public static class SystemMessages
         {
             return $"code must be 1-{MaxCodeLength} ASCII letters, digits, '.', '_' or '-'.";
         }
+        return TextAndDataProblem(text, data, out json);
+    }
+
+    /// <summary>The rules system messages and announcements share: text 1-1000 characters, data a JSON object of at
+    /// most 4 KB, or null.</summary>
+    internal static string? TextAndDataProblem(string? text, JsonElement? data, out string? json)
+    {
+        json = null;
         if (string.IsNullOrWhiteSpace(text))
         {
             return "text must not be empty.";

@@ -25,4 +25,8 @@ public interface IClientPush
     /// </summary>
     /// <exception cref="PushBackpressureException">The outgoing buffer towards an instance is full.</exception>
     Task PushToUsersAsync(IReadOnlyList<string> users, string method, object? payload, CancellationToken cancellationToken = default);
+
+    /// <summary>Invokes <paramref name="method"/> on every connection of the cluster, with one backplane message.</summary>
+    /// <exception cref="PushBackpressureException">The outgoing buffer towards an instance is full.</exception>
+    Task PushToAllAsync(string method, object? payload, CancellationToken cancellationToken = default);
 }

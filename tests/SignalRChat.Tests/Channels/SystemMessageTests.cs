@@ -78,6 +78,43 @@ public sealed class SystemMessageTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task AnAnnouncement_ReachesEveryConnectionOnEveryInstance_AndConnectionsOpenedSoonAfter()
+    {
+        await using var onA = await TestClient.ConnectAsync(_cluster.A, "ann-a", listenTo: "Announcement");
+        await using var onB = await TestClient.ConnectAsync(_cluster.B, "ann-b", Protocol.MessagePack, listenTo: "Announcement");
+        using var http = new HttpClient { BaseAddress = new Uri(_cluster.A.Url) };
+        var body = new { text = "Double XP this weekend", data = new { multiplier = 2 } };
+
+        var refused = await PostAsync(http, await TestClient.LoginAsync(_cluster.A.Url, "ann-a"), "/admin/announcements", body);
+        var sent = await PostAsync(http, await TestClient.LoginAsync(_cluster.A.Url, "ops"), "/admin/announcements", body);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        var id = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        foreach (var connection in new[] { onA, onB })
+        {
+            var announcement = await connection.NextAsync("Announcement");
+            Assert.Equal(id, announcement.GetProperty("id").GetString());
+            Assert.Equal("Double XP this weekend", announcement.GetProperty("text").GetString());
+            Assert.Equal(2, announcement.GetProperty("data").GetProperty("multiplier").GetInt32());
+        }
+        await using var late = await TestClient.ConnectAsync(_cluster.B, "ann-late", listenTo: "Announcement");
+        Assert.Equal(id, (await late.NextAsync("Announcement")).GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task AnnouncementsFromServerCode_AreCheckedLikeTheEndpoints()
+    {
+        var grains = _cluster.A.Services.GetRequiredService<IGrainFactory>();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Announcements.SendAsync(grains, " "));
+        var announcement = await Announcements.SendAsync(grains, "Servers restart in 10 minutes");
+
+        Assert.Equal("text must not be empty.", error.Message);
+        Assert.Equal([announcement.Id], (await Announcements.RecentAsync(grains)).Select(a => a.Id));
+    }
+
     [Theory]
     [InlineData("{\"code\":\"bad code!\",\"text\":\"x\"}", "code must be 1-64 ASCII letters, digits, '.', '_' or '-'.")]
     [InlineData("{\"code\":\"ok\",\"text\":\"  \"}", "text must not be empty.")]
