@@ -115,6 +115,8 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
         connection.On<MemberChange>("MemberLeft", change => { if (change.Room == Room) output.Line($"* {change.User} left"); });
         connection.On<DirectMessage>("DirectMessage", ReceiveDirectAsync);
         connection.On<DeliveryReceipt>("Delivered", receipt => output.Line($"* delivered to {receipt.To}: {receipt.Id}"));
+        connection.On<Notice>("Announcement", announcement => output.Line($"** announcement: {announcement.Text}"));
+        connection.On<Notice>("SystemMessage", ReceiveSystemMessageAsync);
         connection.Reconnecting += _ => { output.Line("* connection lost, reconnecting..."); return Task.CompletedTask; };
         connection.Reconnected += async _ =>
         {
@@ -135,6 +137,20 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
             }
         };
         connection.Closed += e => { output.Line($"* disconnected{(e is null ? "" : $": {e.Message}")}"); return Task.CompletedTask; };
+    }
+
+    /// <summary>Prints a system message and acknowledges it, so it does not come again on the next connection.</summary>
+    private async Task ReceiveSystemMessageAsync(Notice message)
+    {
+        output.Line($"** system: {message.Text}");
+        try
+        {
+            await CallAsync<AckResult>(MyPlayer, "Ack", new Dictionary<string, object> { ["ids"] = new[] { message.Id } });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            output.Error($"could not acknowledge {message.Id}: {Errors.Reason(e)}");
+        }
     }
 
     /// <summary>Prints a direct message, and acknowledges it when it is to us: the sender then hears it was delivered.</summary>

@@ -60,3 +60,7 @@ public sealed record DeliveryReceipt([property: Key("id")] string Id, [property:
 /// <summary>What <c>Ack</c> returns.</summary>
 [MessagePackObject]
 public sealed record AckResult([property: Key("confirmed")] int Confirmed);
+
+/// <summary>An announcement to everyone, or a system message to you: pushed as <c>Announcement</c> / <c>SystemMessage</c>.</summary>
+[MessagePackObject]
+public sealed record Notice([property: Key("id")] string Id, [property: Key("text")] string Text, [property: Key("timestamp")] long Timestamp);

@@ -62,7 +62,7 @@ export class ChatSession {
    * @param {boolean} options.messagePack use MessagePack instead of JSON
    * @param {object} events callbacks: status(status, detail), registered({clientId, instanceId, user}),
    *   joined(roomInfo), left(room), message(message), members([user]), presences(Map user -> presence),
-   *   self(presence), typing(user), direct(message), delivered(receipt), error(text)
+   *   self(presence), typing(user), direct(message), delivered(receipt), notice(kind, message), error(text)
    */
   constructor({ server, user, messagePack }, events) {
     this.#events = events;
@@ -208,6 +208,12 @@ export class ChatSession {
       this.#ack(message.to === this.#user ? [message] : []).catch(error => this.#events.error?.(reasonOf(error)));
     });
     connection.on("Delivered", receipt => this.#events.delivered?.(receipt));
+    connection.on("Announcement", announcement => this.#events.notice?.("announcement", announcement));
+    connection.on("SystemMessage", message => {
+      this.#events.notice?.("system", message);
+      // Shown: acknowledge, so it does not come again on the next connection.
+      this.#ack([message]).catch(error => this.#events.error?.(reasonOf(error)));
+    });
     connection.on("MemberLeft", ({ room, user }) => room === this.#room && this.#members.delete(user) && this.#reportMembers());
     connection.onreconnecting(error => this.#events.status?.(Status.Reconnecting, error ? reasonOf(error) : undefined));
     connection.onreconnected(async () => {

@@ -56,6 +56,7 @@ loginForm.addEventListener("submit", async event => {
       self: showSelf,
       typing: showTypist,
       direct: showDirect,
+      notice: showNotice,
       delivered: showDelivered,
       error: showError,
     });
@@ -198,6 +199,36 @@ function markDelivered(item, at) {
     tick.title = `delivered ${new Date(Number(at)).toLocaleString()}`;
     tick.setAttribute("aria-label", "delivered");
     item.append(tick);
+  }
+}
+
+const noticesShown = new Set();
+
+/** An announcement or a system message, once (by id), above the messages; newest first, at most five. */
+function showNotice(kind, notice) {
+  if (noticesShown.has(notice.id)) {
+    return;
+  }
+  noticesShown.add(notice.id);
+  const item = document.createElement("li");
+  item.className = kind;
+  item.dataset.id = notice.id;
+  const label = document.createElement("strong");
+  label.textContent = kind === "announcement" ? "Announcement" : "System";
+  const text = document.createElement("span");
+  text.className = "text";
+  text.textContent = notice.text;
+  const close = document.createElement("button");
+  close.type = "button";
+  close.className = "dismiss";
+  close.textContent = "×";
+  close.setAttribute("aria-label", "Dismiss");
+  close.addEventListener("click", () => item.remove());
+  item.append(label, text, close);
+  const list = $("notices");
+  list.prepend(item);
+  while (list.children.length > 5) {
+    list.lastElementChild.remove();
   }
 }
 

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using SignalRChat.Objects.Notices;
 using SignalRChat.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -71,6 +73,27 @@ public sealed class WebClientTests(ClusterFixture cluster, BrowserFixture browse
         // Read on login, and acknowledged then: the message now shows as delivered to walt.
         await Expect(walt.Page.Locator("#direct li", new() { HasText = "while you were away" }).Locator(".tick")).ToHaveTextAsync("✓");
         Assert.Empty(vera.PageErrors.Concat(walt.PageErrors).Concat(xena.PageErrors));
+    }
+
+    [Fact]
+    public async Task ASystemMessage_ShowsAsANotice_AndIsAcknowledged()
+    {
+        var grains = cluster.A.Services.GetRequiredService<IGrainFactory>();
+        await SystemMessages.SendAsync(grains, "web-yara", "welcome", "Welcome, Yara");
+        await using var page = await ChatPage.OpenAsync(browser, cluster.B.Url, "web-yara");
+
+        await Expect(page.Page.Locator("#notices li.system .text")).ToHaveTextAsync(["Welcome, Yara"]);
+
+        // The page acknowledged it: a second page of the same user shows only what came after.
+        await SystemMessages.SendAsync(grains, "web-yara", "news", "Patch notes are out");
+        await Expect(page.Page.Locator("#notices li.system .text")).ToHaveTextAsync(["Patch notes are out", "Welcome, Yara"]);
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var probe = await TestClient.ConnectAsync(cluster.A, "web-yara", listenTo: "SystemMessage");
+            await probe.CallAsync("Player-web-yara", "GetInbox");
+            return probe.Pending("SystemMessage") == 0;
+        }, "both acknowledged by the page");
+        Assert.Empty(page.PageErrors);
     }
 
     [Fact]

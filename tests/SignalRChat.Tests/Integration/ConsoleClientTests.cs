@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using SignalRChat.Objects.Notices;
 using SignalRChat.Tests.Infrastructure;
 
 namespace SignalRChat.Tests.Integration;
@@ -71,6 +73,21 @@ public sealed class ConsoleClientTests(ClusterFixture cluster)
         await dana.ExpectAsync(line => line == "! You cannot send to yourself.", "the refusal");
         await dana.SendLineAsync("/dm con-carl");
         await dana.ExpectAsync(line => line == "! /dm needs a user and a text: /dm USER TEXT", "the usage");
+    }
+
+    [Fact]
+    public async Task SystemMessages_PendingAndLive_ArePrinted_AndAcknowledgedWithoutError()
+    {
+        var grains = cluster.A.Services.GetRequiredService<IGrainFactory>();
+        await SystemMessages.SendAsync(grains, "con-sys", "welcome", "Welcome back!");
+        await using var client = await ConsoleClient.ConnectAsync(cluster.B, "con-sys", Protocol.MessagePack);
+
+        // Pushed as the connection opens, maybe before the help line: look in everything it printed.
+        await Eventually.TrueAsync(() => client.Transcript.Contains("** system: Welcome back!"), "the pending system message");
+
+        await SystemMessages.SendAsync(grains, "con-sys", "news", "Patch notes are out");
+        await client.ExpectAsync(line => line == "** system: Patch notes are out", "the one sent while connected");
+        Assert.DoesNotContain("! could not acknowledge", client.Transcript);
     }
 
     [Fact]
