@@ -46,9 +46,9 @@ public abstract class RoomChannel(
     public const string TypingMethod = "Typing";
 
     /// <summary>At most one <c>Typing</c> per user per room is delivered in this interval; the calls between are dropped.</summary>
-    public static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan TypingInterval = TypingThrottle.Interval;
 
-    private readonly Dictionary<string, long> _typingAt = new(StringComparer.Ordinal);
+    private readonly TypingThrottle _typing = new();
 
     private MessageHistory<ChatMessage>? _messages;
     private StateWriter<ChatRoomState>? _writer;
@@ -164,12 +164,10 @@ public abstract class RoomChannel(
         {
             throw new ObjectCallException($"Join {Id} before typing in it.");
         }
-        var now = Environment.TickCount64;
-        if (_typingAt.TryGetValue(user, out var last) && now - last < TypingInterval.TotalMilliseconds)
+        if (!_typing.Allow(user))
         {
             return;
         }
-        _typingAt[user] = now;
         var others = Room.Members.Where(m => m.Value != user && clients.MayBeConnected(m.Key)).Select(m => m.Key).ToList();
         await PushAsync(others, TypingMethod, new TypingNotice(Id.ToString(), user));
     }
@@ -203,7 +201,7 @@ public abstract class RoomChannel(
         var leftUsers = removed.Select(m => m.User).Distinct().Where(user => !Room.Members.ContainsValue(user)).ToList();
         foreach (var user in leftUsers)
         {
-            _typingAt.Remove(user);
+            _typing.Forget(user);
             OnUserLeft(user);
         }
         await SaveAsync();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using SignalRChat.Objects.Chat;
 using SignalRChat.Objects.History;
 using SignalRChat.Objects.Presence;
 using SignalRChat.Objects.Runtime;
@@ -34,6 +35,7 @@ public sealed class Conversation(
     private const int RecentKept = 1000;
 
     private readonly Dictionary<long, DirectMessage> _recent = [];
+    private readonly TypingThrottle _typing = new();
     private MessageHistory<DirectMessage>? _messages;
     private StateWriter<ConversationState>? _writer;
     private string[] _users = [];
@@ -141,6 +143,15 @@ public sealed class Conversation(
         var last = Messages.LastSeq == 0 ? null
             : _recent.GetValueOrDefault(Messages.LastSeq) ?? (await Messages.ReadAsync(new LogRange(null, Messages.LastSeq + 1, 1))).LastOrDefault();
         return new InboxEntry(Other(user), Messages.LastSeq, last, state.State.Unread.GetValueOrDefault(user), state.State.ReadUpTo.GetValueOrDefault(user));
+    }
+
+    /// <inheritdoc/>
+    public Task Typing(string user)
+    {
+        var other = Other(user);
+        return _typing.Allow(user)
+            ? push.ToUsersAsync(logger, Key, [other], ChatRoom.TypingMethod, new TypingNotice(Key, user))
+            : Task.CompletedTask;
     }
 
     /// <inheritdoc/>

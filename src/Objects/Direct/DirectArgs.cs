@@ -10,8 +10,8 @@ public sealed record GetDirectMessagesArgs(string With, long? AfterSeq = null, l
 /// <summary>Args of <c>Player.Ack</c>: message IDs received.</summary>
 public sealed record AckArgs(IReadOnlyList<string> Ids);
 
-/// <summary>Args of <c>Player.Block</c> and <c>Player.Unblock</c>.</summary>
-public sealed record BlockArgs(string User);
+/// <summary>Args of <c>Player.Block</c>, <c>Player.Unblock</c> and <c>Player.TypingTo</c>: another user.</summary>
+public sealed record OtherUserArgs(string User);
 
 /// <summary>What <c>GetDirectMessages</c> returns: the page, oldest first, and the conversation's last sequence number.</summary>
 [GenerateSerializer, Immutable, Alias("SignalRChat.DirectPage")]

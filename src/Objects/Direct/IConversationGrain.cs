@@ -24,6 +24,9 @@ public interface IConversationGrain : IGrainWithStringKey
     /// unread, for an inbox.</summary>
     Task<InboxEntry> Summary(string user);
 
+    /// <summary>Tells the other user that <paramref name="user"/> is typing, at most once every 2 s; never stored.</summary>
+    Task Typing(string user);
+
     /// <summary>Moves <paramref name="user"/>'s read marker forward to <paramref name="seq"/> (never back) and tells the
     /// other user with <c>ReadUpTo</c>. Returns the marker as it is now.</summary>
     Task<long> MarkRead(string user, long seq);

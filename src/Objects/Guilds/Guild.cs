@@ -32,6 +32,7 @@ public sealed class Guild(
     /// <summary>The client method that tells members of a change of membership or role.</summary>
     public const string ChangedMethod = "GuildChanged";
 
+    private readonly TypingThrottle _typing = new();
     private MessageHistory<ChatMessage>? _messages;
     private StateWriter<GuildState>? _writer;
 
@@ -237,6 +238,18 @@ public sealed class Guild(
         RequireMember("read messages");
         var page = await Messages.ReadAsync(args.AfterSeq, args.BeforeSeq, args.Limit);
         return new MessagesPage(page, Messages.LastSeq);
+    }
+
+    /// <summary>Tells the other members that the caller is typing (<c>Typing {room, user}</c>, on every connection of
+    /// theirs); never stored, at most one per user every 2 s.</summary>
+    [ObjectMethod]
+    public async Task Typing()
+    {
+        var (user, _) = RequireMember("type");
+        if (_typing.Allow(user))
+        {
+            await push.ToUsersAsync(logger, Id.ToString(), [.. Stored.Members.Keys.Where(m => m != user)], ChatRoom.TypingMethod, new TypingNotice(Id.ToString(), user));
+        }
     }
 
     /// <summary>The guild's name, last sequence number and members (members only).</summary>

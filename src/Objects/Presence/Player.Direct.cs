@@ -84,7 +84,7 @@ public sealed partial class Player
 
     /// <summary>Blocks a user: their direct messages to this user are refused ("You cannot send to this user.").</summary>
     [ObjectMethod]
-    public async Task Block(BlockArgs args)
+    public async Task Block(OtherUserArgs args)
     {
         var user = await OwnerCallAsync();
         CheckOtherUser(args.User, "user", user, "block yourself");
@@ -93,11 +93,21 @@ public sealed partial class Player
 
     /// <summary>Unblocks a user.</summary>
     [ObjectMethod]
-    public async Task Unblock(BlockArgs args)
+    public async Task Unblock(OtherUserArgs args)
     {
         var user = await OwnerCallAsync();
         CheckOtherUser(args.User, "user", user, "unblock yourself");
         await ConversationWith(args.User).SetBlocked(user, false);
+    }
+
+    /// <summary>Tells another user you are typing to them: they receive <c>Typing {room, user}</c> (<c>room</c> is the
+    /// conversation), at most one every 2 s; never stored.</summary>
+    [ObjectMethod]
+    public async Task TypingTo(OtherUserArgs args)
+    {
+        var user = await OwnerCallAsync();
+        CheckOtherUser(args.User, "user", user, "type to yourself");
+        await ConversationWith(args.User).Typing(user);
     }
 
     /// <summary>

@@ -168,7 +168,23 @@ public sealed class DirectMessageTests(ClusterFixture cluster)
         Assert.Equal(6, (await quin.NextAsync("ReadUpTo")).GetProperty("seq").GetInt64());
     }
 
+    [Fact]
+    public async Task TypingTo_ReachesTheOtherUserOnly_AndIsNeverStored()
+    {
+        await using var sol = await TestClient.ConnectAsync(cluster.A, "dm-sol");
+        await using var tam = await TestClient.ConnectAsync(cluster.B, "dm-tam");
+        tam.Listen("Typing");
+
+        await sol.CallAsync("Player-dm-sol", "TypingTo", new { user = "dm-tam" });
+
+        var typing = await tam.NextAsync("Typing");
+        Assert.Equal("dm-sol:dm-tam", typing.GetProperty("room").GetString());
+        Assert.Equal("dm-sol", typing.GetProperty("user").GetString());
+        Assert.Equal(0, (await tam.CallAsync("Player-dm-tam", "GetDirectMessages", new { with = "dm-sol" })).GetProperty("lastSeq").GetInt64());
+    }
+
     [Theory]
+    [InlineData("TypingTo", "{\"user\":\"dm-lu\"}", "You cannot type to yourself.")]
     [InlineData("MarkRead", "{\"with\":\"dm-mo\",\"seq\":0}", "seq must be positive; it was 0.")]
     [InlineData("SendDirect", "{\"to\":\"dm-lu\",\"text\":\"me\"}", "You cannot send to yourself.")]
     [InlineData("SendDirect", "{\"to\":\"no one\",\"text\":\"hi\"}", "to may hold only letters, digits, '_', '-' and '.' (ASCII).")]

@@ -42,6 +42,12 @@ public sealed class GuildTests(ClusterFixture cluster)
         }
         var page = await later.CallAsync(guild, "GetMessages", new { afterSeq = 0 });
         Assert.Equal(["hunt at dawn"], page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()));
+
+        later.Listen("Typing");
+        await owner.CallAsync(guild, "Typing");
+        var typing = await later.NextAsync("Typing");
+        Assert.Equal(guild, typing.GetProperty("room").GetString());
+        Assert.Equal("wolf-owner", typing.GetProperty("user").GetString());
     }
 
     [Fact]
