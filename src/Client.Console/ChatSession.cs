@@ -92,6 +92,61 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
         }
     }
 
+    /// <summary>Runs <c>/guild create|invite|accept|leave|say</c>.</summary>
+    public async Task GuildAsync(string verb, string id, string? rest)
+    {
+        var guild = $"Guild-{id}";
+        switch (verb)
+        {
+            case "create":
+                await connection.InvokeAsync<object>("Create", "Guild", guild, new Dictionary<string, object?> { ["name"] = rest ?? id });
+                output.Line($"* created {guild}; invite with /guild invite {id} USER");
+                break;
+            case "invite" when rest is not null:
+                await CallAsync<object>(guild, "Invite", new Dictionary<string, object> { ["user"] = rest });
+                output.Line($"* invited {rest} to {guild}");
+                break;
+            case "accept":
+                await CallAsync<object>(guild, "AcceptInvite");
+                output.Line($"* joined {guild}");
+                break;
+            case "leave":
+                await CallAsync<object>(guild, "Leave");
+                output.Line($"* left {guild}");
+                break;
+            case "say" when rest is not null:
+                var sent = await CallAsync<ChatMessage>(guild, "SendMessage", new Dictionary<string, object> { ["text"] = rest });
+                output.Message(sent with { User = $"[{guild}] {sent.User}" });
+                break;
+            default:
+                throw new InvalidOperationException("/guild create ID [NAME] | invite ID USER | accept ID | leave ID | say ID TEXT");
+        }
+    }
+
+    /// <summary>Runs <c>/party create|invite|accept|leave</c>; every change prints as it comes (<c>PartyChanged</c>).</summary>
+    public async Task PartyAsync(string verb, string id, string? rest)
+    {
+        var party = $"Party-{id}";
+        switch (verb)
+        {
+            case "create":
+                output.Party(await connection.InvokeAsync<PartyInfo>("Create", "Party", party, null));
+                break;
+            case "invite" when rest is not null:
+                await CallAsync<object>(party, "Invite", new Dictionary<string, object> { ["user"] = rest });
+                output.Line($"* invited {rest} to {party}");
+                break;
+            case "accept":
+                await CallAsync<PartyInfo>(party, "Accept");
+                break;
+            case "leave":
+                await CallAsync<object>(party, "Leave");
+                break;
+            default:
+                throw new InvalidOperationException("/party create ID | invite ID USER | accept ID | leave ID");
+        }
+    }
+
     /// <summary>Sends a direct message; the recipient's client acknowledges it, and <c>Delivered</c> prints here.</summary>
     public async Task SendDirectAsync(string to, string text) =>
         output.Direct(await CallAsync<DirectMessage>(MyPlayer, "SendDirect", new Dictionary<string, object> { ["to"] = to, ["text"] = text }), user);
@@ -109,7 +164,23 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
     private void Wire()
     {
         connection.On<Registration>("Registered", r => output.Line($"* connected to {r.InstanceId} as {r.User}"));
-        connection.On<ChatMessage>("NewMessage", message => message.Room == Room ? ReceiveAsync(message) : Task.CompletedTask);
+        connection.On<ChatMessage>("NewMessage", message =>
+        {
+            if (message.Room == Room)
+            {
+                return ReceiveAsync(message);
+            }
+            if (message.Room.StartsWith("Guild-", StringComparison.Ordinal) && message.User != user)
+            {
+                output.Message(message with { User = $"[{message.Room}] {message.User}" });
+            }
+            return Task.CompletedTask;
+        });
+        connection.On<GuildInvite>("GuildInvite", invite =>
+            output.Line($"* {invite.From} invited you to the guild {invite.Name} ({invite.Guild}): /guild accept {invite.Guild["Guild-".Length..]}"));
+        connection.On<PartyInvite>("PartyInvite", invite =>
+            output.Line($"* {invite.From} invited you to {invite.Party} (leader {invite.Leader}): /party accept {invite.Party["Party-".Length..]}"));
+        connection.On<PartyInfo>("PartyChanged", output.Party);
         connection.On<MemberChange>("MemberJoined", change => { if (change.Room == Room) output.Line($"* {change.User} joined"); });
         connection.On<Presence>("PresenceChanged", presence => output.Presence(presence, user));
         connection.On<MemberChange>("MemberLeft", change => { if (change.Room == Room) output.Line($"* {change.User} left"); });

@@ -64,3 +64,15 @@ public sealed record AckResult([property: Key("confirmed")] int Confirmed);
 /// <summary>An announcement to everyone, or a system message to you: pushed as <c>Announcement</c> / <c>SystemMessage</c>.</summary>
 [MessagePackObject]
 public sealed record Notice([property: Key("id")] string Id, [property: Key("text")] string Text, [property: Key("timestamp")] long Timestamp);
+
+/// <summary>The argument of <c>GuildInvite</c>.</summary>
+[MessagePackObject]
+public sealed record GuildInvite([property: Key("guild")] string Guild, [property: Key("name")] string Name, [property: Key("from")] string From);
+
+/// <summary>The argument of <c>PartyInvite</c>.</summary>
+[MessagePackObject]
+public sealed record PartyInvite([property: Key("party")] string Party, [property: Key("leader")] string Leader, [property: Key("from")] string From);
+
+/// <summary>The argument of <c>PartyChanged</c>, and what party calls return.</summary>
+[MessagePackObject]
+public sealed record PartyInfo([property: Key("party")] string Party, [property: Key("leader")] string? Leader, [property: Key("members")] string[] Members);

@@ -10,6 +10,10 @@ internal sealed class Output(Terminal terminal)
 
     public void Error(string text) => Line($"! {text}");
 
+    /// <summary>A party as <c>* Party-x: leader alice; members alice, bob</c>, or <c>* Party-x ended</c>.</summary>
+    public void Party(PartyInfo party) =>
+        Line(party.Members.Length == 0 ? $"* {party.Party} ended" : $"* {party.Party}: leader {party.Leader}; members {string.Join(", ", party.Members)}");
+
     /// <summary>A direct message as <c>[HH:mm:ss] alice → you: text</c> (or <c>you → bob</c>).</summary>
     public void Direct(DirectMessage message, string me) =>
         Line($"[{DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp).ToLocalTime():HH:mm:ss}] "

@@ -1,6 +1,6 @@
 using SignalRChat.Client.Console;
 
-const string Help = "commands: /join ROOM, /leave, /messages, /who, /status STATUS [TEXT], /follow USER..., /unfollow USER..., /dm USER TEXT, /help, /quit; any other line is sent to the current room";
+const string Help = "commands: /join ROOM, /leave, /messages, /who, /status STATUS [TEXT], /follow USER..., /unfollow USER..., /dm USER TEXT, /guild create|invite|accept|leave|say ID ..., /party create|invite|accept|leave ID ..., /help, /quit; any other line is sent to the current room";
 
 ClientOptions options;
 try
@@ -54,6 +54,12 @@ while (terminal.ReadLine() is { } line)
             case "/unfollow": output.Error("/unfollow needs user names: /unfollow USER..."); break;
             case "/dm" when rest.Split(' ', 2) is [var to, var text] && text.Trim().Length > 0: await session.SendDirectAsync(to, text); break;
             case "/dm": output.Error("/dm needs a user and a text: /dm USER TEXT"); break;
+            case "/guild" or "/party" when rest.Split(' ', 3) is [var verb, var id, .. var more]:
+                var extra = more.Length > 0 && more[0].Trim().Length > 0 ? more[0].Trim() : null;
+                await (command == "/guild" ? session.GuildAsync(verb, id, extra) : session.PartyAsync(verb, id, extra));
+                break;
+            case "/guild": output.Error("/guild create ID [NAME] | invite ID USER | accept ID | leave ID | say ID TEXT"); break;
+            case "/party": output.Error("/party create ID | invite ID USER | accept ID | leave ID"); break;
             case "/help": output.Line(Help); break;
             case "/quit": return 0;
             default: output.Error($"unknown command '{line.Trim()}'. {Help}"); break;

@@ -91,6 +91,32 @@ public sealed class ConsoleClientTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task GuildAndParty_FromTheConsole()
+    {
+        await using var gia = await ConsoleClient.ConnectAsync(cluster.A, "con-gia");
+        await using var hub = await ConsoleClient.ConnectAsync(cluster.B, "con-hub", Protocol.MessagePack);
+
+        await gia.SendLineAsync("/guild create knights The Knights");
+        await gia.ExpectAsync(line => line == "* created Guild-knights; invite with /guild invite knights USER", "the guild");
+        await gia.SendLineAsync("/guild invite knights con-hub");
+        await hub.ExpectAsync(line => line == "* con-gia invited you to the guild The Knights (Guild-knights): /guild accept knights", "the invite");
+        await hub.SendLineAsync("/guild accept knights");
+        await hub.ExpectAsync(line => line == "* joined Guild-knights", "the join");
+        await gia.SendLineAsync("/guild say knights to arms");
+        await hub.ExpectAsync(line => line.EndsWith("] [Guild-knights] con-gia: to arms", StringComparison.Ordinal), "the guild message");
+
+        await gia.SendLineAsync("/party create duo");
+        await gia.ExpectAsync(line => line == "* Party-duo: leader con-gia; members con-gia", "the party");
+        await gia.SendLineAsync("/party invite duo con-hub");
+        await hub.ExpectAsync(line => line.StartsWith("* con-gia invited you to Party-duo", StringComparison.Ordinal), "the party invite");
+        await hub.SendLineAsync("/party accept duo");
+        await gia.ExpectAsync(line => line == "* Party-duo: leader con-gia; members con-gia, con-hub", "the change, pushed");
+        await hub.ExpectAsync(line => line == "* Party-duo: leader con-gia; members con-gia, con-hub", "the change, pushed to the joiner");
+        await gia.SendLineAsync("/party kick duo");
+        await gia.ExpectAsync(line => line == "! /party create ID | invite ID USER | accept ID | leave ID", "the usage");
+    }
+
+    [Fact]
     public async Task UnknownCommand_PrintsTheUsage_AndTheClientKeepsWorking()
     {
         await using var client = await ConsoleClient.ConnectAsync(cluster.A, "typo");
