@@ -10,4 +10,8 @@ public interface IPartyGrain : IObjectGrain
     /// <summary>A member went offline (their last connection closed longer than the presence grace ago).</summary>
     [Alias("MemberOffline"), OneWay]
     Task MemberOffline(string user);
+
+    /// <summary>Whether <paramref name="user"/> is a member: a player checks before it lets its user join another party.</summary>
+    [Alias("HasMember"), AlwaysInterleave]
+    Task<bool> HasMember(string user);
 }

@@ -147,6 +147,9 @@ public sealed class Party(
     }
 
     /// <inheritdoc/>
+    public Task<bool> HasMember(string user) => Task.FromResult(Stored.Members.Contains(user));
+
+    /// <inheritdoc/>
     public async Task MemberOffline(string user)
     {
         if (user != Stored.Leader || Stored.Members.Count < 2)

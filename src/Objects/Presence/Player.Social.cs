@@ -13,10 +13,12 @@ public sealed partial class Player
     /// <inheritdoc/>
     public async Task<bool> TryJoinParty(string party)
     {
-        if (social.State.Party is { } current)
+        if (social.State.Party is { } current && current != party
+            && await ObjectOf<IPartyGrain>(ObjectId.Parse(current)).HasMember(User))
         {
-            return current == party;
+            return false;
         }
+        // Not in a party, or in one that no longer has them (it ended, or a write failed halfway): join.
         social.State.Party = party;
         await SaveSocialAsync();
         return true;
@@ -89,5 +91,5 @@ public sealed partial class Player
         }
     }
 
-    private Task SaveSocialAsync() => (_socialWriter ??= new StateWriter<PlayerSocialState>(social, () => { })).SaveAsync();
+    private Task SaveSocialAsync() => (_socialWriter ??= new StateWriter<PlayerSocialState>(social, DeactivateOnIdle)).SaveAsync();
 }

@@ -1,5 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using SignalRChat.Objects.Presence;
+using SignalRChat.Objects.Runtime;
 using SignalRChat.Tests.Infrastructure;
 using SignalRChat.Tests.Presence;
 
@@ -100,6 +103,20 @@ public sealed class PartyTests(PresenceClusterFixture cluster)
         await other.CallAsync(party, "Invite", new { user = "rul-9" });
         await Refused(ninth, party, "Accept", null, "Party-rules is full (8 members).");
         await Refused(lead, party, "Accept", null, "You have no invite to Party-rules.");
+    }
+
+    [Fact]
+    public async Task AUserRecordedInAPartyThatNoLongerHasThem_CanJoinAnother()
+    {
+        var grains = cluster.A.Services.GetRequiredService<IGrainFactory>();
+        var player = grains.GetGrain<IPlayerGrain>(ObjectId.Create("Player", "pty-ghost").ToGrainId());
+        // As after a party's write failed halfway: the player says Party-gone, which never had them.
+        Assert.True(await player.TryJoinParty("Party-gone"));
+        await using var ghost = await TestClient.ConnectAsync(cluster.B, "pty-ghost");
+
+        var created = await ghost.CreateAsync("Party", "Party-fresh", null);
+
+        Assert.Equal("pty-ghost", created.GetProperty("leader").GetString());
     }
 
     private static async Task Refused(TestClient client, string party, string method, object? args, string expected)
