@@ -18,4 +18,8 @@ public sealed class ChatMessage
 
     /// <summary>When the room stored it, in Unix milliseconds (UTC).</summary>
     [Id(4)] public required long Timestamp { get; init; }
+
+    /// <summary>The message a channel stores for <paramref name="user"/>'s text, numbered and timed by its history.</summary>
+    internal static Func<long, long, ChatMessage> For(string room, string user, string text) =>
+        (seq, timestamp) => new ChatMessage { Room = room, Seq = seq, User = user, Text = text, Timestamp = timestamp };
 }

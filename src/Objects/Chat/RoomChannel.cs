@@ -119,14 +119,7 @@ public abstract class RoomChannel(
         var text = MessageText.Check(args.Text);
         OnSending(user);
 
-        var message = await Messages.AppendAsync((seq, timestamp) => new ChatMessage
-        {
-            Room = Id.ToString(),
-            Seq = seq,
-            User = user,
-            Text = text,
-            Timestamp = timestamp,
-        });
+        var message = await Messages.AppendAsync(ChatMessage.For(Id.ToString(), user, text));
 
         // Gone members are left out here and forgotten by the next join or member list: a send writes no room state.
         await PushAsync(OtherMembers(clientId), NewMessageMethod, message);

@@ -219,14 +219,7 @@ public sealed class Guild(
     {
         var (user, _) = RequireMember("send messages");
         var text = MessageText.Check(args.Text);
-        var message = await Messages.AppendAsync((seq, timestamp) => new ChatMessage
-        {
-            Room = Id.ToString(),
-            Seq = seq,
-            User = user,
-            Text = text,
-            Timestamp = timestamp,
-        });
+        var message = await Messages.AppendAsync(ChatMessage.For(Id.ToString(), user, text));
         await push.ToUsersAsync(logger, Id.ToString(), [.. Stored.Members.Keys], ChatRoom.NewMessageMethod, message);
         return message;
     }
