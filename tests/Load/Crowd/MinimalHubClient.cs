@@ -67,6 +67,17 @@ internal sealed class MinimalHubClient : IAsyncDisposable
     /// <summary>Sends a ping; the server closes a connection it has heard nothing from for 30 seconds.</summary>
     public Task PingAsync(CancellationToken cancellationToken = default) => SendAsync(_frames.Ping, cancellationToken);
 
+    /// <summary>Calls an object method through the product's hub; a refusal or a failure stops the run, since the numbers
+    /// would not mean what they say.</summary>
+    /// <exception cref="InvalidOperationException">The call failed; the message carries the server's reason.</exception>
+    public async Task CallObjectAsync(string objectId, string method, object? args = null)
+    {
+        if (await InvokeAsync("Call", [objectId, method, args]) is { } error)
+        {
+            throw new InvalidOperationException($"{objectId}.{method} failed: {error}");
+        }
+    }
+
     /// <summary>Invokes a hub method; completes with the server's error text, or null when the call succeeded.</summary>
     /// <exception cref="InvalidOperationException">The connection closed before the completion arrived.</exception>
     public async Task<string?> InvokeAsync(string target, object?[] arguments, CancellationToken cancellationToken = default)

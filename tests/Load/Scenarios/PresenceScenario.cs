@@ -54,7 +54,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
         await ForEachAsync(players, async i =>
         {
             var follows = Enumerable.Range(1, options.Follows).Select(k => users[(i + k) % players]).ToArray();
-            await CallAsync(clients[i], $"Player-{users[i]}", "Follow", new { users = follows });
+            await clients[i].CallObjectAsync($"Player-{users[i]}", "Follow", new { users = follows });
             progress.Report($"presence: following {Interlocked.Increment(ref followed)}/{players}", 0.05 + 0.1 * followed / players);
         }, cancellationToken);
 
@@ -110,7 +110,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
             await UntilDueAsync(started, n, rate, cancellationToken);
             var i = random.Next(users.Length);
             var status = Statuses[toggles[i]++ % Statuses.Length];
-            calls.Add(CallAsync(clients[i], $"Player-{users[i]}", "SetStatus",
+            calls.Add(clients[i].CallObjectAsync($"Player-{users[i]}", "SetStatus",
                 new { status, text = PresenceRecorder.Mark(phase, Stopwatch.GetTimestamp()) }));
         }
         var sendSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -152,7 +152,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
         var entered = 0;
         await ForEachAsync(users.Length, async i =>
         {
-            await CallAsync(clients[i], Zone, "Enter", new { x = positions[i].X, y = positions[i].Y });
+            await clients[i].CallObjectAsync(Zone, "Enter", new { x = positions[i].X, y = positions[i].Y });
             progress.Report($"presence: entering {Interlocked.Increment(ref entered)}/{users.Length}", 0.85 + 0.1 * entered / users.Length);
         }, cancellationToken);
 
@@ -171,7 +171,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
             calls.Add(Task.Run(async () =>
             {
                 var asked = Stopwatch.GetTimestamp();
-                await CallAsync(client, Zone, "Nearby", new { radius = NearbyRadius, limit = NearbyLimit });
+                await client.CallObjectAsync(Zone, "Nearby", new { radius = NearbyRadius, limit = NearbyLimit });
                 ticks[index] = Stopwatch.GetTimestamp() - asked;
             }, cancellationToken));
         }
@@ -231,13 +231,4 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
     private static async Task ForEachAsync(int count, Func<int, Task> body, CancellationToken cancellationToken) =>
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
             async (i, _) => await body(i));
-
-    /// <summary>Calls an object method; a refusal or a failure stops the run, since the numbers would not mean what they say.</summary>
-    private static async Task CallAsync(MinimalHubClient client, string objectId, string method, object args)
-    {
-        if (await client.InvokeAsync("Call", [objectId, method, args]) is { } error)
-        {
-            throw new InvalidOperationException($"{objectId}.{method} failed: {error}");
-        }
-    }
 }

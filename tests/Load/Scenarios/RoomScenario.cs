@@ -48,7 +48,7 @@ internal sealed class RoomScenario(LoadOptions options, RedisProcess redis, stri
             var room = $"ChatRoom-bench-{step}";
             foreach (var member in members)
             {
-                await CallAsync(member, room, "Join");
+                await member.CallObjectAsync(room, "Join");
             }
             progress.Report($"room: filling {history} messages of history", (double)step / options.Histories.Count);
             await SendForAsync(room, members, -1 - step, recorder, count: history, seconds: null, cancellationToken);
@@ -71,7 +71,7 @@ internal sealed class RoomScenario(LoadOptions options, RedisProcess redis, stri
         const string room = "ChatRoom-bench-warmup";
         foreach (var member in members)
         {
-            await CallAsync(member, room, "Join");
+            await member.CallObjectAsync(room, "Join");
         }
         var deadline = Stopwatch.StartNew();
         var compiled = await cluster.CompiledMethodsAsync(cancellationToken);
@@ -86,7 +86,7 @@ internal sealed class RoomScenario(LoadOptions options, RedisProcess redis, stri
         }
         foreach (var member in members)
         {
-            await CallAsync(member, room, "Leave");
+            await member.CallObjectAsync(room, "Leave");
         }
     }
 
@@ -143,21 +143,12 @@ internal sealed class RoomScenario(LoadOptions options, RedisProcess redis, stri
         {
             while (Stopwatch.GetTimestamp() < deadline && Interlocked.Decrement(ref budget) >= 0)
             {
-                await CallAsync(sender, room, "SendMessage", new { text = RoomRecorder.Text(phase, Stopwatch.GetTimestamp(), TextSize) });
+                await sender.CallObjectAsync(room, "SendMessage", new { text = RoomRecorder.Text(phase, Stopwatch.GetTimestamp(), TextSize) });
                 Interlocked.Increment(ref accepted);
             }
         }
         var loops = members.Take(options.Senders).SelectMany(sender => Enumerable.Range(0, options.InFlight).Select(_ => SendLoopAsync(sender)));
         await Task.WhenAll(loops).WaitAsync(cancellationToken);
         return accepted;
-    }
-
-    /// <summary>Calls an object method; a refusal or a failure stops the run, since the numbers would not mean what they say.</summary>
-    private static async Task CallAsync(MinimalHubClient client, string objectId, string method, object? args = null)
-    {
-        if (await client.InvokeAsync("Call", [objectId, method, args]) is { } error)
-        {
-            throw new InvalidOperationException($"{objectId}.{method} failed: {error}");
-        }
     }
 }
