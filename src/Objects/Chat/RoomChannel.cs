@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using SignalRChat.Objects.History;
@@ -111,11 +110,7 @@ public abstract class RoomChannel(
     [ObjectMethod]
     public async Task<ChatMessage> SendMessage(SendMessageArgs args)
     {
-        var (user, clientId) = RequireClient("send messages");
-        if (!Room.Members.ContainsKey(clientId))
-        {
-            throw new ObjectCallException($"Join {Id} before sending messages to it.");
-        }
+        var (user, clientId) = RequireMember("send messages", "sending messages to it");
         var text = MessageText.Check(args.Text);
         OnSending(user);
 
@@ -152,11 +147,7 @@ public abstract class RoomChannel(
     [ObjectMethod]
     public async Task Typing()
     {
-        var (user, clientId) = RequireClient("type");
-        if (!Room.Members.ContainsKey(clientId))
-        {
-            throw new ObjectCallException($"Join {Id} before typing in it.");
-        }
+        var (user, _) = RequireMember("type", "typing in it");
         if (!_typing.Allow(user))
         {
             return;
@@ -232,7 +223,7 @@ public abstract class RoomChannel(
             return;
         }
         var legacy = Room.LegacyMessages.Where(m => m.Seq > Messages.LastSeq)
-            .Select(m => new LogEntry(m.Seq, m.Timestamp, JsonSerializer.SerializeToUtf8Bytes(m, ObjectJson.Options)))
+            .Select(m => MessageHistory<ChatMessage>.Entry(m.Seq, m.Timestamp, m))
             .ToList();
         await log.AppendAsync(Id.ToString(), legacy, retention);
         await Messages.OpenAsync();
@@ -251,6 +242,12 @@ public abstract class RoomChannel(
             ? (user, clientId)
             : throw new ObjectCallException($"Only a connected client can {action} in {Id}.");
 
+    /// <summary>The calling member; refuses connections that have not joined (<c>Join {Id} before {doing}.</c>).</summary>
+    private (string User, string ClientId) RequireMember(string action, string doing)
+    {
+        var (user, clientId) = RequireClient(action);
+        return Room.Members.ContainsKey(clientId) ? (user, clientId) : throw new ObjectCallException($"Join {Id} before {doing}.");
+    }
 
     private IReadOnlyList<string> MemberNames() =>
         Room.Members.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();

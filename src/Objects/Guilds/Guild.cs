@@ -86,7 +86,7 @@ public sealed class Guild(
         {
             throw new ObjectCallException($"Only officers and the owner of {Id} can invite.");
         }
-        CheckUserName(args.User);
+        UserNames.Check(args.User);
         if (Stored.Members.ContainsKey(args.User))
         {
             throw new ObjectCallException($"{args.User} is already a member of {Id}.");
@@ -259,8 +259,8 @@ public sealed class Guild(
         await log.DeleteAsync(Id.ToString());
         await state.ClearStateAsync();
         state.State = new GuildState();
-        // The next activation starts from nothing: a guild created again under this ID never shows the old history.
-        DeactivateOnIdle();
+        // Numbering starts again: a guild created again under this ID never shows the old history.
+        await Messages.OpenAsync();
     }
 
     private Task TellMembersAsync(string change, string user, string? role, string? alsoTell = null)
@@ -288,9 +288,6 @@ public sealed class Guild(
         }
     }
 
-    private string RequireUser(string action) =>
-        CurrentCaller?.User ?? throw new ObjectCallException($"Only a user can {action} in {Id}.");
-
     private (string User, string Role) RequireMember(string action)
     {
         var user = RequireUser(action);
@@ -298,13 +295,5 @@ public sealed class Guild(
         return Stored.Members.TryGetValue(user, out var role)
             ? (user, role)
             : throw new ObjectCallException($"Only members of {Id} can {action}.");
-    }
-
-    private static void CheckUserName(string user)
-    {
-        if (UserNames.Problem(user) is { } problem)
-        {
-            throw new ObjectCallException(problem);
-        }
     }
 }

@@ -40,7 +40,7 @@ internal sealed class MessageHistory<T>(IMessageLog log, string name, HistoryRet
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var message = create(LastSeq + 1, timestamp);
         LastSeq++;
-        var pending = new Pending(new LogEntry(LastSeq, timestamp, JsonSerializer.SerializeToUtf8Bytes(message, ObjectJson.Options)));
+        var pending = new Pending(Entry(LastSeq, timestamp, message));
         _pending.Add(pending);
         if (_writing.IsCompleted)
         {
@@ -72,6 +72,10 @@ internal sealed class MessageHistory<T>(IMessageLog log, string name, HistoryRet
         : afterSeq < 0 ? throw new ObjectCallException($"afterSeq must not be negative; it was {afterSeq}.")
         : beforeSeq < 1 ? throw new ObjectCallException($"beforeSeq must be positive; it was {beforeSeq}.")
         : new LogRange(afterSeq, beforeSeq, limit);
+
+    /// <summary>The log entry a message is stored as: its JSON, as clients receive it.</summary>
+    public static LogEntry Entry(long seq, long timestamp, T message) =>
+        new(seq, timestamp, JsonSerializer.SerializeToUtf8Bytes(message, ObjectJson.Options));
 
     /// <summary>Completes when every message given a number so far is stored (or failed).</summary>
     public Task FlushAsync() => _writing;

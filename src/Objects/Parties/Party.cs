@@ -45,10 +45,7 @@ public sealed class Party(
     public async Task Invite(PartyUserArgs args)
     {
         var user = RequireMember("invite");
-        if (UserNames.Problem(args.User) is { } problem)
-        {
-            throw new ObjectCallException(problem);
-        }
+        UserNames.Check(args.User);
         if (Stored.Members.Contains(args.User))
         {
             throw new ObjectCallException($"{args.User} is already in {Id}.");
@@ -216,9 +213,6 @@ public sealed class Party(
             throw;
         }
     }
-
-    private string RequireUser(string action) =>
-        CurrentCaller?.User ?? throw new ObjectCallException($"Only a user can {action} in {Id}.");
 
     private string RequireMember(string action)
     {

@@ -15,7 +15,6 @@ public sealed partial class Player
     /// <summary>The most conversations <c>GetInbox</c> returns, most recent first.</summary>
     public const int MaxInbox = 200;
 
-
     /// <summary>
     /// Sends a direct message: stored in the conversation of the two users, pushed as <c>DirectMessage</c> to every
     /// connection of the recipient and to the caller's other connections. A recipient who is offline reads it later.
@@ -149,10 +148,7 @@ public sealed partial class Player
 
     private static void CheckOtherUser(string other, string field, string user, string what)
     {
-        if (UserNames.Problem(other, field) is { } problem)
-        {
-            throw new ObjectCallException(problem);
-        }
+        UserNames.Check(other, field);
         if (other == user)
         {
             throw new ObjectCallException($"You cannot {what}.");

@@ -26,6 +26,11 @@ public abstract class ObjectGrain : Grain, IObjectGrain
     /// <summary>Who is making the current call; null outside calls (timers, internal notices).</summary>
     protected ObjectCaller? CurrentCaller => _call.Value is { Finished: false } call ? call.Caller : null;
 
+    /// <summary>The calling user's name; refuses callers that are not users (other objects).</summary>
+    /// <exception cref="ObjectCallException">The caller is not a user; the message names <paramref name="action"/>.</exception>
+    protected string RequireUser(string action) =>
+        CurrentCaller?.User ?? throw new ObjectCallException($"Only a user can {action} in {Id}.");
+
     /// <summary>Whether the object has stored state: <c>CreateObject</c> refuses to create it again.</summary>
     protected abstract bool Exists { get; }
 

@@ -11,4 +11,13 @@ internal static class UserNames
         : user.Length > MaxLength ? $"{field} is longer than {MaxLength} characters."
         : !user.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.') ? $"{field} may hold only letters, digits, '_', '-' and '.' (ASCII)."
         : null;
+
+    /// <exception cref="ObjectCallException">The name is not valid; the message says why, naming the field.</exception>
+    public static void Check(string? user, string field = "user")
+    {
+        if (Problem(user, field) is { } problem)
+        {
+            throw new ObjectCallException(problem);
+        }
+    }
 }
