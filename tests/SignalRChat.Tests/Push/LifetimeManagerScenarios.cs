@@ -36,8 +36,19 @@ public abstract class LifetimeManagerScenarios(BackplanePair pair)
         var leaving = await PlainClient.ConnectAsync(Holder);
         var leftId = leaving.ClientId;
         await leaving.DisposeAsync();
-        await Eventually.TrueAsync(async () => await ThrowsAsync<IOException>(() => Sender.Hub.Clients.Client(leftId).InvokeAsync<int>("Result", "x", CancellationToken.None)),
-            "the manager no longer knows the closed connection");
+        // While the connection is still being torn down, an invocation fails with "Connection disconnected." (a
+        // HubException); once it is gone, with an IOException (no such connection). Wait for the latter.
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                return await ThrowsAsync<IOException>(() => Sender.Hub.Clients.Client(leftId).InvokeAsync<int>("Result", "x", CancellationToken.None));
+            }
+            catch (HubException)
+            {
+                return false;
+            }
+        }, "the manager no longer knows the closed connection");
 
         await Sender.Hub.Clients.All.SendAsync("Hello", "World");
 
