@@ -19,6 +19,9 @@ public sealed class ChatMessage
     /// <summary>When the room stored it, in Unix milliseconds (UTC).</summary>
     [Id(4)] public required long Timestamp { get; init; }
 
+    /// <summary>The message's ID, unique in the cluster: <c>{room}#{seq}</c>, for example <c>ChatRoom-general#17</c>.</summary>
+    public string Id => $"{Room}#{Seq}";
+
     /// <summary>The message a channel stores for <paramref name="user"/>'s text, numbered and timed by its history.</summary>
     internal static Func<long, long, ChatMessage> For(string room, string user, string text) =>
         (seq, timestamp) => new ChatMessage { Room = room, Seq = seq, User = user, Text = text, Timestamp = timestamp };

@@ -21,3 +21,13 @@ public sealed record MemberChange(string Room, string User);
 
 /// <summary>The argument of the <c>Typing</c> push.</summary>
 public sealed record TypingNotice(string Room, string User);
+
+/// <summary>Args of a channel's <c>MarkRead</c>: read up to <paramref name="Seq"/>.</summary>
+public sealed record MarkChannelReadArgs(long Seq);
+
+/// <summary>What <c>MarkRead</c> returns (on channels and on <c>Player</c>): the read marker as it is now.</summary>
+public sealed record MarkReadResult(long LastReadSeq);
+
+/// <summary>The argument of the <c>ReadUpTo</c> push: <paramref name="User"/> has read <paramref name="Room"/> up to
+/// <paramref name="Seq"/> (for a conversation, <c>room</c> is the conversation).</summary>
+public sealed record ReadMarker(string Room, string User, long Seq);

@@ -8,7 +8,7 @@ namespace SignalRChat.Objects.Chat;
 /// <summary>
 /// What chat rooms (<see cref="ChatRoom"/>) and world channels (<see cref="World"/>) share: members by connection, a
 /// numbered history in an append-only <see cref="IMessageLog"/>, and a <c>NewMessage</c> push to every member but the
-/// sender. Calls interleave, so messages sent together are stored in one write (mark each derived object
+/// sender, and the readers' markers (<see cref="ChannelMessages"/>). Calls interleave, so messages sent together are stored in one write (mark each derived object
 /// <c>[Reentrant]</c> too); the grain state holds only the title and the members.
 /// </summary>
 [Reentrant]
@@ -18,7 +18,7 @@ public abstract class RoomChannel(
     HistoryRetention retention,
     IClientPush push,
     IClientDirectory clients,
-    ILogger logger) : ObjectGrain
+    ILogger logger) : ObjectGrain, IChannelGrain
 {
     /// <summary>The longest message text, in characters.</summary>
     public const int MaxTextLength = MessageText.MaxLength;
@@ -44,15 +44,16 @@ public abstract class RoomChannel(
     /// <summary>The client method that tells members a user is typing.</summary>
     public const string TypingMethod = "Typing";
 
+    /// <summary>The client method that tells members how far a user has read (channels of at most 50 members).</summary>
+    public const string ReadUpToMethod = "ReadUpTo";
+
     /// <summary>At most one <c>Typing</c> per user per room is delivered in this interval; the calls between are dropped.</summary>
     public static readonly TimeSpan TypingInterval = TypingThrottle.Interval;
 
-    private readonly TypingThrottle _typing = new();
-
-    private MessageHistory<ChatMessage>? _messages;
+    private ChannelMessages? _messages;
     private StateWriter<ChatRoomState>? _writer;
 
-    private MessageHistory<ChatMessage> Messages => _messages!;
+    private ChannelMessages Messages => _messages!;
 
     /// <inheritdoc/>
     protected override bool Exists => state.RecordExists;
@@ -62,7 +63,7 @@ public abstract class RoomChannel(
     {
         // Memory changed and storage did not: never serve that difference. The next call reloads what is stored.
         _writer = new StateWriter<ChatRoomState>(state, DeactivateOnIdle);
-        _messages = new MessageHistory<ChatMessage>(log, Id.ToString(), retention, DeactivateOnIdle);
+        _messages = new ChannelMessages(log, Id.ToString(), retention, DeactivateOnIdle, GrainFactory);
         await _messages.OpenAsync();
         await MoveStoredMessagesToLogAsync();
     }
@@ -114,7 +115,7 @@ public abstract class RoomChannel(
         var text = MessageText.Check(args.Text);
         OnSending(user);
 
-        var message = await Messages.AppendAsync(ChatMessage.For(Id.ToString(), user, text));
+        var message = await Messages.AppendAsync(user, text);
 
         // Gone members are left out here and forgotten by the next join or member list: a send writes no room state.
         await PushAsync(OtherMembers(clientId), NewMessageMethod, message);
@@ -126,11 +127,26 @@ public abstract class RoomChannel(
     /// with only <c>beforeSeq</c>, the last <c>limit</c> before it (scrolling up). With neither, the oldest kept.
     /// </summary>
     [ObjectMethod]
-    public async Task<MessagesPage> GetMessages(GetMessagesArgs args)
+    public Task<MessagesPage> GetMessages(GetMessagesArgs args) => Messages.ReadAsync(args);
+
+    /// <summary>
+    /// Marks the room read up to <c>seq</c> for the caller's user: the marker only moves forward, <c>GetInbox</c> counts
+    /// unread messages from it, and in rooms of at most 50 users the members receive <c>ReadUpTo {room, user, seq}</c>.
+    /// </summary>
+    [ObjectMethod]
+    public async Task<MarkReadResult> MarkRead(MarkChannelReadArgs args)
     {
-        var page = await Messages.ReadAsync(args.AfterSeq, args.BeforeSeq, args.Limit);
-        return new MessagesPage(page, Messages.LastSeq);
+        var (user, clientId) = RequireMember("mark it read", "marking it read");
+        var (upTo, moved) = await Messages.MarkReadAsync(user, args.Seq);
+        if (moved && Room.Members.Values.Distinct(StringComparer.Ordinal).Count() <= ChannelMessages.MaxReadUpToMembers)
+        {
+            await PushAsync(OtherMembers(clientId), ReadUpToMethod, new ReadMarker(Id.ToString(), user, upTo));
+        }
+        return new MarkReadResult(upTo);
     }
+
+    /// <inheritdoc/>
+    public async Task<ChannelSummary?> Summary(string user) => Exists ? await Messages.SummaryAsync(Room.Title) : null;
 
     /// <summary>Returns the user names of the members, sorted, each once.</summary>
     [ObjectMethod]
@@ -148,7 +164,7 @@ public abstract class RoomChannel(
     public async Task Typing()
     {
         var (user, _) = RequireMember("type", "typing in it");
-        if (!_typing.Allow(user))
+        if (!Messages.AllowTyping(user))
         {
             return;
         }
@@ -185,7 +201,7 @@ public abstract class RoomChannel(
         var leftUsers = removed.Select(m => m.User).Distinct().Where(user => !Room.Members.ContainsValue(user)).ToList();
         foreach (var user in leftUsers)
         {
-            _typing.Forget(user);
+            Messages.Forget(user);
             OnUserLeft(user);
         }
         await SaveAsync();
@@ -226,6 +242,7 @@ public abstract class RoomChannel(
             .Select(m => MessageHistory<ChatMessage>.Entry(m.Seq, m.Timestamp, m))
             .ToList();
         await log.AppendAsync(Id.ToString(), legacy, retention);
+        // Reads the new last sequence number.
         await Messages.OpenAsync();
         Room.LegacyMessages.Clear();
         await SaveAsync();

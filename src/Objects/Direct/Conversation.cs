@@ -142,7 +142,8 @@ public sealed class Conversation(
     {
         var last = Messages.LastSeq == 0 ? null
             : _recent.GetValueOrDefault(Messages.LastSeq) ?? (await Messages.ReadAsync(new LogRange(null, Messages.LastSeq + 1, 1))).LastOrDefault();
-        return new InboxEntry(Other(user), Messages.LastSeq, last, state.State.Unread.GetValueOrDefault(user), state.State.ReadUpTo.GetValueOrDefault(user));
+        return new InboxEntry(Other(user), Messages.LastSeq, last, state.State.Unread.GetValueOrDefault(user),
+            state.State.ReadUpTo.GetValueOrDefault(user), state.State.ReadUpTo.GetValueOrDefault(Other(user)));
     }
 
     /// <inheritdoc/>

@@ -25,25 +25,28 @@ public sealed record DirectSendResult([property: Id(0)] DirectMessage? Message, 
 public sealed record DeliveryReceipt(string Id, string To, long At);
 
 /// <summary>One conversation in <c>GetInbox</c>: with whom, its last sequence number, its last message, how many
-/// messages to you are unread, and how far you have read.</summary>
+/// messages to you are unread, how far you have read, and how far they have read (your messages up to it were seen).</summary>
 [GenerateSerializer, Immutable, Alias("SignalRChat.InboxEntry")]
 public sealed record InboxEntry(
     [property: Id(0)] string With,
     [property: Id(1)] long LastSeq,
     [property: Id(2)] DirectMessage? Last,
     [property: Id(3)] int Unread,
-    [property: Id(4)] long LastReadSeq);
+    [property: Id(4)] long LastReadSeq,
+    [property: Id(5)] long TheirLastReadSeq);
 
 /// <summary>Args of <c>Player.MarkRead</c>: the conversation with <paramref name="With"/>, read up to <paramref name="Seq"/>.</summary>
 public sealed record MarkReadArgs(string With, long Seq);
 
-/// <summary>The argument of the <c>ReadUpTo</c> push: <paramref name="User"/> has read <paramref name="Room"/> up to
-/// <paramref name="Seq"/> (for a conversation, <c>room</c> is the conversation).</summary>
-public sealed record ReadMarker(string Room, string User, long Seq);
 
 /// <summary>What <c>Player.Ack</c> returns: how many messages this call confirmed (already confirmed and foreign ones
 /// do not count).</summary>
 public sealed record AckResult(int Confirmed);
 
-/// <summary>What <c>Player.MarkRead</c> returns: the read marker as it is now.</summary>
-public sealed record MarkReadResult(long LastReadSeq);
+
+/// <summary>What <c>Player.GetInbox</c> returns: the user's channels and conversations, most recent first.</summary>
+public sealed record Inbox(IReadOnlyList<ChannelEntry> Channels, IReadOnlyList<InboxEntry> Conversations);
+
+/// <summary>One channel in <c>GetInbox</c>: its object ID, title (rooms, guilds), last sequence number and message, how
+/// many messages are after the user's read marker, and the marker.</summary>
+public sealed record ChannelEntry(string Room, string? Title, long LastSeq, SignalRChat.Objects.Chat.ChatMessage? Last, long Unread, long LastReadSeq);

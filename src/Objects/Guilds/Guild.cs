@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using SignalRChat.Objects.Chat;
 using SignalRChat.Objects.History;
+using SignalRChat.Objects.Presence;
 using SignalRChat.Objects.Runtime;
 
 namespace SignalRChat.Objects.Guilds;
@@ -21,7 +22,7 @@ public sealed class Guild(
     IOptions<HistoryOptions> history,
     IOptions<GuildOptions> options,
     IClientPush push,
-    ILogger<Guild> logger) : ObjectGrain
+    ILogger<Guild> logger) : ObjectGrain, IChannelGrain
 {
     /// <summary>The longest guild name, in characters.</summary>
     public const int MaxNameLength = 64;
@@ -32,13 +33,12 @@ public sealed class Guild(
     /// <summary>The client method that tells members of a change of membership or role.</summary>
     public const string ChangedMethod = "GuildChanged";
 
-    private readonly TypingThrottle _typing = new();
-    private MessageHistory<ChatMessage>? _messages;
+    private ChannelMessages? _messages;
     private StateWriter<GuildState>? _writer;
 
     private GuildState Stored => state.State;
 
-    private MessageHistory<ChatMessage> Messages => _messages!;
+    private ChannelMessages Messages => _messages!;
 
     /// <inheritdoc/>
     protected override bool Exists => state.RecordExists;
@@ -47,7 +47,7 @@ public sealed class Guild(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _writer = new StateWriter<GuildState>(state, DeactivateOnIdle);
-        _messages = new MessageHistory<ChatMessage>(log, Id.ToString(), history.Value.Guild, DeactivateOnIdle);
+        _messages = new ChannelMessages(log, Id.ToString(), history.Value.Guild, DeactivateOnIdle, GrainFactory);
         await _messages.OpenAsync();
     }
 
@@ -73,6 +73,7 @@ public sealed class Guild(
         Stored.Name = name;
         Stored.Members[user] = GuildRoles.Owner;
         await SaveAsync();
+        await ListInInboxAsync(user, true);
         return Info();
     }
 
@@ -120,6 +121,7 @@ public sealed class Guild(
         Stored.Invites.Remove(user);
         Stored.Members[user] = GuildRoles.Member;
         await SaveAsync();
+        await ListInInboxAsync(user, true);
         await TellMembersAsync("joined", user, GuildRoles.Member);
         return Info();
     }
@@ -150,11 +152,13 @@ public sealed class Guild(
                 throw new ObjectCallException($"Hand {Id} to another member first: SetRole {{user, role: \"owner\"}}.");
             }
             await DisbandAsync();
+            await ListInInboxAsync(user, false);
             await push.ToUsersAsync(logger, Id.ToString(), [user], ChangedMethod, new GuildChange(Id.ToString(), "ended", user, null, []));
             return;
         }
         Stored.Members.Remove(user);
         await SaveAsync();
+        await ListInInboxAsync(user, false);
         await TellMembersAsync("left", user, null, alsoTell: user);
     }
 
@@ -179,6 +183,7 @@ public sealed class Guild(
         }
         Stored.Members.Remove(args.User);
         await SaveAsync();
+        await ListInInboxAsync(args.User, false);
         await TellMembersAsync("kicked", args.User, null, alsoTell: args.User);
     }
 
@@ -218,19 +223,31 @@ public sealed class Guild(
     public async Task<ChatMessage> SendMessage(SendMessageArgs args)
     {
         var (user, _) = RequireMember("send messages");
-        var text = MessageText.Check(args.Text);
-        var message = await Messages.AppendAsync(ChatMessage.For(Id.ToString(), user, text));
+        var message = await Messages.AppendAsync(user, args.Text);
         await push.ToUsersAsync(logger, Id.ToString(), [.. Stored.Members.Keys], ChatRoom.NewMessageMethod, message);
         return message;
     }
 
     /// <summary>A page of the guild's history, as <c>ChatRoom.GetMessages</c> (members only).</summary>
     [ObjectMethod]
-    public async Task<MessagesPage> GetMessages(GetMessagesArgs args)
+    public Task<MessagesPage> GetMessages(GetMessagesArgs args)
     {
         RequireMember("read messages");
-        var page = await Messages.ReadAsync(args.AfterSeq, args.BeforeSeq, args.Limit);
-        return new MessagesPage(page, Messages.LastSeq);
+        return Messages.ReadAsync(args);
+    }
+
+    /// <summary>Marks the guild read up to <c>seq</c> for the caller, as <c>ChatRoom.MarkRead</c>: in guilds of at most
+    /// 50 members, every connection of every member receives <c>ReadUpTo {room, user, seq}</c>.</summary>
+    [ObjectMethod]
+    public async Task<MarkReadResult> MarkRead(MarkChannelReadArgs args)
+    {
+        var (user, _) = RequireMember("mark it read");
+        var (upTo, moved) = await Messages.MarkReadAsync(user, args.Seq);
+        if (moved && Stored.Members.Count <= ChannelMessages.MaxReadUpToMembers)
+        {
+            await push.ToUsersAsync(logger, Id.ToString(), [.. Stored.Members.Keys], ChatRoom.ReadUpToMethod, new ReadMarker(Id.ToString(), user, upTo));
+        }
+        return new MarkReadResult(upTo);
     }
 
     /// <summary>Tells the other members that the caller is typing (<c>Typing {room, user}</c>, on every connection of
@@ -239,7 +256,7 @@ public sealed class Guild(
     public async Task Typing()
     {
         var (user, _) = RequireMember("type");
-        if (_typing.Allow(user))
+        if (Messages.AllowTyping(user))
         {
             await push.ToUsersAsync(logger, Id.ToString(), [.. Stored.Members.Keys.Where(m => m != user)], ChatRoom.TypingMethod, new TypingNotice(Id.ToString(), user));
         }
@@ -253,15 +270,20 @@ public sealed class Guild(
         return Task.FromResult(Info());
     }
 
+    /// <inheritdoc/>
+    public async Task<ChannelSummary?> Summary(string user) =>
+        Stored.Members.ContainsKey(user) ? await Messages.SummaryAsync(Stored.Name) : null;
+
     private async Task DisbandAsync()
     {
-        await Messages.FlushAsync();
-        await log.DeleteAsync(Id.ToString());
+        await Messages.DeleteAsync();
         await state.ClearStateAsync();
         state.State = new GuildState();
-        // Numbering starts again: a guild created again under this ID never shows the old history.
-        await Messages.OpenAsync();
     }
+
+    /// <summary>Lists the guild in the user's inbox (<c>GetInbox</c>) while they are a member.</summary>
+    private Task ListInInboxAsync(string user, bool listed) =>
+        ObjectOf<IPlayerGrain>(Player.IdOf(user)).ListChannel(Id.ToString(), listed);
 
     private Task TellMembersAsync(string change, string user, string? role, string? alsoTell = null)
     {

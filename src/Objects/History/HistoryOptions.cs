@@ -12,6 +12,9 @@ public sealed class HistoryOptions
     /// <summary>Guild channels (<c>Guild-{id}</c>): 1,000 messages, 30 days by default.</summary>
     public HistoryRetention Guild { get; set; } = new();
 
+    /// <summary>Party channels (<c>Party-{id}</c>): 1,000 messages, 30 days by default; deleted when the party ends.</summary>
+    public HistoryRetention Party { get; set; } = new();
+
     /// <summary>World channels (<c>World-{id}</c>): short, 200 messages and 1 hour by default.</summary>
     public HistoryRetention World { get; set; } = new() { MaxMessages = 200, MaxAge = TimeSpan.FromHours(1) };
 
@@ -20,5 +23,5 @@ public sealed class HistoryOptions
 
     /// <summary>Every retention setting with its configuration name, for validation.</summary>
     internal IEnumerable<(string Name, HistoryRetention Retention)> All() =>
-        [(nameof(ChatRoom), ChatRoom), (nameof(Guild), Guild), (nameof(World), World), (nameof(Direct), Direct)];
+        [(nameof(ChatRoom), ChatRoom), (nameof(Guild), Guild), (nameof(Party), Party), (nameof(World), World), (nameof(Direct), Direct)];
 }

@@ -1,11 +1,11 @@
 using Orleans.Concurrency;
-using SignalRChat.Objects.Runtime;
+using SignalRChat.Objects.Chat;
 
 namespace SignalRChat.Objects.Parties;
 
 /// <summary>The typed notices a party receives from players; clients cannot reach them.</summary>
 [Alias("SignalRChat.IPartyGrain")]
-public interface IPartyGrain : IObjectGrain
+public interface IPartyGrain : IChannelGrain
 {
     /// <summary>A member went offline (their last connection closed longer than the presence grace ago).</summary>
     [Alias("MemberOffline"), OneWay]

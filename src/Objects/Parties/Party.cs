@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SignalRChat.Objects.Chat;
+using SignalRChat.Objects.History;
 using SignalRChat.Objects.Presence;
 using SignalRChat.Objects.Runtime;
 
@@ -8,11 +10,14 @@ namespace SignalRChat.Objects.Parties;
 /// <summary>
 /// A party (<c>Party-{id}</c>): a small group with a leader. A user is in at most one party (their player keeps which).
 /// The leader's role passes to the earliest-joined member still online when the leader leaves or goes offline; the party
-/// ends when its last member leaves. Every change reaches the members (and whoever just left) as <c>PartyChanged</c>.
+/// ends when its last member leaves, with its history. Every change reaches the members (and whoever just left) as
+/// <c>PartyChanged</c>. Its channel works as a guild's: <c>NewMessage</c> reaches every connection of every member.
 /// </summary>
 [ObjectType("Party")]
 public sealed class Party(
     [PersistentState("party", ObjectStorage.Name)] IPersistentState<PartyState> state,
+    IMessageLog log,
+    IOptions<HistoryOptions> history,
     IOptions<PartyOptions> options,
     IClientPush push,
     ILogger<Party> logger) : ObjectGrain, IPartyGrain
@@ -23,10 +28,24 @@ public sealed class Party(
     /// <summary>The client method an invite is pushed with, to the invited user.</summary>
     public const string InviteMethod = "PartyInvite";
 
+    private ChannelMessages? _messages;
+
     private PartyState Stored => state.State;
+
+    private ChannelMessages Messages => _messages!;
 
     /// <inheritdoc/>
     protected override bool Exists => state.RecordExists;
+
+    /// <inheritdoc/>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _messages = new ChannelMessages(log, Id.ToString(), history.Value.Party, DeactivateOnIdle, GrainFactory);
+        await _messages.OpenAsync();
+    }
+
+    /// <inheritdoc/>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Messages.FlushAsync();
 
     /// <summary>Creates the party with the caller as its leader; fails when the caller is in another party.</summary>
     [ObjectCreate]
@@ -135,6 +154,53 @@ public sealed class Party(
         }
     }
 
+    /// <summary>Stores a message and pushes it as <c>NewMessage</c> to every connection of every member (the sender's too).</summary>
+    [ObjectMethod]
+    public async Task<ChatMessage> SendMessage(SendMessageArgs args)
+    {
+        var user = RequireMember("send messages");
+        var message = await Messages.AppendAsync(user, args.Text);
+        await push.ToUsersAsync(logger, Id.ToString(), [.. Stored.Members], ChatRoom.NewMessageMethod, message);
+        return message;
+    }
+
+    /// <summary>A page of the party's history, as <c>ChatRoom.GetMessages</c> (members only).</summary>
+    [ObjectMethod]
+    public Task<MessagesPage> GetMessages(GetMessagesArgs args)
+    {
+        RequireMember("read messages");
+        return Messages.ReadAsync(args);
+    }
+
+    /// <summary>Tells the other members that the caller is typing (<c>Typing {room, user}</c>); never stored, at most
+    /// one per user every 2 s.</summary>
+    [ObjectMethod]
+    public async Task Typing()
+    {
+        var user = RequireMember("type");
+        if (Messages.AllowTyping(user))
+        {
+            await push.ToUsersAsync(logger, Id.ToString(), [.. Stored.Members.Where(m => m != user)], ChatRoom.TypingMethod, new TypingNotice(Id.ToString(), user));
+        }
+    }
+
+    /// <summary>Marks the party read up to <c>seq</c> for the caller; every member receives <c>ReadUpTo {room, user, seq}</c>.</summary>
+    [ObjectMethod]
+    public async Task<MarkReadResult> MarkRead(MarkChannelReadArgs args)
+    {
+        var user = RequireMember("mark it read");
+        var (upTo, moved) = await Messages.MarkReadAsync(user, args.Seq);
+        if (moved)
+        {
+            await push.ToUsersAsync(logger, Id.ToString(), [.. Stored.Members], ChatRoom.ReadUpToMethod, new ReadMarker(Id.ToString(), user, upTo));
+        }
+        return new MarkReadResult(upTo);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ChannelSummary?> Summary(string user) =>
+        Stored.Members.Contains(user) ? await Messages.SummaryAsync(null) : null;
+
     /// <summary>The party's leader and members (members only).</summary>
     [ObjectMethod]
     public Task<PartyInfo> GetInfo()
@@ -171,6 +237,7 @@ public sealed class Party(
         await PlayerOf(user).LeftParty(Id.ToString());
         if (Stored.Members.Count == 0)
         {
+            await Messages.DeleteAsync();
             await state.ClearStateAsync();
             state.State = new PartyState();
             await TellAsync(alsoTell: user);

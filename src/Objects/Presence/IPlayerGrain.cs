@@ -52,6 +52,16 @@ public interface IPlayerGrain : IObjectGrain
     [Alias("ListConversation"), AlwaysInterleave]
     Task ListConversation(string with);
 
+    /// <summary>The user read <paramref name="channel"/> up to <paramref name="seq"/>: the marker moves forward only (and
+    /// the channel is listed in the inbox). Returns the marker as it was before.</summary>
+    [Alias("MarkChannelRead"), AlwaysInterleave]
+    Task<long> MarkChannelRead(string channel, long seq);
+
+    /// <summary>The user became (<paramref name="listed"/>) or is no longer a member of <paramref name="channel"/>: list it
+    /// in the inbox, or forget it and its marker.</summary>
+    [Alias("ListChannel"), AlwaysInterleave]
+    Task ListChannel(string channel, bool listed);
+
     /// <summary>The user joins <paramref name="party"/>: false when they are in another party (they must leave it first).</summary>
     [Alias("TryJoinParty"), AlwaysInterleave]
     Task<bool> TryJoinParty(string party);

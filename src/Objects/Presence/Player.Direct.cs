@@ -12,9 +12,6 @@ public sealed partial class Player
     /// <summary>The most IDs one <c>Ack</c> takes.</summary>
     public const int MaxAcksPerCall = 100;
 
-    /// <summary>The most conversations <c>GetInbox</c> returns, most recent first.</summary>
-    public const int MaxInbox = 200;
-
     /// <summary>
     /// Sends a direct message: stored in the conversation of the two users, pushed as <c>DirectMessage</c> to every
     /// connection of the recipient and to the caller's other connections. A recipient who is offline reads it later.
@@ -124,15 +121,6 @@ public sealed partial class Player
             throw new ObjectCallException($"seq must be positive; it was {args.Seq}.");
         }
         return new MarkReadResult(await ConversationWith(args.With).MarkRead(user, args.Seq));
-    }
-
-    /// <summary>The user's conversations, most recent first (at most <see cref="MaxInbox"/>), each with its last message.</summary>
-    [ObjectMethod]
-    public async Task<IReadOnlyList<InboxEntry>> GetInbox()
-    {
-        var user = await OwnerCallAsync();
-        var entries = await Task.WhenAll(social.State.Conversations.Select(with => ConversationWith(with).Summary(user)));
-        return [.. entries.OrderByDescending(e => e.Last?.Timestamp ?? 0).ThenBy(e => e.With, StringComparer.Ordinal).Take(MaxInbox)];
     }
 
     /// <inheritdoc/>

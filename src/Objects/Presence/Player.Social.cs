@@ -19,8 +19,12 @@ public sealed partial class Player
             return false;
         }
         // Not in a party, or in one that no longer has them (it ended, or a write failed halfway): join.
+        if (social.State.Party is { } stale)
+        {
+            social.State.Channels.Remove(stale);
+        }
         social.State.Party = party;
-        await SaveSocialAsync();
+        await ListChannel(party, true);
         return true;
     }
 
@@ -30,6 +34,7 @@ public sealed partial class Player
         if (social.State.Party == party)
         {
             social.State.Party = null;
+            social.State.Channels.Remove(party);
             await SaveSocialAsync();
         }
     }

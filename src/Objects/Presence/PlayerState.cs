@@ -43,7 +43,8 @@ public sealed class PlayerFollowsState
     [Id(1)] public HashSet<string> Followers { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>What other objects tell a player of: the user's direct conversations (for <c>GetInbox</c>) and party.
+/// <summary>What other objects tell a player of: the user's conversations and channels (for <c>GetInbox</c>), party and
+/// system messages.
 /// Written only by interleaved notices, one write at a time.</summary>
 [GenerateSerializer, Alias("SignalRChat.PlayerSocialState")]
 public sealed class PlayerSocialState
@@ -59,4 +60,21 @@ public sealed class PlayerSocialState
 
     /// <summary>The number of the last system message, for the next one's ID.</summary>
     [Id(3)] public long SystemSeq { get; set; }
+
+    /// <summary>The channels in the user's inbox (<c>GetInbox</c>), by object ID, with how far the user has read each.</summary>
+    [Id(4)] public Dictionary<string, ChannelRead> Channels { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A channel in a player's inbox: the user's read marker in it, and why it is listed.</summary>
+[GenerateSerializer, Alias("SignalRChat.ChannelRead")]
+public sealed class ChannelRead
+{
+    /// <summary>The sequence number the user has read up to (it only moves forward).</summary>
+    [Id(0)] public long LastReadSeq { get; set; }
+
+    /// <summary>When the user last marked it read (Unix milliseconds); the least recent goes first past the limit.</summary>
+    [Id(1)] public long MarkedAt { get; set; }
+
+    /// <summary>The user is a member (guild, party): listed until they leave, never dropped for the limit.</summary>
+    [Id(2)] public bool Member { get; set; }
 }

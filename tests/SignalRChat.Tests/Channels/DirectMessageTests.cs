@@ -49,7 +49,7 @@ public sealed class DirectMessageTests(ClusterFixture cluster)
         }
 
         await using var dee = await TestClient.ConnectAsync(cluster.B, "dm-dee");
-        var inbox = (await dee.CallAsync("Player-dm-dee", "GetInbox")).EnumerateArray().ToList();
+        var inbox = (await dee.CallAsync("Player-dm-dee", "GetInbox")).GetProperty("conversations").EnumerateArray().ToList();
         var page = await dee.CallAsync("Player-dm-dee", "GetDirectMessages", new { with = "dm-cal", afterSeq = 0 });
 
         var entry = Assert.Single(inbox);
@@ -162,6 +162,7 @@ public sealed class DirectMessageTests(ClusterFixture cluster)
         var inbox = Inbox(await rosa.CallAsync("Player-dm-rosa", "GetInbox"));
         Assert.Equal(0, inbox.GetProperty("unread").GetInt32());
         Assert.Equal(5, inbox.GetProperty("lastReadSeq").GetInt64());
+        Assert.Equal(5, Inbox(await quin.CallAsync("Player-dm-quin", "GetInbox")).GetProperty("theirLastReadSeq").GetInt64());
         // Moving back told nobody anything: the next ReadUpTo quin gets is a real move.
         await quin.CallAsync("Player-dm-quin", "SendDirect", new { to = "dm-rosa", text = "q6" });
         await rosa.CallAsync("Player-dm-rosa", "MarkRead", new { with = "dm-quin", seq = 6 });
@@ -198,7 +199,7 @@ public sealed class DirectMessageTests(ClusterFixture cluster)
         var error = await Assert.ThrowsAsync<HubException>(() => lu.CallAsync("Player-dm-lu", method, JsonDocument.Parse(args).RootElement));
 
         Assert.Contains(expected, error.Message);
-        Assert.Empty((await lu.CallAsync("Player-dm-lu", "GetInbox")).EnumerateArray());
+        Assert.Empty((await lu.CallAsync("Player-dm-lu", "GetInbox")).GetProperty("conversations").EnumerateArray());
     }
 
     [Fact]
@@ -222,7 +223,7 @@ public sealed class DirectMessageTests(ClusterFixture cluster)
         Assert.Contains("Player-dm-pat belongs to another user; call your own Player-dm-ola.", error.Message);
     }
 
-    private static JsonElement Inbox(JsonElement inbox) => Assert.Single(inbox.EnumerateArray().ToList());
+    private static JsonElement Inbox(JsonElement inbox) => Assert.Single(inbox.GetProperty("conversations").EnumerateArray().ToList());
 
     private static IEnumerable<string?> Texts(JsonElement page) => page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString());
 }

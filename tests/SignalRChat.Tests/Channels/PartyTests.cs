@@ -33,15 +33,31 @@ public sealed class PartyTests(PresenceClusterFixture cluster)
 
         var joined = await lead.NextAsync("PartyChanged");
         Assert.Equal(["pty-lead", "pty-mate"], Members(joined));
+
+        // The party's channel: every member's connections receive, markers reach the others, the inbox lists it.
+        mate.Listen("NewMessage");
+        lead.Listen("ReadUpTo");
+        await lead.CallAsync(party, "SendMessage", new { text = "pull left" });
+        var message = await mate.NextAsync("NewMessage");
+        Assert.Equal($"{party}#1", message.GetProperty("id").GetString());
+        Assert.Equal("pull left", message.GetProperty("text").GetString());
+        await mate.CallAsync(party, "MarkRead", new { seq = 1 });
+        Assert.Equal("pty-mate", (await lead.NextAsync("ReadUpTo")).GetProperty("user").GetString());
+        var listed = Assert.Single((await mate.CallAsync("Player-pty-mate", "GetInbox")).GetProperty("channels").EnumerateArray());
+        Assert.Equal(party, listed.GetProperty("room").GetString());
+        Assert.Equal(0, listed.GetProperty("unread").GetInt64());
+
         await lead.CallAsync(party, "Leave");
         var handed = await mate.NextAsync("PartyChanged", c => Members(c).Count == 1, "the leader leaving");
         Assert.Equal("pty-mate", handed.GetProperty("leader").GetString());
         await mate.CallAsync(party, "Leave");
         var ended = await mate.NextAsync("PartyChanged", c => Members(c).Count == 0, "the party ending");
         Assert.Equal(JsonValueKind.Null, ended.GetProperty("leader").ValueKind);
-        // Both are free to make new parties.
+        Assert.Empty((await mate.CallAsync("Player-pty-mate", "GetInbox")).GetProperty("channels").EnumerateArray());
+        // Both are free to make new parties; one made again under the same ID starts with no history.
         await lead.CreateAsync("Party", "Party-squad-2", null);
         await mate.CreateAsync("Party", party, null);
+        Assert.Equal(0, (await mate.CallAsync(party, "GetMessages", new { afterSeq = 0 })).GetProperty("lastSeq").GetInt64());
     }
 
     [Fact]

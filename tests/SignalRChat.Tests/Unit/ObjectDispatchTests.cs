@@ -43,7 +43,7 @@ public sealed class ObjectDispatchTests
     public void Catalog_FindsTheShippedTypes_AndChatRoomsCallableMethods_InDeclarationOrder()
     {
         Assert.Equal(["ChatRoom", "Guild", "Party", "Player", "World", "Zone"], ObjectCatalog.Default.TypeNames);
-        Assert.Equal(["Join", "Leave", "SendMessage", "GetMessages", "ListMembers", "Typing"], ChatRoomType.MethodNames);
+        Assert.Equal(["Join", "Leave", "SendMessage", "GetMessages", "MarkRead", "ListMembers", "Typing"], ChatRoomType.MethodNames);
         Assert.False(ChatRoomType.HasMethod("Create"));
         Assert.False(ChatRoomType.HasMethod("join"));
     }
