@@ -1,5 +1,7 @@
-// One logged-in connection and the room it is in, with no DOM: the page (main.js) renders what it reports.
+// One logged-in connection and the channel it shows, with no DOM: the page (main.js) renders what it reports.
+// A channel is a room or world (joined per connection) or a guild or party (the user is a member; nothing to join).
 // After a reconnect it joins the room again and fetches what it missed, so nothing sent meanwhile goes unseen.
+// It keeps the user's read markers (MarkRead) as messages show, and reports the inbox with unread counts.
 // It follows the room's members (Player.Follow) so their presence shows live, and unfollows on leaving the ones it
 // followed itself; users you followed elsewhere stay followed.
 import * as signalR from "@microsoft/signalr";
@@ -15,6 +17,16 @@ const RETRY_DELAYS_MS = [0, 1000, 2000, 5000];
 /** The room delivers at most one Typing per user per 2 s: asking more often is wasted. */
 const TYPING_INTERVAL_MS = 2000;
 const MAX_RETRY_DELAY_MS = 10000;
+/** Read markers go out at most this often: a busy channel shown for a minute costs a few calls, not one per message. */
+const MARK_READ_DELAY_MS = 1000;
+/** Larger than any sequence number: "before this" is "the latest". */
+const LATEST = Number.MAX_SAFE_INTEGER;
+
+/** Channels joined per connection (Join/Leave); guilds and parties deliver to their members without it. */
+const isJoinedPerConnection = id => id.startsWith("ChatRoom-") || id.startsWith("World-");
+
+/** The conversation ID of two users, as the server spells it: their names sorted, joined by ':'. */
+export const conversationOf = (a, b) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
 /** Connection states, as the page shows them. */
 export const Status = Object.freeze({ Connecting: "connecting", Connected: "connected", Reconnecting: "reconnecting", Offline: "offline" });
@@ -54,6 +66,9 @@ export class ChatSession {
   #followedBefore = null;        // users followed before this page followed anyone (never unfollowed by it)
   #followedHere = new Set();     // users this page followed for the room
   #typingSentAt = 0;
+  #conversation = null;          // the user whose conversation is open, if any
+  #markTimer = null;
+  #markedSeq = 0;                // the read marker last stored for the open channel
 
   /**
    * @param {object} options
@@ -62,7 +77,10 @@ export class ChatSession {
    * @param {boolean} options.messagePack use MessagePack instead of JSON
    * @param {object} events callbacks: status(status, detail), registered({clientId, instanceId, user}),
    *   joined(roomInfo), left(room), message(message), members([user]), presences(Map user -> presence),
-   *   self(presence), typing(user), direct(message), delivered(receipt), notice(kind, message), error(text)
+   *   self(presence), typing(user), direct(message), delivered(receipt), notice(kind, message), error(text),
+   *   inbox({channels, conversations}), unread(key) for a message that arrived where you are not looking (key: the
+   *   channel's ID, or "@user" for a conversation), read(key) when what shows there is marked read, seen(conversation,
+   *   seq) when the other user has read your direct messages up to seq
    */
   constructor({ server, user, messagePack }, events) {
     this.#events = events;
@@ -80,6 +98,11 @@ export class ChatSession {
   }
 
   get room() { return this.#room; }
+
+  /** Whether the open channel is a room or world (which you leave) rather than a guild or party (which you are in). */
+  get joined() { return this.#room != null && isJoinedPerConnection(this.#room); }
+
+  get conversation() { return this.#conversation; }
 
   /** The presence of a member, if known. */
   presenceOf(user) { return this.#presences.get(user); }
@@ -125,17 +148,33 @@ export class ChatSession {
   }
 
   /** Joins ChatRoom-{name} (leaving the current room) and reports its last messages. */
-  async join(name) {
-    const id = `ChatRoom-${name}`;
+  join(name) {
+    return this.open(`ChatRoom-${name}`);
+  }
+
+  /**
+   * Shows a channel: joins a room or world (leaving the room shown before), or opens a guild or party you are in; then
+   * reports its last messages and marks them read.
+   */
+  async open(id) {
     if (this.#room && this.#room !== id) {
-      await this.leave();
+      await this.#close();
     }
-    const info = await this.#call(id, "Join");
+    let info;
+    if (isJoinedPerConnection(id)) {
+      info = await this.#call(id, "Join");
+    } else {
+      const got = await this.#call(id, "GetInfo"); // members only: anyone else gets the server's reason
+      const lastSeq = got.lastSeq ?? (await this.#call(id, "GetMessages", { beforeSeq: LATEST, limit: 1 })).lastSeq;
+      info = { room: id, title: got.name ?? null, lastSeq, members: got.members.map(m => m.user ?? m) };
+    }
     this.#room = id;
+    this.#markedSeq = 0;
     this.#lastSeq = Math.max(0, info.lastSeq - RECENT_ON_JOIN);
     this.#setMembers(info.members);
     this.#events.joined?.(info);
     await Promise.all([this.#fetchMissed(), this.#follow(info.members)]);
+    this.#markRead();
   }
 
   /** Creates ChatRoom-{name} with a title, then joins it. */
@@ -144,9 +183,22 @@ export class ChatSession {
     await this.join(name);
   }
 
+  /** Leaves the room or world shown. */
   async leave() {
+    if (!this.joined) {
+      throw new Error("Join a room first.");
+    }
+    await this.#close();
+  }
+
+  /** Stops showing the channel: leaves it when it is a room or world. */
+  async #close() {
     const room = this.#requireRoom();
-    await this.#call(room, "Leave");
+    if (isJoinedPerConnection(room)) {
+      await this.#call(room, "Leave");
+    }
+    clearTimeout(this.#markTimer);
+    this.#markTimer = null;
     this.#room = null;
     this.#members.clear();
     this.#events.left?.(room);
@@ -163,13 +215,27 @@ export class ChatSession {
     this.#events.direct?.(await this.#call(this.#player, "SendDirect", { to, text }));
   }
 
-  /** Reports the last messages of your conversations (GetInbox, then GetDirectMessages), and acknowledges those to you. */
-  async loadDirect() {
-    for (const { with: other, lastSeq } of await this.#call(this.#player, "GetInbox")) {
+  /**
+   * Reports your inbox (GetInbox: channels and conversations with unread counts) and the last messages of your
+   * conversations, how far the other user has read each, and acknowledges the messages to you.
+   */
+  async loadInbox() {
+    const inbox = await this.#call(this.#player, "GetInbox");
+    this.#events.inbox?.(inbox);
+    for (const { with: other, lastSeq, theirLastReadSeq } of inbox.conversations) {
       const page = await this.#call(this.#player, "GetDirectMessages", { with: other, beforeSeq: lastSeq + 1, limit: RECENT_DIRECT });
       page.messages.forEach(message => this.#events.direct?.(message));
+      this.#events.seen?.(conversationOf(this.#user, other), theirLastReadSeq);
       await this.#ack(page.messages.filter(m => m.to === this.#user && m.deliveredAt == null));
     }
+  }
+
+  /** Opens the conversation with a user: its direct messages are read (MarkRead) now and as they arrive. */
+  async openConversation(user) {
+    this.#conversation = user;
+    const page = await this.#call(this.#player, "GetDirectMessages", { with: user, beforeSeq: LATEST, limit: RECENT_DIRECT });
+    page.messages.forEach(message => this.#events.direct?.(message));
+    await this.#markConversationRead(page.lastSeq);
   }
 
   /** Tells the room you are typing, at most once per TYPING_INTERVAL_MS; best effort, never an error. */
@@ -185,7 +251,13 @@ export class ChatSession {
   #wire() {
     const connection = this.#connection;
     connection.on("Registered", registration => this.#events.registered?.(registration));
-    connection.on("NewMessage", message => message.room === this.#room && this.#receive(message));
+    connection.on("NewMessage", message => {
+      if (message.room === this.#room) {
+        this.#receive(message);
+      } else if (message.user !== this.#user) {
+        this.#events.unread?.(message.room);
+      }
+    });
     connection.on("MemberJoined", ({ room, user }) => {
       if (room === this.#room) {
         this.#members.add(user);
@@ -204,8 +276,21 @@ export class ChatSession {
     connection.on("Typing", ({ room, user }) => room === this.#room && this.#events.typing?.(user));
     connection.on("DirectMessage", message => {
       this.#events.direct?.(message);
-      // Acknowledging on receipt is what tells the sender it was delivered.
-      this.#ack(message.to === this.#user ? [message] : []).catch(error => this.#events.error?.(reasonOf(error)));
+      if (message.to !== this.#user) {
+        return;
+      }
+      // Acknowledging on receipt is what tells the sender it was delivered; reading is another matter.
+      this.#ack([message]).catch(error => this.#events.error?.(reasonOf(error)));
+      if (message.from === this.#conversation) {
+        this.#markConversationRead(message.seq).catch(error => this.#events.error?.(reasonOf(error)));
+      } else {
+        this.#events.unread?.(`@${message.from}`);
+      }
+    });
+    connection.on("ReadUpTo", ({ room, user, seq }) => {
+      if (user !== this.#user && room === conversationOf(this.#user, user)) {
+        this.#events.seen?.(room, seq);
+      }
     });
     connection.on("Delivered", receipt => this.#events.delivered?.(receipt));
     connection.on("Announcement", announcement => this.#events.notice?.("announcement", announcement));
@@ -219,16 +304,19 @@ export class ChatSession {
     connection.onreconnected(async () => {
       this.#events.status?.(Status.Connected);
       // Direct messages pushed while we were away are lost: read them (the page shows each once).
-      this.loadDirect().catch(error => this.#events.error?.(reasonOf(error)));
+      this.loadInbox().catch(error => this.#events.error?.(reasonOf(error)));
       if (!this.#room) {
         return;
       }
       try {
-        // The new connection has a new client ID: join again, then fetch what was sent while we were away.
-        const info = await this.#call(this.#room, "Join");
-        this.#setMembers(info.members);
+        // The new connection has a new client ID: join a room again, then fetch what was sent while we were away.
+        if (this.joined) {
+          const info = await this.#call(this.#room, "Join");
+          this.#setMembers(info.members);
+        }
         // Changes pushed while we were away are lost: read the members' presence afresh.
-        await Promise.all([this.#fetchMissed(), this.#refreshPresences(info.members)]);
+        await Promise.all([this.#fetchMissed(), this.#refreshPresences([...this.#members])]);
+        this.#markRead();
       } catch (error) {
         this.#events.error?.(`Could not rejoin ${this.#room}: ${reasonOf(error)}`);
       }
@@ -241,8 +329,42 @@ export class ChatSession {
     if (message.seq === this.#lastSeq + 1) {
       this.#lastSeq = message.seq;
       this.#events.message?.(message);
+      this.#markRead();
     } else if (message.seq > this.#lastSeq) {
       await this.#fetchMissed();
+      this.#markRead();
+    }
+  }
+
+  /** Marks the open channel read up to the last message shown, at most once per MARK_READ_DELAY_MS; best effort. */
+  #markRead() {
+    if (!this.#room || this.#lastSeq <= this.#markedSeq || this.#markTimer) {
+      return;
+    }
+    this.#markTimer = setTimeout(async () => {
+      this.#markTimer = null;
+      const room = this.#room;
+      const seq = this.#lastSeq;
+      if (!room || seq <= this.#markedSeq || this.#connection.state !== signalR.HubConnectionState.Connected) {
+        return;
+      }
+      try {
+        await this.#call(room, "MarkRead", { seq });
+        if (room === this.#room) {
+          this.#markedSeq = Math.max(this.#markedSeq, seq);
+          this.#events.read?.(room);
+        }
+      } catch {
+        // Unread counts are a convenience: the next message shown tries again.
+      }
+    }, this.#markedSeq === 0 ? 0 : MARK_READ_DELAY_MS);
+  }
+
+  async #markConversationRead(seq) {
+    const user = this.#conversation;
+    if (user && seq > 0) {
+      await this.#call(this.#player, "MarkRead", { with: user, seq });
+      this.#events.read?.(`@${user}`);
     }
   }
 

@@ -1,5 +1,5 @@
 // The chat page: renders what a ChatSession reports and turns form input into session calls.
-import { ChatSession, PresenceStatuses, Status, login, reasonOf } from "./chat-session.js";
+import { ChatSession, PresenceStatuses, Status, conversationOf, login, reasonOf } from "./chat-session.js";
 
 const $ = id => document.getElementById(id);
 const loginForm = $("login");
@@ -41,6 +41,8 @@ loginForm.addEventListener("submit", async event => {
         messages.replaceChildren();
         clearTypists();
         $("room-heading").textContent = info.title ? `${info.room}: ${info.title}` : info.room;
+        setUnread(info.room, count => count); // listed from now on
+        showCurrentChat();
         updateControls();
       },
       left: () => {
@@ -48,6 +50,7 @@ loginForm.addEventListener("submit", async event => {
         clearTypists();
         members.replaceChildren();
         $("room-heading").textContent = "No room joined";
+        showCurrentChat();
         updateControls();
       },
       message: showMessage,
@@ -58,6 +61,10 @@ loginForm.addEventListener("submit", async event => {
       direct: showDirect,
       notice: showNotice,
       delivered: showDelivered,
+      inbox: showInbox,
+      unread: key => setUnread(key, count => count + 1),
+      read: key => setUnread(key, () => 0),
+      seen: showSeen,
       error: showError,
     });
     loginForm.hidden = true;
@@ -65,7 +72,7 @@ loginForm.addEventListener("submit", async event => {
     $("user").textContent = user;
     $("room-name").focus();
     await session.start();
-    await session.loadDirect();
+    await session.loadInbox();
   });
 });
 
@@ -155,6 +162,108 @@ function showMessage(message) {
   }
 }
 
+const inboxItems = new Map(); // "ChatRoom-x" or "@user" -> list item
+
+/** The user's channels and conversations, each a button that opens it, with its unread count. */
+function showInbox(inbox) {
+  // Rooms joined here that the server does not list yet (nothing in them was marked read) stay listed.
+  const joinedHere = [...inboxItems].filter(([key]) => /^(ChatRoom|World)-/.test(key) && !inbox.channels.some(c => c.room === key));
+  inboxItems.clear();
+  const items = [
+    ...inbox.channels.map(c => inboxItem(c.room, c.title ?? c.room, c.unread)),
+    ...joinedHere.map(([key, item]) => (inboxItems.set(key, item), item)),
+    ...inbox.conversations.map(c => inboxItem(`@${c.with}`, `@${c.with}`, c.unread)),
+  ];
+  $("inbox").replaceChildren(...items);
+  showCurrentChat();
+}
+
+function inboxItem(key, label, unread) {
+  const item = document.createElement("li");
+  item.dataset.key = key;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.title = key.startsWith("@") ? `Direct messages with ${key.slice(1)}` : key;
+  const name = document.createElement("span");
+  name.className = "name";
+  name.textContent = label;
+  const badge = document.createElement("span");
+  badge.className = "unread";
+  button.append(name, badge);
+  button.addEventListener("click", () => run(() => key.startsWith("@") ? openConversation(key.slice(1)) : session.open(key)));
+  item.append(button);
+  inboxItems.set(key, item);
+  showUnread(item, unread);
+  return item;
+}
+
+/** Changes a chat's unread count; a chat not listed yet (a first message from someone) is added at the top. */
+function setUnread(key, change) {
+  let item = inboxItems.get(key);
+  if (!item) {
+    item = inboxItem(key, key, 0);
+    $("inbox").prepend(item);
+    showCurrentChat();
+  }
+  showUnread(item, change(Number(item.dataset.unread ?? 0)));
+}
+
+function showUnread(item, count) {
+  item.dataset.unread = count;
+  const badge = item.querySelector(".unread");
+  badge.textContent = count > 99 ? "99+" : String(count);
+  badge.hidden = count === 0;
+  badge.setAttribute("aria-label", `${count} unread`);
+}
+
+/** Highlights the open channel and conversation in the chat list. */
+function showCurrentChat() {
+  const conversation = session?.conversation ? `@${session.conversation}` : null;
+  for (const [key, item] of inboxItems) {
+    const current = key === session?.room || key === conversation;
+    item.classList.toggle("current", current);
+    item.querySelector("button").setAttribute("aria-current", current ? "true" : "false");
+  }
+}
+
+/** Shows only the direct messages with one user, and sends to them. */
+async function openConversation(user) {
+  $("direct-to").value = user;
+  $("direct-heading").textContent = `Direct messages with ${user}`;
+  directFilter = conversationOf(me, user);
+  for (const item of $("direct").children) {
+    item.hidden = item.dataset.conversation !== directFilter;
+  }
+  await session.openConversation(user);
+  showCurrentChat();
+  $("direct-text").focus();
+}
+
+let directFilter = null;
+const seenUpTo = new Map(); // conversation -> seq the other user has read up to
+
+/** The other user has read your direct messages up to seq: mark them seen. */
+function showSeen(conversation, seq) {
+  if (seq <= (seenUpTo.get(conversation) ?? 0)) {
+    return;
+  }
+  seenUpTo.set(conversation, seq);
+  for (const item of $("direct").querySelectorAll("li.mine")) {
+    if (item.dataset.conversation === conversation && Number(item.dataset.seq) <= seq) {
+      markSeen(item);
+    }
+  }
+}
+
+function markSeen(item) {
+  if (!item.querySelector(".seen")) {
+    const seen = document.createElement("span");
+    seen.className = "seen";
+    seen.textContent = "seen";
+    item.append(seen);
+  }
+}
+
 const directShown = new Map(); // message id -> list item
 const deliveredFirst = new Map(); // message id -> time, for a Delivered that arrives before the send's own result
 
@@ -164,21 +273,36 @@ function showDirect(message) {
   if (!item) {
     item = document.createElement("li");
     item.dataset.id = message.id;
+    item.dataset.conversation = message.conversation;
+    item.dataset.seq = message.seq;
+    item.dataset.at = message.timestamp;
+    item.hidden = directFilter != null && message.conversation !== directFilter;
     item.classList.toggle("mine", message.from === me);
     const text = document.createElement("span");
     text.className = "text";
     text.textContent = `${message.from === me ? "you" : message.from} → ${message.to === me ? "you" : message.to}: ${message.text}`;
     item.append(text);
     directShown.set(message.id, item);
-    const list = $("direct");
-    list.append(item);
-    item.scrollIntoView({ block: "nearest" });
+    insertInOrder($("direct"), item);
+    if (!item.hidden) {
+      item.scrollIntoView({ block: "nearest" });
+    }
+    if (message.from === me && message.seq <= (seenUpTo.get(message.conversation) ?? 0)) {
+      markSeen(item);
+    }
   }
   const deliveredAt = message.deliveredAt ?? deliveredFirst.get(message.id);
   if (deliveredAt != null && message.from === me) {
     deliveredFirst.delete(message.id);
     markDelivered(item, deliveredAt);
   }
+}
+
+/** Direct messages in the order they were sent, whichever conversation was read first. */
+function insertInOrder(list, item) {
+  const at = Number(item.dataset.at);
+  const next = [...list.children].find(other => Number(other.dataset.at) > at);
+  list.insertBefore(item, next ?? null);
 }
 
 function showDelivered(receipt) {
@@ -321,7 +445,7 @@ function updateControls() {
   const connected = session?.status === Status.Connected;
   messageInput.disabled = $("send-button").disabled = !(inRoom && connected);
   messageInput.placeholder = !inRoom ? "Join a room to chat" : connected ? "Message (Enter sends)" : "Waiting for the connection...";
-  $("leave-button").disabled = !(inRoom && connected);
+  $("leave-button").disabled = !(session?.joined && connected);
   $("join-button").disabled = $("create-button").disabled = !connected;
   $("presence-button").disabled = $("direct-button").disabled = !connected;
 }

@@ -76,6 +76,60 @@ public sealed class WebClientTests(ClusterFixture cluster, BrowserFixture browse
     }
 
     [Fact]
+    public async Task TheChatList_CountsUnreadMessages_SwitchesChats_AndShowsSeenOnDirectMessages()
+    {
+        await using (var owner = await TestClient.ConnectAsync(cluster.B, "web-gwen"))
+        {
+            await owner.CreateAsync("Guild", "Guild-web-owls", new { name = "Owls" });
+            await owner.CallAsync("Guild-web-owls", "Invite", new { user = "web-hugo" });
+        }
+        await using var hugoClient = await TestClient.ConnectAsync(cluster.B, "web-hugo");
+        await hugoClient.CallAsync("Guild-web-owls", "AcceptInvite");
+        await using var gwen = await TestClient.ConnectAsync(cluster.B, "web-gwen");
+        for (var i = 1; i <= 3; i++)
+        {
+            await gwen.CallAsync("Guild-web-owls", "SendMessage", new { text = $"hoot {i}" });
+        }
+        await gwen.CallAsync("Player-web-gwen", "SendDirect", new { to = "web-hugo", text = "are you there?" });
+        gwen.Listen("ReadUpTo");
+
+        await using var hugo = await ChatPage.OpenAsync(browser, cluster.A.Url, "web-hugo");
+        var owls = hugo.Page.Locator("#inbox li[data-key='Guild-web-owls']");
+        var fromGwen = hugo.Page.Locator("#inbox li[data-key='@web-gwen']");
+        await Expect(owls.Locator(".name")).ToHaveTextAsync("Owls");
+        await Expect(owls.Locator(".unread")).ToHaveTextAsync("3");
+        await Expect(fromGwen.Locator(".unread")).ToHaveTextAsync("1");
+
+        // Opening the guild shows its messages and reads them; a message while another room is open counts again.
+        await owls.Locator("button").ClickAsync();
+        await Expect(hugo.MessageTexts).ToHaveTextAsync(["hoot 1", "hoot 2", "hoot 3"]);
+        await Expect(owls.Locator(".unread")).ToBeHiddenAsync();
+        await hugo.SendAsync("hoot back");
+        await Expect(owls).ToHaveClassAsync("current");
+        await hugo.JoinAsync("web-lobby");
+        await Expect(hugo.Page.Locator("#inbox li[data-key='ChatRoom-web-lobby']")).ToHaveClassAsync("current");
+        await gwen.CallAsync("Guild-web-owls", "SendMessage", new { text = "hoot 5" });
+        await Expect(owls.Locator(".unread")).ToHaveTextAsync("1");
+        await owls.Locator("button").ClickAsync();
+        await Expect(hugo.MessageTexts.Last).ToHaveTextAsync("hoot 5");
+        await Expect(owls.Locator(".unread")).ToBeHiddenAsync();
+
+        // Opening the conversation reads it: gwen is told, and her reply shows to hugo as seen once she reads it.
+        await fromGwen.Locator("button").ClickAsync();
+        await Expect(fromGwen.Locator(".unread")).ToBeHiddenAsync();
+        var read = await gwen.NextAsync("ReadUpTo", r => r.GetProperty("room").GetString() == "web-gwen:web-hugo", "hugo reading the conversation");
+        Assert.Equal(1, read.GetProperty("seq").GetInt64());
+        await hugo.Page.FillAsync("#direct-text", "here");
+        await hugo.Page.PressAsync("#direct-text", "Enter");
+        var mine = hugo.Page.Locator("#direct li.mine", new() { HasText = "you → web-gwen: here" });
+        await Expect(mine).ToBeVisibleAsync();
+        await Expect(mine.Locator(".seen")).ToHaveCountAsync(0);
+        await gwen.CallAsync("Player-web-gwen", "MarkRead", new { with = "web-hugo", seq = 2 });
+        await Expect(mine.Locator(".seen")).ToHaveTextAsync("seen");
+        Assert.Empty(hugo.PageErrors);
+    }
+
+    [Fact]
     public async Task ASystemMessage_ShowsAsANotice_AndIsAcknowledged()
     {
         var grains = cluster.A.Services.GetRequiredService<IGrainFactory>();
@@ -159,7 +213,11 @@ public sealed class WebClientTests(ClusterFixture cluster, BrowserFixture browse
     public async Task AtPhoneWidth_NothingOverflowsSideways()
     {
         await using var page = await ChatPage.OpenAsync(browser, cluster.B.Url, "phone", viewport: new() { Width = 375, Height = 740 });
+        // Several chats in the list, one with a long name: the list scrolls within its row.
+        await page.JoinAsync("phones-and-their-owners-talking-about-very-long-room-names");
+        await page.JoinAsync("phone-makers");
         await page.JoinAsync("phones");
+        await Expect(page.Page.Locator("#inbox li")).ToHaveCountAsync(3);
         await page.SendAsync(new string('w', 300));
 
         var overflow = await page.Page.EvaluateAsync<int>("document.documentElement.scrollWidth - window.innerWidth");
