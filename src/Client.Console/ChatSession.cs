@@ -115,15 +115,14 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
                 output.Line($"* left {guild}");
                 break;
             case "say" when rest is not null:
-                var sent = await CallAsync<ChatMessage>(guild, "SendMessage", new Dictionary<string, object> { ["text"] = rest });
-                output.Message(sent with { User = $"[{guild}] {sent.User}" });
+                await SayAsync(guild, rest);
                 break;
             default:
                 throw new InvalidOperationException("/guild create ID [NAME] | invite ID USER | accept ID | leave ID | say ID TEXT");
         }
     }
 
-    /// <summary>Runs <c>/party create|invite|accept|leave</c>; every change prints as it comes (<c>PartyChanged</c>).</summary>
+    /// <summary>Runs <c>/party create|invite|accept|leave|say</c>; every change prints as it comes (<c>PartyChanged</c>).</summary>
     public async Task PartyAsync(string verb, string id, string? rest)
     {
         var party = $"Party-{id}";
@@ -142,9 +141,19 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
             case "leave":
                 await CallAsync<object>(party, "Leave");
                 break;
+            case "say" when rest is not null:
+                await SayAsync(party, rest);
+                break;
             default:
-                throw new InvalidOperationException("/party create ID | invite ID USER | accept ID | leave ID");
+                throw new InvalidOperationException("/party create ID | invite ID USER | accept ID | leave ID | say ID TEXT");
         }
+    }
+
+    /// <summary>Sends to a guild or party channel; its messages print as <c>[Guild-ID] user: text</c>.</summary>
+    private async Task SayAsync(string channel, string text)
+    {
+        var sent = await CallAsync<ChatMessage>(channel, "SendMessage", new Dictionary<string, object> { ["text"] = text });
+        output.Message(sent with { User = $"[{channel}] {sent.User}" });
     }
 
     /// <summary>Sends a direct message; the recipient's client acknowledges it, and <c>Delivered</c> prints here.</summary>
@@ -170,7 +179,7 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
             {
                 return ReceiveAsync(message);
             }
-            if (message.Room.StartsWith("Guild-", StringComparison.Ordinal) && message.User != user)
+            if ((message.Room.StartsWith("Guild-", StringComparison.Ordinal) || message.Room.StartsWith("Party-", StringComparison.Ordinal)) && message.User != user)
             {
                 output.Message(message with { User = $"[{message.Room}] {message.User}" });
             }

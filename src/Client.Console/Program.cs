@@ -1,6 +1,6 @@
 using SignalRChat.Client.Console;
 
-const string Help = "commands: /join ROOM, /leave, /messages, /who, /status STATUS [TEXT], /follow USER..., /unfollow USER..., /dm USER TEXT, /guild create|invite|accept|leave|say ID ..., /party create|invite|accept|leave ID ..., /help, /quit; any other line is sent to the current room";
+const string Help = "commands: /join ROOM, /leave, /messages, /who, /status STATUS [TEXT], /follow USER..., /unfollow USER..., /dm USER TEXT, /guild create|invite|accept|leave|say ID ..., /party create|invite|accept|leave|say ID ..., /help, /quit; any other line is sent to the current room";
 
 ClientOptions options;
 try
@@ -59,7 +59,7 @@ while (terminal.ReadLine() is { } line)
                 await (command == "/guild" ? session.GuildAsync(verb, id, extra) : session.PartyAsync(verb, id, extra));
                 break;
             case "/guild": output.Error("/guild create ID [NAME] | invite ID USER | accept ID | leave ID | say ID TEXT"); break;
-            case "/party": output.Error("/party create ID | invite ID USER | accept ID | leave ID"); break;
+            case "/party": output.Error("/party create ID | invite ID USER | accept ID | leave ID | say ID TEXT"); break;
             case "/help": output.Line(Help); break;
             case "/quit": return 0;
             default: output.Error($"unknown command '{line.Trim()}'. {Help}"); break;

@@ -112,8 +112,10 @@ public sealed class ConsoleClientTests(ClusterFixture cluster)
         await hub.SendLineAsync("/party accept duo");
         await gia.ExpectAsync(line => line == "* Party-duo: leader con-gia; members con-gia, con-hub", "the change, pushed");
         await hub.ExpectAsync(line => line == "* Party-duo: leader con-gia; members con-gia, con-hub", "the change, pushed to the joiner");
+        await hub.SendLineAsync("/party say duo on my way");
+        await gia.ExpectAsync(line => line.EndsWith("] [Party-duo] con-hub: on my way", StringComparison.Ordinal), "the party message");
         await gia.SendLineAsync("/party kick duo");
-        await gia.ExpectAsync(line => line == "! /party create ID | invite ID USER | accept ID | leave ID", "the usage");
+        await gia.ExpectAsync(line => line == "! /party create ID | invite ID USER | accept ID | leave ID | say ID TEXT", "the usage");
     }
 
     [Fact]
