@@ -129,25 +129,6 @@ public abstract class RoomChannel(
     [ObjectMethod]
     public Task<MessagesPage> GetMessages(GetMessagesArgs args) => Messages.ReadAsync(args);
 
-    /// <summary>
-    /// Marks the room read up to <c>seq</c> for the caller's user: the marker only moves forward, <c>GetInbox</c> counts
-    /// unread messages from it, and in rooms of at most 50 users the members receive <c>ReadUpTo {room, user, seq}</c>.
-    /// </summary>
-    [ObjectMethod]
-    public async Task<MarkReadResult> MarkRead(MarkChannelReadArgs args)
-    {
-        var (user, clientId) = RequireMember("mark it read", "marking it read");
-        var (upTo, moved) = await Messages.MarkReadAsync(user, args.Seq);
-        if (moved && Room.Members.Values.Distinct(StringComparer.Ordinal).Count() <= ChannelMessages.MaxReadUpToMembers)
-        {
-            await PushAsync(OtherMembers(clientId), ReadUpToMethod, new ReadMarker(Id.ToString(), user, upTo));
-        }
-        return new MarkReadResult(upTo);
-    }
-
-    /// <inheritdoc/>
-    public async Task<ChannelSummary?> Summary(string user) => Exists ? await Messages.SummaryAsync(Room.Title) : null;
-
     /// <summary>Returns the user names of the members, sorted, each once.</summary>
     [ObjectMethod]
     public async Task<IReadOnlyList<string>> ListMembers()
@@ -171,6 +152,25 @@ public abstract class RoomChannel(
         var others = Room.Members.Where(m => m.Value != user && clients.MayBeConnected(m.Key)).Select(m => m.Key).ToList();
         await PushAsync(others, TypingMethod, new TypingNotice(Id.ToString(), user));
     }
+
+    /// <summary>
+    /// Marks the room read up to <c>seq</c> for the caller's user: the marker only moves forward, <c>GetInbox</c> counts
+    /// unread messages from it, and in rooms of at most 50 users the members receive <c>ReadUpTo {room, user, seq}</c>.
+    /// </summary>
+    [ObjectMethod]
+    public async Task<MarkReadResult> MarkRead(MarkChannelReadArgs args)
+    {
+        var (user, clientId) = RequireMember("mark it read", "marking it read");
+        var (upTo, moved) = await Messages.MarkReadAsync(user, args.Seq);
+        if (moved && Room.Members.Values.Distinct(StringComparer.Ordinal).Count() <= ChannelMessages.MaxReadUpToMembers)
+        {
+            await PushAsync(OtherMembers(clientId), ReadUpToMethod, new ReadMarker(Id.ToString(), user, upTo));
+        }
+        return new MarkReadResult(upTo);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ChannelSummary?> Summary(string user) => Exists ? await Messages.SummaryAsync(Room.Title) : null;
 
     /// <inheritdoc/>
     protected override Task OnClientDisconnectedAsync(string clientId) => RemoveMembersAsync([clientId]);
