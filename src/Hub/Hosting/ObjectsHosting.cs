@@ -49,6 +49,9 @@ internal static class ObjectsHosting
             builder.Services.AddOptions<HistoryOptions>().Bind(builder.Configuration.GetSection(HistoryOptions.Section))
                 .ValidateOnStart();
             builder.Services.AddSingleton<IValidateOptions<HistoryOptions>, HistoryOptionsValidator>();
+            builder.Services.AddOptions<MessageOptions>().Bind(builder.Configuration.GetSection(MessageOptions.Section))
+                .Validate(o => o.IdempotencyWindow > TimeSpan.Zero && o.IdempotencyWindow <= TimeSpan.FromDays(1), "Messages:IdempotencyWindow must be positive and at most 1 day.")
+                .ValidateOnStart();
             builder.Services.TryAddSingleton(TimeProvider.System);
             if (cluster.Redis is null)
             {

@@ -10,7 +10,8 @@ namespace SignalRChat.Hub.Storage;
 /// <summary>
 /// Histories as Redis Streams, one per log (<c>{ClusterId}:history:{log}</c>). An entry's stream ID is
 /// <c>{seq}-0</c>, so reads by sequence number are range reads, and Redis itself refuses a number already stored. An
-/// entry holds its timestamp (<c>t</c>) and body (<c>m</c>): appending writes about the message's own size. Receipts
+/// entry holds its timestamp (<c>t</c>), body (<c>m</c>) and, for a send that had one, its idempotency key (<c>k</c>):
+/// appending writes about the message's own size. Receipts
 /// are a hash beside it (<c>{ClusterId}:receipts:{log}</c>, seq → time), written with HSETNX so the first one wins.
 /// </summary>
 internal sealed class RedisMessageLog(BackplaneHost backplane, IOptions<ClusterOptions> cluster, TimeProvider time) : IMessageLog
@@ -34,11 +35,15 @@ internal sealed class RedisMessageLog(BackplaneHost backplane, IOptions<ClusterO
         end
         """;
 
-    // KEYS[1] the stream; ARGV[1] MaxMessages, ARGV[2] the age cutoff, then seq, timestamp and body of each entry. The
-    // first XADD fails, writing nothing, when its ID is not above the stream's last one.
+    // KEYS[1] the stream; ARGV[1] MaxMessages, ARGV[2] the age cutoff, then seq, timestamp, body and key ('' for none)
+    // of each entry. The first XADD fails, writing nothing, when its ID is not above the stream's last one.
     private const string Append = TrimByAge + "\n" + """
-        for i = 3, #ARGV, 3 do
-          redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i] .. '-0', 't', ARGV[i + 1], 'm', ARGV[i + 2])
+        for i = 3, #ARGV, 4 do
+          if ARGV[i + 3] == '' then
+            redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i] .. '-0', 't', ARGV[i + 1], 'm', ARGV[i + 2])
+          else
+            redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i] .. '-0', 't', ARGV[i + 1], 'm', ARGV[i + 2], 'k', ARGV[i + 3])
+          end
         end
         trimByAge(KEYS[1], tonumber(ARGV[2]))
         return 1
@@ -57,6 +62,7 @@ internal sealed class RedisMessageLog(BackplaneHost backplane, IOptions<ClusterO
 
     private const string TimestampField = "t";
     private const string BodyField = "m";
+    private const string KeyField = "k";
 
     public async Task<long> OpenAsync(string log, HistoryRetention retention)
     {
@@ -70,14 +76,15 @@ internal sealed class RedisMessageLog(BackplaneHost backplane, IOptions<ClusterO
         {
             return;
         }
-        var args = new RedisValue[2 + 3 * entries.Count];
+        var args = new RedisValue[2 + 4 * entries.Count];
         args[0] = retention.MaxMessages;
         args[1] = Cutoff(retention);
         for (var i = 0; i < entries.Count; i++)
         {
-            args[2 + 3 * i] = entries[i].Seq;
-            args[3 + 3 * i] = entries[i].Timestamp;
-            args[4 + 3 * i] = entries[i].Body;
+            args[2 + 4 * i] = entries[i].Seq;
+            args[3 + 4 * i] = entries[i].Timestamp;
+            args[4 + 4 * i] = entries[i].Body;
+            args[5 + 4 * i] = entries[i].Key ?? "";
         }
         try
         {
@@ -146,6 +153,7 @@ internal sealed class RedisMessageLog(BackplaneHost backplane, IOptions<ClusterO
     {
         long timestamp = 0;
         ReadOnlyMemory<byte> body = default;
+        string? key = null;
         foreach (var field in entry.Values)
         {
             if (field.Name == TimestampField)
@@ -156,8 +164,12 @@ internal sealed class RedisMessageLog(BackplaneHost backplane, IOptions<ClusterO
             {
                 body = (byte[])field.Value!;
             }
+            else if (field.Name == KeyField)
+            {
+                key = field.Value;
+            }
         }
-        return new LogEntry(SeqOf(entry.Id!), timestamp, body);
+        return new LogEntry(SeqOf(entry.Id!), timestamp, body, key);
     }
 
     private static long SeqOf(string streamId) =>

@@ -1,4 +1,5 @@
-using Orleans;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using SignalRChat.Objects.History;
 using SignalRChat.Objects.Presence;
 using SignalRChat.Objects.Runtime;
@@ -10,14 +11,30 @@ namespace SignalRChat.Objects.Chat;
 /// throttle and the readers' markers (kept by each reader's player, so <c>GetInbox</c> finds them). The channel decides
 /// who may call and who receives what.
 /// </summary>
-internal sealed class ChannelMessages(IMessageLog log, string channel, HistoryRetention retention, Action onBroken, IGrainFactory grains)
+internal sealed class ChannelMessages
 {
     /// <summary>Channels with more members than this do not push <c>ReadUpTo</c>: one read would reach too many.</summary>
     public const int MaxReadUpToMembers = 50;
 
-    private readonly MessageHistory<ChatMessage> _history = new(log, channel, retention, onBroken);
+    private readonly IMessageLog _log;
+    private readonly string _channel;
+    private readonly IGrainFactory _grains;
+    private readonly MessageHistory<ChatMessage> _history;
     private readonly TypingThrottle _typing = new();
     private ChatMessage? _last;
+
+    /// <param name="services">The channel grain's services: the message log, <see cref="MessageOptions"/>, the grain factory.</param>
+    /// <param name="channel">The channel's object ID, which names its log.</param>
+    /// <param name="retention">What the log keeps.</param>
+    /// <param name="onBroken">Called when a write fails: the channel should reload (deactivate).</param>
+    public ChannelMessages(IServiceProvider services, string channel, HistoryRetention retention, Action onBroken)
+    {
+        _log = services.GetRequiredService<IMessageLog>();
+        _channel = channel;
+        _grains = services.GetRequiredService<IGrainFactory>();
+        var window = services.GetRequiredService<IOptions<MessageOptions>>().Value.IdempotencyWindow;
+        _history = new MessageHistory<ChatMessage>(_log, channel, retention, window, onBroken);
+    }
 
     /// <summary>The sequence number of the last message given out.</summary>
     public long LastSeq => _history.LastSeq;
@@ -28,12 +45,18 @@ internal sealed class ChannelMessages(IMessageLog log, string channel, HistoryRe
     /// <summary>Completes when every message given a number is stored.</summary>
     public Task FlushAsync() => _history.FlushAsync();
 
-    /// <summary>Checks <paramref name="text"/> and stores it as <paramref name="user"/>'s message.</summary>
-    /// <exception cref="ObjectCallException">The text is not valid, or it could not be stored.</exception>
-    public async Task<ChatMessage> AppendAsync(string user, string text)
+    /// <summary>The message <paramref name="user"/> sent with <paramref name="clientMessageId"/> within the
+    /// idempotency window, if any: a repeat returns it and stores nothing.</summary>
+    /// <exception cref="ObjectCallException">The ID is not valid.</exception>
+    public Task<ChatMessage>? Repeat(string user, string? clientMessageId) => _history.Repeat(ClientMessageId.KeyOf(user, clientMessageId));
+
+    /// <summary>Checks <paramref name="text"/> and stores it as <paramref name="user"/>'s message; call
+    /// <see cref="Repeat"/> first.</summary>
+    /// <exception cref="ObjectCallException">The text or ID is not valid, or it could not be stored.</exception>
+    public async Task<ChatMessage> AppendAsync(string user, string text, string? clientMessageId)
     {
         var checkedText = MessageText.Check(text);
-        var message = await _history.AppendAsync(ChatMessage.For(channel, user, checkedText));
+        var message = await _history.AppendAsync(ChatMessage.For(_channel, user, checkedText), ClientMessageId.KeyOf(user, clientMessageId));
         if (message.Seq > (_last?.Seq ?? 0))
         {
             _last = message;
@@ -64,7 +87,7 @@ internal sealed class ChannelMessages(IMessageLog log, string channel, HistoryRe
             throw new ObjectCallException($"seq must be positive; it was {seq}.");
         }
         var upTo = Math.Min(seq, LastSeq);
-        var before = await grains.GetGrain<IPlayerGrain>(Player.IdOf(user).ToGrainId()).MarkChannelRead(channel, upTo);
+        var before = await _grains.GetGrain<IPlayerGrain>(Player.IdOf(user).ToGrainId()).MarkChannelRead(_channel, upTo);
         return upTo > before ? (upTo, true) : (before, false);
     }
 
@@ -75,14 +98,14 @@ internal sealed class ChannelMessages(IMessageLog log, string channel, HistoryRe
         {
             _last = (await _history.ReadAsync(new LogRange(null, LastSeq + 1, 1))).LastOrDefault();
         }
-        return new ChannelSummary(channel, title, LastSeq, LastSeq == 0 ? null : _last);
+        return new ChannelSummary(_channel, title, LastSeq, LastSeq == 0 ? null : _last);
     }
 
     /// <summary>Deletes the history: numbering starts again, so a channel made again under this ID never shows it.</summary>
     public async Task DeleteAsync()
     {
         await _history.FlushAsync();
-        await log.DeleteAsync(channel);
+        await _log.DeleteAsync(_channel);
         _last = null;
         await _history.OpenAsync();
     }

@@ -1,7 +1,8 @@
 namespace SignalRChat.Objects.Chat;
 
-/// <summary>Args of <c>ChatRoom.SendMessage</c>.</summary>
-public sealed record SendMessageArgs(string Text);
+/// <summary>Args of <c>SendMessage</c> on every channel: the text, and an optional ID the client chose for this message;
+/// sending again with the same ID within <c>Messages:IdempotencyWindow</c> returns the stored message and stores nothing.</summary>
+public sealed record SendMessageArgs(string Text, string? ClientMessageId = null);
 
 /// <summary>Args of <c>ChatRoom.GetMessages</c>: at most <paramref name="Limit"/> messages after
 /// <paramref name="AfterSeq"/> (forward), or before <paramref name="BeforeSeq"/> when only that is given (backward).</summary>

@@ -63,7 +63,7 @@ public abstract class RoomChannel(
     {
         // Memory changed and storage did not: never serve that difference. The next call reloads what is stored.
         _writer = new StateWriter<ChatRoomState>(state, DeactivateOnIdle);
-        _messages = new ChannelMessages(log, Id.ToString(), retention, DeactivateOnIdle, GrainFactory);
+        _messages = new ChannelMessages(ServiceProvider, Id.ToString(), retention, DeactivateOnIdle);
         await _messages.OpenAsync();
         await MoveStoredMessagesToLogAsync();
     }
@@ -107,15 +107,20 @@ public abstract class RoomChannel(
         UnwatchCallerDisconnect();
     }
 
-    /// <summary>Stores a message and pushes it to every member except the sending client.</summary>
+    /// <summary>Stores a message and pushes it to every member except the sending client. A repeat (same
+    /// <c>clientMessageId</c> within the window) returns the stored message, and stores and pushes nothing.</summary>
     [ObjectMethod]
     public async Task<ChatMessage> SendMessage(SendMessageArgs args)
     {
         var (user, clientId) = RequireMember("send messages", "sending messages to it");
         var text = MessageText.Check(args.Text);
+        if (Messages.Repeat(user, args.ClientMessageId) is { } stored)
+        {
+            return await stored;
+        }
         OnSending(user);
 
-        var message = await Messages.AppendAsync(user, text);
+        var message = await Messages.AppendAsync(user, text, args.ClientMessageId);
 
         // Gone members are left out here and forgotten by the next join or member list: a send writes no room state.
         await PushAsync(OtherMembers(clientId), NewMessageMethod, message);

@@ -17,6 +17,7 @@ public sealed class Conversation(
     [PersistentState("conversation", ObjectStorage.Name)] IPersistentState<ConversationState> state,
     IMessageLog log,
     IOptions<HistoryOptions> history,
+    IOptions<MessageOptions> messages,
     IClientPush push,
     ILogger<Conversation> logger) : Grain, IConversationGrain
 {
@@ -52,7 +53,7 @@ public sealed class Conversation(
     {
         _users = Key.Split(':');
         _writer = new StateWriter<ConversationState>(state, DeactivateOnIdle);
-        _messages = new MessageHistory<DirectMessage>(log, LogName, history.Value.Direct, DeactivateOnIdle);
+        _messages = new MessageHistory<DirectMessage>(log, LogName, history.Value.Direct, messages.Value.IdempotencyWindow, DeactivateOnIdle);
         await _messages.OpenAsync();
     }
 
@@ -60,9 +61,14 @@ public sealed class Conversation(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Messages.FlushAsync();
 
     /// <inheritdoc/>
-    public async Task<DirectSendResult> Send(string from, string text)
+    public async Task<DirectSendResult> Send(string from, string text, string? clientMessageId)
     {
         var to = Other(from);
+        var key = ClientMessageId.KeyOf(from, clientMessageId);
+        if (Messages.Repeat(key) is { } stored)
+        {
+            return new DirectSendResult(await stored, null, Repeated: true);
+        }
         if (state.State.BlockedBy.Contains(to))
         {
             return new DirectSendResult(null, CannotSend);
@@ -80,7 +86,7 @@ public sealed class Conversation(
             To = to,
             Text = text,
             Timestamp = timestamp,
-        });
+        }, key);
         Remember(message);
         state.State.Unread[to] = state.State.Unread.GetValueOrDefault(to) + 1;
         var counted = _writer!.SaveAsync();

@@ -1,7 +1,7 @@
 namespace SignalRChat.Objects.Direct;
 
-/// <summary>Args of <c>Player.SendDirect</c>.</summary>
-public sealed record SendDirectArgs(string To, string Text);
+/// <summary>Args of <c>Player.SendDirect</c>, with an optional <c>clientMessageId</c> as <c>SendMessage</c>'s.</summary>
+public sealed record SendDirectArgs(string To, string Text, string? ClientMessageId = null);
 
 /// <summary>Args of <c>Player.GetDirectMessages</c>: the conversation with <paramref name="With"/>, paged as
 /// <c>ChatRoom.GetMessages</c>.</summary>
@@ -17,9 +17,13 @@ public sealed record OtherUserArgs(string User);
 [GenerateSerializer, Immutable, Alias("SignalRChat.DirectPage")]
 public sealed record DirectPage([property: Id(0)] IReadOnlyList<DirectMessage> Messages, [property: Id(1)] long LastSeq);
 
-/// <summary>What a conversation answers to a send: the stored message, or why it was refused.</summary>
+/// <summary>What a conversation answers to a send: the stored message (<paramref name="Repeated"/> when it was stored
+/// by an earlier send with the same <c>clientMessageId</c>), or why it was refused.</summary>
 [GenerateSerializer, Immutable, Alias("SignalRChat.DirectSendResult")]
-public sealed record DirectSendResult([property: Id(0)] DirectMessage? Message, [property: Id(1)] string? Refused);
+public sealed record DirectSendResult(
+    [property: Id(0)] DirectMessage? Message,
+    [property: Id(1)] string? Refused,
+    [property: Id(2)] bool Repeated = false);
 
 /// <summary>The argument of the <c>Delivered</c> push, to the sender's connections.</summary>
 public sealed record DeliveryReceipt(string Id, string To, long At);

@@ -8,7 +8,7 @@ public interface IConversationGrain : IGrainWithStringKey
 {
     /// <summary>Stores a message from <paramref name="from"/> and pushes it to the other user's connections; refused
     /// when either blocked the other.</summary>
-    Task<DirectSendResult> Send(string from, string text);
+    Task<DirectSendResult> Send(string from, string text, string? clientMessageId);
 
     /// <summary>A page of the history with each message's <see cref="DirectMessage.DeliveredAt"/>.</summary>
     Task<DirectPage> Read(long? afterSeq, long? beforeSeq, int limit);

@@ -18,7 +18,6 @@ namespace SignalRChat.Objects.Guilds;
 [Reentrant]
 public sealed class Guild(
     [PersistentState("state", ObjectStorage.Name)] IPersistentState<GuildState> state,
-    IMessageLog log,
     IOptions<HistoryOptions> history,
     IOptions<GuildOptions> options,
     IClientPush push,
@@ -47,7 +46,7 @@ public sealed class Guild(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _writer = new StateWriter<GuildState>(state, DeactivateOnIdle);
-        _messages = new ChannelMessages(log, Id.ToString(), history.Value.Guild, DeactivateOnIdle, GrainFactory);
+        _messages = new ChannelMessages(ServiceProvider, Id.ToString(), history.Value.Guild, DeactivateOnIdle);
         await _messages.OpenAsync();
     }
 
@@ -218,12 +217,17 @@ public sealed class Guild(
         await TellMembersAsync("role", args.User, args.Role);
     }
 
-    /// <summary>Stores a message and pushes it to every connection of every member (the sender's too).</summary>
+    /// <summary>Stores a message and pushes it to every connection of every member (the sender's too); a repeat
+    /// (same <c>clientMessageId</c>) returns the stored message.</summary>
     [ObjectMethod]
     public async Task<ChatMessage> SendMessage(SendMessageArgs args)
     {
         var (user, _) = RequireMember("send messages");
-        var message = await Messages.AppendAsync(user, args.Text);
+        if (Messages.Repeat(user, args.ClientMessageId) is { } stored)
+        {
+            return await stored;
+        }
+        var message = await Messages.AppendAsync(user, args.Text, args.ClientMessageId);
         await push.ToUsersAsync(logger, Id.ToString(), [.. Stored.Members.Keys], ChatRoom.NewMessageMethod, message);
         return message;
     }

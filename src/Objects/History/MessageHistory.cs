@@ -7,8 +7,10 @@ namespace SignalRChat.Objects.History;
 /// One object's history in an <see cref="IMessageLog"/>, for objects whose sends interleave. Appends made while a write
 /// is in flight go out together in the next write, so the rate a channel takes is not bounded by one storage round trip
 /// per message. Sequence numbers are given out in call order, and written in that order.
+/// A send with an idempotency key that was stored within the window (or is being stored) is not stored again:
+/// <see cref="Repeat"/> finds it. Keys are stored with the messages, so the next activation knows those still kept.
 /// </summary>
-internal sealed class MessageHistory<T>(IMessageLog log, string name, HistoryRetention retention, Action onBroken)
+internal sealed class MessageHistory<T>(IMessageLog log, string name, HistoryRetention retention, TimeSpan idempotencyWindow, Action onBroken)
 {
     /// <summary>The most entries one write carries.</summary>
     public const int MaxBatch = 500;
@@ -16,6 +18,11 @@ internal sealed class MessageHistory<T>(IMessageLog log, string name, HistoryRet
     /// <summary>The most messages one read returns.</summary>
     public const int MaxPageSize = 200;
 
+    /// <summary>The most idempotency keys remembered; past it the oldest are forgotten before the window ends.</summary>
+    public const int MaxKeys = 100_000;
+
+    private readonly Dictionary<string, Keyed> _keys = new(StringComparer.Ordinal);
+    private readonly Queue<(string Key, long At)> _keysByAge = new();
     private List<Pending> _pending = [];
     private Task _writing = Task.CompletedTask;
     private bool _broken;
@@ -23,15 +30,31 @@ internal sealed class MessageHistory<T>(IMessageLog log, string name, HistoryRet
     /// <summary>The sequence number of the last message given out (stored, or being stored).</summary>
     public long LastSeq { get; private set; }
 
-    /// <summary>Reads the last sequence number; call once, when the object activates.</summary>
-    public async Task OpenAsync() => LastSeq = await log.OpenAsync(name, retention);
+    /// <summary>Reads the last sequence number and the idempotency keys still in the window; call once, when the
+    /// object activates.</summary>
+    public async Task OpenAsync()
+    {
+        LastSeq = await log.OpenAsync(name, retention);
+        await LoadKeysAsync();
+    }
+
+    /// <summary>The message stored (or being stored) under <paramref name="key"/> within the window, if any.</summary>
+    public Task<T>? Repeat(string? key)
+    {
+        if (key is null || !_keys.TryGetValue(key, out var keyed) || keyed.At < WindowStart())
+        {
+            return null;
+        }
+        return keyed.Message ?? Task.FromResult(JsonSerializer.Deserialize<T>(keyed.Body.Span, ObjectJson.Options)!);
+    }
 
     /// <summary>
     /// Gives <paramref name="create"/> the next sequence number, at once, and completes when the message is stored.
+    /// Check <see cref="Repeat"/> first: a <paramref name="key"/> given here is taken to be new.
     /// </summary>
     /// <exception cref="ObjectCallException">The message could not be stored; nothing after it in this activation is
     /// stored either, and the object reloads on its next call.</exception>
-    public async Task<T> AppendAsync(Func<long, long, T> create)
+    public Task<T> AppendAsync(Func<long, long, T> create, string? key = null)
     {
         if (_broken)
         {
@@ -40,12 +63,22 @@ internal sealed class MessageHistory<T>(IMessageLog log, string name, HistoryRet
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var message = create(LastSeq + 1, timestamp);
         LastSeq++;
-        var pending = new Pending(Entry(LastSeq, timestamp, message));
+        var pending = new Pending(Entry(LastSeq, timestamp, message, key));
         _pending.Add(pending);
         if (_writing.IsCompleted)
         {
             _writing = WriteAsync();
         }
+        var stored = StoredAsync(pending, message);
+        if (key is not null)
+        {
+            Remember(key, new Keyed(timestamp, stored, default));
+        }
+        return stored;
+    }
+
+    private static async Task<T> StoredAsync(Pending pending, T message)
+    {
         await pending.Stored.Task;
         return message;
     }
@@ -73,9 +106,9 @@ internal sealed class MessageHistory<T>(IMessageLog log, string name, HistoryRet
         : beforeSeq < 1 ? throw new ObjectCallException($"beforeSeq must be positive; it was {beforeSeq}.")
         : new LogRange(afterSeq, beforeSeq, limit);
 
-    /// <summary>The log entry a message is stored as: its JSON, as clients receive it.</summary>
-    public static LogEntry Entry(long seq, long timestamp, T message) =>
-        new(seq, timestamp, JsonSerializer.SerializeToUtf8Bytes(message, ObjectJson.Options));
+    /// <summary>The log entry a message is stored as: its JSON, as clients receive it, and its idempotency key.</summary>
+    public static LogEntry Entry(long seq, long timestamp, T message, string? key = null) =>
+        new(seq, timestamp, JsonSerializer.SerializeToUtf8Bytes(message, ObjectJson.Options), key);
 
     /// <summary>Completes when every message given a number so far is stored (or failed).</summary>
     public Task FlushAsync() => _writing;
@@ -104,8 +137,50 @@ internal sealed class MessageHistory<T>(IMessageLog log, string name, HistoryRet
         }
     }
 
+    /// <summary>Reads the keys of the messages stored within the window, newest first, page by page.</summary>
+    private async Task LoadKeysAsync()
+    {
+        var windowStart = WindowStart();
+        var found = new List<LogEntry>();
+        for (var before = LastSeq + 1; before > 1 && found.Count < MaxKeys;)
+        {
+            var page = await log.ReadAsync(name, new LogRange(null, before, MaxPageSize));
+            found.AddRange(page.Where(e => e.Key is not null && e.Timestamp >= windowStart));
+            if (page.Count < MaxPageSize || page[0].Timestamp < windowStart)
+            {
+                break;
+            }
+            before = page[0].Seq;
+        }
+        foreach (var entry in found.OrderBy(e => e.Seq))
+        {
+            Remember(entry.Key!, new Keyed(entry.Timestamp, null, entry.Body));
+        }
+    }
+
+    private void Remember(string key, Keyed keyed)
+    {
+        _keys[key] = keyed;
+        _keysByAge.Enqueue((key, keyed.At));
+        var windowStart = WindowStart();
+        while (_keysByAge.TryPeek(out var oldest) && (oldest.At < windowStart || _keysByAge.Count > MaxKeys))
+        {
+            _keysByAge.Dequeue();
+            if (_keys.TryGetValue(oldest.Key, out var known) && known.At == oldest.At)
+            {
+                _keys.Remove(oldest.Key);
+            }
+        }
+    }
+
+    private long WindowStart() => (DateTimeOffset.UtcNow - idempotencyWindow).ToUnixTimeMilliseconds();
+
     private ObjectCallException NotStored() =>
-        new($"{name} could not store the message; try again.");
+        new(ObjectErrors.Temporary($"{name} could not store the message; retry (with the same clientMessageId)."));
+
+    /// <summary>A message stored under an idempotency key: being stored (<see cref="Message"/>), or read back from the
+    /// log (<see cref="Body"/>).</summary>
+    private sealed record Keyed(long At, Task<T>? Message, ReadOnlyMemory<byte> Body);
 
     private sealed record Pending(LogEntry Entry)
     {

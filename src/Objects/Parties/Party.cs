@@ -16,7 +16,6 @@ namespace SignalRChat.Objects.Parties;
 [ObjectType("Party")]
 public sealed class Party(
     [PersistentState("party", ObjectStorage.Name)] IPersistentState<PartyState> state,
-    IMessageLog log,
     IOptions<HistoryOptions> history,
     IOptions<PartyOptions> options,
     IClientPush push,
@@ -40,7 +39,7 @@ public sealed class Party(
     /// <inheritdoc/>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _messages = new ChannelMessages(log, Id.ToString(), history.Value.Party, DeactivateOnIdle, GrainFactory);
+        _messages = new ChannelMessages(ServiceProvider, Id.ToString(), history.Value.Party, DeactivateOnIdle);
         await _messages.OpenAsync();
     }
 
@@ -154,12 +153,17 @@ public sealed class Party(
         }
     }
 
-    /// <summary>Stores a message and pushes it as <c>NewMessage</c> to every connection of every member (the sender's too).</summary>
+    /// <summary>Stores a message and pushes it as <c>NewMessage</c> to every connection of every member (the sender's
+    /// too); a repeat (same <c>clientMessageId</c>) returns the stored message.</summary>
     [ObjectMethod]
     public async Task<ChatMessage> SendMessage(SendMessageArgs args)
     {
         var user = RequireMember("send messages");
-        var message = await Messages.AppendAsync(user, args.Text);
+        if (Messages.Repeat(user, args.ClientMessageId) is { } stored)
+        {
+            return await stored;
+        }
+        var message = await Messages.AppendAsync(user, args.Text, args.ClientMessageId);
         await push.ToUsersAsync(logger, Id.ToString(), [.. Stored.Members], ChatRoom.NewMessageMethod, message);
         return message;
     }

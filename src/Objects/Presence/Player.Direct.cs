@@ -22,8 +22,13 @@ public sealed partial class Player
         var user = await OwnerCallAsync();
         CheckOtherUser(args.To, "to", user, "send to yourself");
         var text = MessageText.Check(args.Text);
-        var result = await ConversationWith(args.To).Send(user, text);
+        ClientMessageId.Check(args.ClientMessageId);
+        var result = await ConversationWith(args.To).Send(user, text, args.ClientMessageId);
         var message = result.Message ?? throw new ObjectCallException(result.Refused!);
+        if (result.Repeated)
+        {
+            return message; // sent before: pushed then
+        }
         var others = State.Connections.Where(id => id != CurrentCaller?.ClientId && clients.MayBeConnected(id)).ToList();
         await push.ToClientsAsync(logger, Id.ToString(), others, Conversation.DirectMessageMethod, message);
         return message;

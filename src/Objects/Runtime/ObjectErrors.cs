@@ -20,6 +20,14 @@ internal static class ObjectErrors
 
     public static string AlreadyExists(ObjectId id) => $"{id} already exists.";
 
+    /// <summary>What starts the text of every temporary error: a retry may succeed. Errors without it are refusals:
+    /// retrying gives the same answer.</summary>
+    public const string TemporaryMarker = "[temporary] ";
+
+    /// <summary>Marks <paramref name="text"/> as a temporary error.</summary>
+    public static string Temporary(string text) => TemporaryMarker + text;
+
+    /// <summary>An unexpected failure (storage or runtime trouble): temporary, and whether it took effect is unknown.</summary>
     public static string Internal(string type, string method) =>
-        $"{type}.{method} failed on the server; the error was logged.";
+        Temporary($"{type}.{method} failed on the server; the error was logged. Whether it took effect is unknown: retry (with the same clientMessageId).");
 }

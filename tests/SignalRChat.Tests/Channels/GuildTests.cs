@@ -29,8 +29,6 @@ public sealed class GuildTests(ClusterFixture cluster)
 
         // A connection opened after joining, on the other instance, calls nothing and still receives.
         await using var later = await TestClient.ConnectAsync(cluster.A, "wolf-cub");
-        later.Listen("NewMessage");
-        invitee.Listen("NewMessage");
         var sent = await owner.CallAsync(guild, "SendMessage", new { text = "hunt at dawn" });
 
         foreach (var connection in new[] { invitee, later })
@@ -139,7 +137,6 @@ public sealed class GuildTests(ClusterFixture cluster)
         await restartable.RestartInstancesAsync();
 
         await using var back = await TestClient.ConnectAsync(restartable.A, "dur-member");
-        back.Listen("NewMessage");
         var info = await back.CallAsync(guild, "GetInfo");
         Assert.Equal([("dur-owner", "owner"), ("dur-member", "member")], Members(info));
         Assert.Equal(1, info.GetProperty("lastSeq").GetInt64());

@@ -35,7 +35,6 @@ public sealed class PartyTests(PresenceClusterFixture cluster)
         Assert.Equal(["pty-lead", "pty-mate"], Members(joined));
 
         // The party's channel: every member's connections receive, markers reach the others, the inbox lists it.
-        mate.Listen("NewMessage");
         lead.Listen("ReadUpTo");
         await lead.CallAsync(party, "SendMessage", new { text = "pull left" });
         var message = await mate.NextAsync("NewMessage");

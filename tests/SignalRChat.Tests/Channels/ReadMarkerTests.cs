@@ -64,7 +64,6 @@ public sealed class ReadMarkerTests(ClusterFixture cluster)
         await using var stranger = await TestClient.ConnectAsync(cluster.B, "rd-stranger");
         await ann.CallAsync(room, "Join");
         await bob.CallAsync(room, "Join");
-        bob.Listen("NewMessage");
         bob.Listen("ReadUpTo");
         var sent = await ann.CallAsync(room, "SendMessage", new { text = "read me" });
         Assert.Equal($"{room}#1", sent.GetProperty("id").GetString());

@@ -15,7 +15,6 @@ public sealed class WorldTests(ClusterFixture cluster)
         const string world = "World-open";
         await using var ada = await TestClient.ConnectAsync(cluster.A, "world-ada");
         await using var bo = await TestClient.ConnectAsync(cluster.B, "world-bo", Protocol.MessagePack);
-        bo.Listen("NewMessage");
         await ada.CallAsync(world, "Join");
         await bo.CallAsync(world, "Join");
 

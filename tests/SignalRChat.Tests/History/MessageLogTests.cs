@@ -52,6 +52,19 @@ public abstract class MessageLogTests
     }
 
     [Fact]
+    public async Task Append_KeepsTheIdempotencyKeyOfEntriesThatHaveOne()
+    {
+        var log = NewLogName();
+        var body = Encoding.UTF8.GetBytes("{}");
+        await Log.AppendAsync(log, [new LogEntry(1, 1, body, "ann/a1"), new LogEntry(2, 2, body), new LogEntry(3, 3, body, "bob/x:y")],
+            new HistoryRetention { MaxAge = TimeSpan.FromDays(36_500) });
+
+        var entries = await Log.ReadAsync(log, new LogRange(0, null, 5));
+
+        Assert.Equal(["ann/a1", null, "bob/x:y"], entries.Select(e => e.Key));
+    }
+
+    [Fact]
     public async Task Append_ASeqAlreadyStored_IsRefusedAndWritesNothing()
     {
         var log = NewLogName();

@@ -16,10 +16,10 @@ public sealed class BadInputTests(ClusterFixture cluster)
         { "Lobby-main", "Join", null, "Unknown object type 'Lobby'. Types: ChatRoom, Guild, Party, Player, World, Zone." },
         { Room, "Jion", null, "ChatRoom has no method 'Jion'. Methods: Join, Leave, SendMessage, GetMessages, ListMembers, Typing, MarkRead." },
         { Room, "OnActivateAsync", null, "ChatRoom has no method 'OnActivateAsync'." },
-        { Room, "SendMessage", new { text = 42 }, "Invalid args for ChatRoom.SendMessage: 'text' has the wrong type. Expected {text: string}." },
-        { Room, "SendMessage", null, "Invalid args for ChatRoom.SendMessage: 'text' is missing. Expected {text: string}." },
-        { Room, "SendMessage", new { txt = "typo" }, "Invalid args for ChatRoom.SendMessage: 'txt' is not a known field. Expected {text: string}." },
-        { Room, "SendMessage", "just a string", "Invalid args for ChatRoom.SendMessage: args must be an object. Expected {text: string}." },
+        { Room, "SendMessage", new { text = 42 }, "Invalid args for ChatRoom.SendMessage: 'text' has the wrong type. Expected {text: string, clientMessageId?: string}." },
+        { Room, "SendMessage", null, "Invalid args for ChatRoom.SendMessage: 'text' is missing. Expected {text: string, clientMessageId?: string}." },
+        { Room, "SendMessage", new { txt = "typo" }, "Invalid args for ChatRoom.SendMessage: 'txt' is not a known field. Expected {text: string, clientMessageId?: string}." },
+        { Room, "SendMessage", "just a string", "Invalid args for ChatRoom.SendMessage: args must be an object. Expected {text: string, clientMessageId?: string}." },
         { Room, "SendMessage", new { text = "   " }, "text must not be empty." },
         { Room, "SendMessage", new { text = new string('x', 4001) }, "text is 4001 characters long; the limit is 4000." },
         { Room, "GetMessages", new { limit = 0 }, "limit must be between 1 and 200; it was 0." },
@@ -52,7 +52,7 @@ public sealed class BadInputTests(ClusterFixture cluster)
 
         var error = await Assert.ThrowsAsync<HubException>(() => client.CallAsync(Room, "SendMessage", new Dictionary<string, object> { ["text"] = new[] { 1, 2 } }));
 
-        Assert.Contains("Invalid args for ChatRoom.SendMessage: 'text' has the wrong type. Expected {text: string}.", error.Message);
+        Assert.Contains("Invalid args for ChatRoom.SendMessage: 'text' has the wrong type. Expected {text: string, clientMessageId?: string}.", error.Message);
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public sealed class ObjectDispatchTests
     {
         var error = Assert.Throws<ObjectCallException>(() => ChatRoomType.GetMethod("SendMessage").BindArgs(System.Text.Encoding.UTF8.GetBytes(json)));
 
-        Assert.Equal($"Invalid args for ChatRoom.SendMessage: {problem}. Expected {{text: string}}.", error.Message);
+        Assert.Equal($"Invalid args for ChatRoom.SendMessage: {problem}. Expected {{text: string, clientMessageId?: string}}.", error.Message);
     }
 
     [Fact]
