@@ -48,6 +48,9 @@ public static class HubApplication
             builder.Services.AddOptions<AccessOptions>().Bind(builder.Configuration.GetSection(AccessOptions.Section)).ValidateOnStart();
             builder.Services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>();
             builder.Services.AddSingleton<AccessRules>();
+            builder.Services.AddOptions<ObjectCallOptions>().Bind(builder.Configuration.GetSection(ObjectCallOptions.Section))
+                .Validate(o => o.CallTimeout > TimeSpan.Zero && o.CallTimeout <= TimeSpan.FromMinutes(5), "Objects:CallTimeout must be positive and at most 5 minutes.")
+                .ValidateOnStart();
             // After the objects: started once the silo (or the client of the silos) is.
             builder.Services.AddSingleton<PresenceReporter>();
             builder.Services.AddHostedService(services => services.GetRequiredService<PresenceReporter>());

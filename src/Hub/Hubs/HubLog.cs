@@ -17,6 +17,9 @@ internal static partial class HubLog
     [LoggerMessage(5, LogLevel.Error, "Hub method {Method} failed for connection {ConnectionId}.", EventName = "HubMethodFailed")]
     public static partial void MethodFailed(ILogger logger, Exception exception, string method, string connectionId);
 
+    [LoggerMessage(7, LogLevel.Warning, "{Operation} on {ObjectId} did not complete within {Timeout}; the client was told the outcome is unknown.", EventName = "ObjectCallTimedOut")]
+    public static partial void CallTimedOut(ILogger logger, string operation, string objectId, TimeSpan timeout);
+
     [LoggerMessage(6, LogLevel.Warning, "Could not replay recent announcements to a new connection: {Reason}", EventName = "AnnouncementReplayFailed")]
     public static partial void ReplayFailed(ILogger logger, string reason);
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using SignalRChat.Hub.Access;
 using SignalRChat.Hub.Presence;
 using SignalRChat.Hub.Wire;
@@ -16,7 +17,7 @@ namespace SignalRChat.Hub.Hubs;
 /// </summary>
 [Authorize]
 internal sealed class ObjectHub(ObjectClient objects, AccessRules access, ClusterInstances instances, PresenceReporter presence,
-    IGrainFactory grains, ILogger<ObjectHub> logger)
+    IGrainFactory grains, IOptions<ObjectCallOptions> options, ILogger<ObjectHub> logger)
     : Microsoft.AspNetCore.SignalR.Hub
 {
     /// <summary>The client method invoked on connect with <see cref="Registration"/>.</summary>
@@ -123,21 +124,31 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, Cluste
         }
     }
 
+    /// <summary>Runs an object call for the client, bounded by <see cref="ObjectCallOptions.CallTimeout"/>; runtime
+    /// failures and timeouts reach the client as temporary errors.</summary>
     private async Task<ObjectResult> RunAsync(string operation, string objectId, Func<Task<ObjectResult>> call)
     {
+        var timeout = options.Value.CallTimeout;
         try
         {
-            return await call();
+            return await call().WaitAsync(timeout);
         }
         catch (Exception e)
         {
-            // The object may have taken the client in before the failure: make sure it hears of the disconnect.
+            // The object may have taken the client in (or may still): make sure it hears of the disconnect.
             if (Watched.Add(objectId) == WatchResult.Closed)
             {
                 await NotifyDisconnectedAsync(objectId);
             }
+            if (e is TimeoutException)
+            {
+                HubLog.CallTimedOut(logger, operation, objectId, timeout);
+                throw new HubException(ObjectErrors.Temporary(
+                    $"{operation} on {objectId} did not complete within {timeout.TotalSeconds:0.#} s; whether it took effect is unknown: retry (with the same clientMessageId)."));
+            }
             HubLog.RuntimeFailed(logger, e, operation, objectId);
-            throw new HubException($"{operation} on {objectId} did not complete: the object runtime is unavailable. Try again.");
+            throw new HubException(ObjectErrors.Temporary(
+                $"{operation} on {objectId} did not complete: the object runtime is unavailable; whether it took effect is unknown: retry (with the same clientMessageId)."));
         }
     }
 
