@@ -12,6 +12,16 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
 {
     private const int PageSize = 200;
     private const int RecentOnJoin = 10;
+
+    /// <summary>A call that gets no answer in this long fails (the server answers within its <c>Objects:CallTimeout</c>).</summary>
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>A send is tried this many times, with one clientMessageId, while it fails temporarily.</summary>
+    private const int SendAttempts = 4;
+
+    /// <summary>How long a retry waits for the connection to come back.</summary>
+    private static readonly TimeSpan ReconnectWait = TimeSpan.FromSeconds(15);
+
     private readonly SemaphoreSlim _printing = new(1, 1); // pushes, call results and catch-up pages print one at a time
     private long _lastSeq;
 
@@ -58,7 +68,7 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
     }
 
     public async Task SendAsync(string text) =>
-        await ReceiveAsync(await CallAsync<ChatMessage>(RequireRoom(), "SendMessage", new Dictionary<string, object> { ["text"] = text }));
+        await ReceiveAsync(await SendOnceAsync<ChatMessage>(RequireRoom(), "SendMessage", new Dictionary<string, object> { ["text"] = text }));
 
     public async Task HistoryAsync()
     {
@@ -152,13 +162,13 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
     /// <summary>Sends to a guild or party channel; its messages print as <c>[Guild-ID] user: text</c>.</summary>
     private async Task SayAsync(string channel, string text)
     {
-        var sent = await CallAsync<ChatMessage>(channel, "SendMessage", new Dictionary<string, object> { ["text"] = text });
+        var sent = await SendOnceAsync<ChatMessage>(channel, "SendMessage", new Dictionary<string, object> { ["text"] = text });
         output.Message(sent with { User = $"[{channel}] {sent.User}" });
     }
 
     /// <summary>Sends a direct message; the recipient's client acknowledges it, and <c>Delivered</c> prints here.</summary>
     public async Task SendDirectAsync(string to, string text) =>
-        output.Direct(await CallAsync<DirectMessage>(MyPlayer, "SendDirect", new Dictionary<string, object> { ["to"] = to, ["text"] = text }), user);
+        output.Direct(await SendOnceAsync<DirectMessage>(MyPlayer, "SendDirect", new Dictionary<string, object> { ["to"] = to, ["text"] = text }), user);
 
     public async Task UnfollowAsync(IReadOnlyList<string> users)
     {
@@ -301,8 +311,60 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
 
     private string RequireRoom() => Room ?? throw new InvalidOperationException("join a room first: /join ROOM");
 
-    private Task<T> CallAsync<T>(string objectId, string method, object? args = null) =>
-        connection.InvokeAsync<T>("Call", objectId, method, args);
+    private async Task<T> CallAsync<T>(string objectId, string method, object? args = null)
+    {
+        using var timeout = new CancellationTokenSource(CallTimeout);
+        try
+        {
+            return await connection.InvokeAsync<T>("Call", objectId, method, args, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{method} on {objectId} got no answer in {CallTimeout.TotalSeconds:0} s; whether it took effect is unknown.");
+        }
+    }
+
+    /// <summary>Sends with a new clientMessageId, retrying with the same one while the failure is temporary (the
+    /// server said so, or no answer came), so the message is stored once.</summary>
+    private async Task<T> SendOnceAsync<T>(string objectId, string method, Dictionary<string, object> args)
+    {
+        args["clientMessageId"] = Guid.NewGuid().ToString("N");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await CallAsync<T>(objectId, method, args);
+            }
+            catch (Exception e) when (attempt < SendAttempts && Errors.IsTemporary(e))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+                await WaitForConnectionAsync();
+            }
+        }
+    }
+
+    /// <summary>Returns once the connection is up, or after <see cref="ReconnectWait"/> (the next try then fails).</summary>
+    private async Task WaitForConnectionAsync()
+    {
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task OnReconnected(string? _)
+        {
+            reconnected.TrySetResult();
+            return Task.CompletedTask;
+        }
+        connection.Reconnected += OnReconnected;
+        try
+        {
+            if (connection.State != HubConnectionState.Connected)
+            {
+                await Task.WhenAny(reconnected.Task, Task.Delay(ReconnectWait));
+            }
+        }
+        finally
+        {
+            connection.Reconnected -= OnReconnected;
+        }
+    }
 
     private static async Task<string?> LoginAsync(ClientOptions options)
     {

@@ -17,6 +17,12 @@ const RETRY_DELAYS_MS = [0, 1000, 2000, 5000];
 /** The room delivers at most one Typing per user per 2 s: asking more often is wasted. */
 const TYPING_INTERVAL_MS = 2000;
 const MAX_RETRY_DELAY_MS = 10000;
+/** A call that gets no answer in this long fails (the server answers within its Objects:CallTimeout, 5 s by default). */
+const CALL_TIMEOUT_MS = 10000;
+/** A send is tried this many times, with the same clientMessageId, while it fails temporarily. */
+const SEND_ATTEMPTS = 4;
+/** How long a retry waits for the connection to come back. */
+const RECONNECT_WAIT_MS = 15000;
 /** Read markers go out at most this often: a busy channel shown for a minute costs a few calls, not one per message. */
 const MARK_READ_DELAY_MS = 1000;
 /** Larger than any sequence number: "before this" is "the latest". */
@@ -45,12 +51,31 @@ export async function login(server, user) {
   return body.token;
 }
 
+const HUB_EXCEPTION = "HubException: ";
+/** What starts the text of a temporary error: retrying may succeed. */
+const TEMPORARY = "[temporary] ";
+
 /** The reason a hub call failed, without SignalR's "An unexpected error occurred invoking 'Call'" preamble. */
 export function reasonOf(error) {
   const text = error?.message ?? String(error);
-  const marker = "HubException: ";
-  const at = text.indexOf(marker);
-  return at >= 0 ? text.slice(at + marker.length) : text;
+  const at = text.indexOf(HUB_EXCEPTION);
+  const reason = at >= 0 ? text.slice(at + HUB_EXCEPTION.length) : text;
+  return reason.startsWith(TEMPORARY) ? reason.slice(TEMPORARY.length) : reason;
+}
+
+/**
+ * Whether a failed call may succeed when retried: the server said so ([temporary]), or the call never got an answer
+ * (the connection closed, or it timed out). A refusal (any other server error) gives the same answer again.
+ */
+export function isTemporary(error) {
+  const text = error?.message ?? String(error);
+  const at = text.indexOf(HUB_EXCEPTION);
+  return at < 0 || text.startsWith(TEMPORARY, at + HUB_EXCEPTION.length);
+}
+
+/** A new clientMessageId: 32 hex digits, from crypto.getRandomValues (which, unlike randomUUID, works over plain http). */
+export function newMessageId() {
+  return [...crypto.getRandomValues(new Uint8Array(16))].map(b => b.toString(16).padStart(2, "0")).join("");
 }
 
 export class ChatSession {
@@ -69,6 +94,7 @@ export class ChatSession {
   #conversation = null;          // the user whose conversation is open, if any
   #markTimer = null;
   #markedSeq = 0;                // the read marker last stored for the open channel
+  #waiting = [];                 // sends waiting for the connection to come back
 
   /**
    * @param {object} options
@@ -129,6 +155,7 @@ export class ChatSession {
       try {
         await this.#connection.start();
         this.#events.status?.(Status.Connected);
+        this.#wakeWaiting();
         const [self] = await this.#call(this.#player, "GetPresence", { users: [this.#user] });
         this.#events.self?.(self);
         return;
@@ -205,14 +232,54 @@ export class ChatSession {
     await this.#unfollowAll();
   }
 
+  /** Sends to the open channel; retried with the same clientMessageId while it fails temporarily, so it is stored once. */
   async send(text) {
-    const message = await this.#call(this.#requireRoom(), "SendMessage", { text });
-    await this.#receive(message);
+    const room = this.#requireRoom();
+    const message = await this.#sendOnce(room, "SendMessage", { text, clientMessageId: newMessageId() });
+    if (room === this.#room) {
+      await this.#receive(message);
+    }
   }
 
-  /** Sends a direct message to a user; reported through direct(message) like a received one. */
+  /** Sends a direct message to a user (stored once, as send); reported through direct(message) like a received one. */
   async sendDirect(to, text) {
-    this.#events.direct?.(await this.#call(this.#player, "SendDirect", { to, text }));
+    this.#events.direct?.(await this.#sendOnce(this.#player, "SendDirect", { to, text, clientMessageId: newMessageId() }));
+  }
+
+  /** Calls a send until it succeeds, is refused, or SEND_ATTEMPTS tried; args carry one clientMessageId throughout. */
+  async #sendOnce(objectId, method, args) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#call(objectId, method, args);
+      } catch (error) {
+        if (attempt >= SEND_ATTEMPTS || !isTemporary(error) || this.#stopped) {
+          throw error;
+        }
+        await delay(RETRY_DELAYS_MS[attempt] ?? MAX_RETRY_DELAY_MS);
+        await this.#connected();
+      }
+    }
+  }
+
+  /** Resolves once the connection is up (at once if it is), when it closes for good, or after RECONNECT_WAIT_MS. */
+  #connected() {
+    if (this.#connection.state === signalR.HubConnectionState.Connected) {
+      return Promise.resolve();
+    }
+    return new Promise(resolve => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(done, RECONNECT_WAIT_MS);
+      this.#waiting.push(done);
+    });
+  }
+
+  #wakeWaiting() {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    waiting.forEach(done => done());
   }
 
   /**
@@ -303,6 +370,7 @@ export class ChatSession {
     connection.onreconnecting(error => this.#events.status?.(Status.Reconnecting, error ? reasonOf(error) : undefined));
     connection.onreconnected(async () => {
       this.#events.status?.(Status.Connected);
+      this.#wakeWaiting();
       // Direct messages pushed while we were away are lost: read them (the page shows each once).
       this.loadInbox().catch(error => this.#events.error?.(reasonOf(error)));
       if (!this.#room) {
@@ -321,7 +389,10 @@ export class ChatSession {
         this.#events.error?.(`Could not rejoin ${this.#room}: ${reasonOf(error)}`);
       }
     });
-    connection.onclose(error => this.#events.status?.(Status.Offline, error ? reasonOf(error) : undefined));
+    connection.onclose(error => {
+      this.#events.status?.(Status.Offline, error ? reasonOf(error) : undefined);
+      this.#wakeWaiting();
+    });
   }
 
   /** Shows a message once, in order; a gap in seq means something was missed, so fetch from the last one seen. */
@@ -450,8 +521,13 @@ export class ChatSession {
     return this.#room;
   }
 
+  /** Calls an object method; fails after CALL_TIMEOUT_MS without an answer (the JavaScript client has no timeout). */
   #call(objectId, method, args = null) {
-    return this.#connection.invoke("Call", objectId, method, args);
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${method} on ${objectId} got no answer in ${CALL_TIMEOUT_MS / 1000} s; whether it took effect is unknown.`)), CALL_TIMEOUT_MS);
+    });
+    return Promise.race([this.#connection.invoke("Call", objectId, method, args), timeout]).finally(() => clearTimeout(timer));
   }
 }
 

@@ -66,8 +66,11 @@ internal sealed class ChannelMessages
 
     /// <summary>A page of the history, as <c>GetMessages</c> returns it.</summary>
     /// <exception cref="ObjectCallException">The range is not valid.</exception>
-    public async Task<MessagesPage> ReadAsync(GetMessagesArgs args) =>
-        new(await _history.ReadAsync(args.AfterSeq, args.BeforeSeq, args.Limit), LastSeq);
+    public async Task<MessagesPage> ReadAsync(GetMessagesArgs args)
+    {
+        var page = await _history.ReadPageAsync(args.AfterSeq, args.BeforeSeq, args.Limit);
+        return new MessagesPage(page.Messages, page.LastSeq, page.Truncated, page.FirstSeq);
+    }
 
     /// <summary>True when <paramref name="user"/>'s <c>Typing</c> should be delivered now.</summary>
     public bool AllowTyping(string user) => _typing.Allow(user);

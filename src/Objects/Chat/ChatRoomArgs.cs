@@ -14,8 +14,10 @@ public sealed record CreateRoomArgs(string? Title = null);
 /// <summary>What <c>Join</c> and <c>Create</c> return.</summary>
 public sealed record RoomInfo(string Room, string? Title, long LastSeq, IReadOnlyList<string> Members);
 
-/// <summary>What <c>GetMessages</c> returns: the page, oldest first, and the room's last sequence number.</summary>
-public sealed record MessagesPage(IReadOnlyList<ChatMessage> Messages, long LastSeq);
+/// <summary>What <c>GetMessages</c> returns: the page, oldest first, the room's last sequence number, and whether messages
+/// in the range asked for are no longer kept (<paramref name="Truncated"/>: retention dropped them, and nothing before
+/// <paramref name="FirstSeq"/> is kept; <paramref name="FirstSeq"/> is null otherwise).</summary>
+public sealed record MessagesPage(IReadOnlyList<ChatMessage> Messages, long LastSeq, bool Truncated, long? FirstSeq);
 
 /// <summary>The argument of the <c>MemberJoined</c> and <c>MemberLeft</c> pushes.</summary>
 public sealed record MemberChange(string Room, string User);

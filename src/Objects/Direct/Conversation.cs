@@ -108,9 +108,10 @@ public sealed class Conversation(
     /// <inheritdoc/>
     public async Task<DirectPage> Read(long? afterSeq, long? beforeSeq, int limit)
     {
-        var page = await Messages.ReadAsync(new LogRange(afterSeq, beforeSeq, limit));
-        var receipts = await log.ReadReceiptsAsync(LogName, [.. page.Select(m => m.Seq)]);
-        return new DirectPage([.. page.Select(m => receipts.TryGetValue(m.Seq, out var at) ? m with { DeliveredAt = at } : m)], Messages.LastSeq);
+        var page = await Messages.ReadPageAsync(afterSeq, beforeSeq, limit);
+        var receipts = await log.ReadReceiptsAsync(LogName, [.. page.Messages.Select(m => m.Seq)]);
+        return new DirectPage([.. page.Messages.Select(m => receipts.TryGetValue(m.Seq, out var at) ? m with { DeliveredAt = at } : m)],
+            page.LastSeq, page.Truncated, page.FirstSeq);
     }
 
     /// <inheritdoc/>

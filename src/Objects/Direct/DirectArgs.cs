@@ -13,9 +13,14 @@ public sealed record AckArgs(IReadOnlyList<string> Ids);
 /// <summary>Args of <c>Player.Block</c>, <c>Player.Unblock</c> and <c>Player.TypingTo</c>: another user.</summary>
 public sealed record OtherUserArgs(string User);
 
-/// <summary>What <c>GetDirectMessages</c> returns: the page, oldest first, and the conversation's last sequence number.</summary>
+/// <summary>What <c>GetDirectMessages</c> returns: the page, oldest first, the conversation's last sequence number, and
+/// whether messages in the range asked for are no longer kept, as <c>GetMessages</c>.</summary>
 [GenerateSerializer, Immutable, Alias("SignalRChat.DirectPage")]
-public sealed record DirectPage([property: Id(0)] IReadOnlyList<DirectMessage> Messages, [property: Id(1)] long LastSeq);
+public sealed record DirectPage(
+    [property: Id(0)] IReadOnlyList<DirectMessage> Messages,
+    [property: Id(1)] long LastSeq,
+    [property: Id(2)] bool Truncated,
+    [property: Id(3)] long? FirstSeq);
 
 /// <summary>What a conversation answers to a send: the stored message (<paramref name="Repeated"/> when it was stored
 /// by an earlier send with the same <c>clientMessageId</c>), or why it was refused.</summary>

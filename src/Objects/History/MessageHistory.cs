@@ -83,18 +83,49 @@ internal sealed class MessageHistory<T>(IMessageLog log, string name, HistoryRet
         return message;
     }
 
-    /// <summary>Reads a page, oldest first, checking the caller's range.</summary>
+    /// <summary>Reads a page for a client, oldest first, checking the caller's range, and says whether messages in
+    /// that range are no longer kept.</summary>
     /// <exception cref="ObjectCallException">The range is not valid; the message says why.</exception>
-    public Task<IReadOnlyList<T>> ReadAsync(long? afterSeq, long? beforeSeq, int limit) => ReadAsync(Range(afterSeq, beforeSeq, limit));
+    public async Task<HistoryPage<T>> ReadPageAsync(long? afterSeq, long? beforeSeq, int limit)
+    {
+        var range = Range(afterSeq, beforeSeq, limit);
+        var entries = await ReadKeptAsync(range);
+        var messages = entries.ConvertAll(e => JsonSerializer.Deserialize<T>(e.Body.Span, ObjectJson.Options)!);
+        // Numbers have no gaps, and retention drops the oldest first: what is missing at the old end was dropped.
+        if (range.IsBackward)
+        {
+            var newestAsked = Math.Min(range.BeforeSeq!.Value - 1, LastSeq);
+            var dropped = entries.Count < limit && (entries.Count > 0 ? entries[0].Seq > 1 : newestAsked >= 1);
+            return new HistoryPage<T>(messages, LastSeq, dropped, dropped ? (entries.Count > 0 ? entries[0].Seq : newestAsked + 1) : null);
+        }
+        var firstAsked = (range.AfterSeq ?? 0) + 1;
+        var truncated = entries.Count > 0 ? entries[0].Seq > firstAsked : firstAsked <= Math.Min(LastSeq, (range.BeforeSeq ?? long.MaxValue) - 1);
+        return new HistoryPage<T>(messages, LastSeq, truncated, truncated ? (entries.Count > 0 ? entries[0].Seq : LastSeq + 1) : null);
+    }
 
     /// <summary>Reads a page, oldest first: the messages still kept (by count and age) in <paramref name="range"/>.</summary>
-    public async Task<IReadOnlyList<T>> ReadAsync(LogRange range)
+    public async Task<IReadOnlyList<T>> ReadAsync(LogRange range) =>
+        (await ReadKeptAsync(range)).ConvertAll(e => JsonSerializer.Deserialize<T>(e.Body.Span, ObjectJson.Options)!);
+
+    /// <summary>Reads the entries kept in <paramref name="range"/>. Entries past the age limit that the log has not
+    /// trimmed yet are left out; a forward read then reads on, so the page is as full as the range allows.</summary>
+    private async Task<List<LogEntry>> ReadKeptAsync(LogRange range)
     {
-        var entries = await log.ReadAsync(name, range);
         var cutoff = (DateTimeOffset.UtcNow - retention.MaxAge).ToUnixTimeMilliseconds();
-        return entries.Where(e => e.Timestamp >= cutoff && e.Seq <= LastSeq)
-            .Select(e => JsonSerializer.Deserialize<T>(e.Body.Span, ObjectJson.Options)!)
-            .ToList();
+        var kept = new List<LogEntry>();
+        while (true)
+        {
+            var wanted = range.Limit - kept.Count;
+            var entries = await log.ReadAsync(name, range with { Limit = wanted });
+            var fresh = entries.Where(e => e.Timestamp >= cutoff && e.Seq <= LastSeq).ToList();
+            kept.AddRange(fresh);
+            // Stale entries are only ever at the old end: once a read left none out, or the range ended, it is done.
+            if (range.IsBackward || entries.Count < wanted || fresh.Count == entries.Count || kept.Count >= range.Limit)
+            {
+                return kept;
+            }
+            range = range with { AfterSeq = entries[^1].Seq };
+        }
     }
 
     /// <summary>A caller's range, checked: <c>afterSeq</c> not negative, <c>beforeSeq</c> positive, <c>limit</c>
@@ -187,3 +218,8 @@ internal sealed class MessageHistory<T>(IMessageLog log, string name, HistoryRet
         public TaskCompletionSource Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
+
+/// <summary>A page of history for a client: the messages oldest first, the last sequence number, and whether messages
+/// in the range asked for are no longer kept (<paramref name="Truncated"/>; then nothing before
+/// <paramref name="FirstSeq"/> is kept).</summary>
+internal sealed record HistoryPage<T>(IReadOnlyList<T> Messages, long LastSeq, bool Truncated, long? FirstSeq);
