@@ -292,6 +292,12 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
             while (Room is { } room)
             {
                 var page = await CallAsync<MessagesPage>(room, "GetMessages", new Dictionary<string, object> { ["afterSeq"] = _lastSeq, ["limit"] = PageSize });
+                if (page is { Truncated: true, FirstSeq: { } firstSeq } && firstSeq - 1 > _lastSeq)
+                {
+                    // Retention dropped them: say so, rather than skip them without a word.
+                    output.Line($"* {firstSeq - 1 - _lastSeq} older messages are no longer available");
+                    _lastSeq = firstSeq - 1;
+                }
                 foreach (var message in page.Messages.Where(m => m.Seq > _lastSeq))
                 {
                     _lastSeq = message.Seq;

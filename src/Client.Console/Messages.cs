@@ -22,9 +22,14 @@ public sealed record ChatMessage(
 [MessagePackObject]
 public sealed record RoomInfo([property: Key("room")] string Room, [property: Key("title")] string? Title, [property: Key("lastSeq")] long LastSeq, [property: Key("members")] string[] Members);
 
-/// <summary>What <c>GetMessages</c> returns.</summary>
+/// <summary>What <c>GetMessages</c> returns; <see cref="Truncated"/> when messages asked for are no longer kept (nothing
+/// before <see cref="FirstSeq"/> is).</summary>
 [MessagePackObject]
-public sealed record MessagesPage([property: Key("messages")] ChatMessage[] Messages, [property: Key("lastSeq")] long LastSeq);
+public sealed record MessagesPage(
+    [property: Key("messages")] ChatMessage[] Messages,
+    [property: Key("lastSeq")] long LastSeq,
+    [property: Key("truncated")] bool Truncated = false,
+    [property: Key("firstSeq")] long? FirstSeq = null);
 
 /// <summary>The argument of <c>MemberJoined</c> and <c>MemberLeft</c>.</summary>
 [MessagePackObject]

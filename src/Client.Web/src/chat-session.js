@@ -106,7 +106,8 @@ export class ChatSession {
    *   self(presence), typing(user), direct(message), delivered(receipt), notice(kind, message), error(text),
    *   inbox({channels, conversations}), unread(key) for a message that arrived where you are not looking (key: the
    *   channel's ID, or "@user" for a conversation), read(key) when what shows there is marked read, seen(conversation,
-   *   seq) when the other user has read your direct messages up to seq
+   *   seq) when the other user has read your direct messages up to seq, gap(count) when that many messages of the open
+   *   channel are no longer kept
    */
   constructor({ server, user, messagePack }, events) {
     this.#events = events;
@@ -447,6 +448,11 @@ export class ChatSession {
         const page = await this.#call(room, "GetMessages", { afterSeq: this.#lastSeq, limit: PAGE_SIZE });
         if (room !== this.#room) {
           return;
+        }
+        if (page.truncated && page.firstSeq - 1 > this.#lastSeq) {
+          // Retention dropped them: say so, rather than skip them without a word.
+          this.#events.gap?.(page.firstSeq - 1 - this.#lastSeq);
+          this.#lastSeq = page.firstSeq - 1;
         }
         for (const message of page.messages.filter(m => m.seq > this.#lastSeq)) {
           this.#lastSeq = message.seq;

@@ -65,6 +65,7 @@ loginForm.addEventListener("submit", async event => {
       unread: key => setUnread(key, count => count + 1),
       read: key => setUnread(key, () => 0),
       seen: showSeen,
+      gap: showGap,
       error: showError,
     });
     loginForm.hidden = true;
@@ -160,6 +161,14 @@ function showMessage(message) {
   if (atBottom) {
     item.scrollIntoView({ block: "end" });
   }
+}
+
+/** Where messages of the open channel were dropped by retention before this page could show them. */
+function showGap(count) {
+  const item = document.createElement("li");
+  item.className = "gap";
+  item.textContent = `${count} older ${count === 1 ? "message is" : "messages are"} no longer available`;
+  messages.append(item);
 }
 
 const inboxItems = new Map(); // "ChatRoom-x" or "@user" -> list item

@@ -52,5 +52,29 @@ public sealed class TruncationTests
         Assert.Equal(4, direct.GetProperty("firstSeq").GetInt64());
     }
 
+    [Fact]
+    public async Task TheConsoleClient_SaysHowManyMessagesAreNoLongerAvailable_InsteadOfSkippingThem()
+    {
+        await using var cluster = await ClusterFixture.StartAsync("History:ChatRoom:MaxAge=00:00:02");
+        const string room = "ChatRoom-gap";
+        await using (var writer = await TestClient.ConnectAsync(cluster.A, "gap-writer"))
+        {
+            await writer.CallAsync(room, "Join");
+            for (var i = 1; i <= 3; i++)
+            {
+                await writer.CallAsync(room, "SendMessage", new { text = $"old {i}" });
+            }
+            await Eventually.TrueAsync(async () => Texts(await writer.CallAsync(room, "GetMessages", new { afterSeq = 0 })).Count == 0,
+                "the first messages aging out");
+            await writer.CallAsync(room, "SendMessage", new { text = "new 4" });
+        }
+
+        await using var reader = await ConsoleClient.ConnectAsync(cluster.B, "gap-reader");
+        await reader.SendLineAsync("/join gap");
+
+        await reader.ExpectAsync(line => line == "* 3 older messages are no longer available", "the gap, told");
+        Assert.Equal("gap-writer: new 4", await reader.NextMessageAsync());
+    }
+
     private static List<string?> Texts(JsonElement page) => [.. page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString())];
 }
