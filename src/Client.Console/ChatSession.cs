@@ -183,6 +183,18 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
     private void Wire()
     {
         connection.On<Registration>("Registered", r => output.Line($"* connected to {r.InstanceId} as {r.User}"));
+        // The server may have missed pushes for this connection: fetch what the room has, as after a reconnect.
+        connection.On<string>("Resync", async _ =>
+        {
+            try
+            {
+                await CatchUpAsync();
+            }
+            catch (Exception e)
+            {
+                output.Error($"could not catch up: {Errors.Reason(e)}");
+            }
+        });
         connection.On<ChatMessage>("NewMessage", message =>
         {
             if (message.Room == Room)

@@ -49,6 +49,13 @@ public sealed class ClusterBackplaneOptions
     /// </summary>
     public TimeSpan InstanceTtl { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The client method every connection of this instance receives (with one argument, a reason) when the instance may have
+    /// missed backplane messages for it: its Redis subscription was lost and is back. Clients then fetch what they may
+    /// have missed, as after a reconnect. <c>Resync</c> by default; empty sends nothing.
+    /// </summary>
+    public string? ResyncMethod { get; set; } = "Resync";
+
     /// <summary>Whether the backplane uses Redis; otherwise this instance runs alone.</summary>
     internal bool UsesRedis => !string.IsNullOrWhiteSpace(Configuration) || ConnectionFactory is not null;
 }

@@ -361,6 +361,15 @@ export class ChatSession {
       }
     });
     connection.on("Delivered", receipt => this.#events.delivered?.(receipt));
+    // The server may have missed pushes for this connection (its Redis subscription was lost): fetch, as after a reconnect.
+    connection.on("Resync", () => {
+      this.loadInbox().catch(error => this.#events.error?.(reasonOf(error)));
+      if (this.#room) {
+        Promise.all([this.#fetchMissed(), this.#refreshPresences([...this.#members])])
+          .then(() => this.#markRead())
+          .catch(error => this.#events.error?.(reasonOf(error)));
+      }
+    });
     connection.on("Announcement", announcement => this.#events.notice?.("announcement", announcement));
     connection.on("SystemMessage", message => {
       this.#events.notice?.("system", message);

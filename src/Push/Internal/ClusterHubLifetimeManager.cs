@@ -14,6 +14,7 @@ namespace SignalRChat.Push.Internal;
 /// </summary>
 internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManager<THub>, IDisposable where THub : Microsoft.AspNetCore.SignalR.Hub
 {
+    private const string ResyncReason = "This server may have missed messages for you: fetch what you may have missed, as after a reconnect.";
     private readonly HubConnections _connections;
     private readonly ConnectionWriter _writer;
     private readonly IHubBackplane _backplane;
@@ -24,12 +25,14 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
     private readonly PushMetrics _metrics;
     private readonly ILogger _logger;
     private readonly string _instanceId;
+    private readonly string? _resyncMethod;
 
     public ClusterHubLifetimeManager(BackplaneHost host, InstanceIdentity instance, InstanceDirectory directory, IHubProtocolResolver protocols,
         IOptions<ClusterBackplaneOptions> options, PushMetrics metrics, ILogger<ClusterHubLifetimeManager<THub>> logger)
     {
         var settings = options.Value;
         _instanceId = instance.Id;
+        _resyncMethod = settings.ResyncMethod;
         _directory = directory;
         _protocols = protocols;
         _metrics = metrics;
@@ -37,7 +40,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
         _connections = new HubConnections(_instanceId);
         _writer = new ConnectionWriter(settings, metrics, logger);
         var redis = host.UsesRedis
-            ? new RedisHubBackplane(host, typeof(THub).FullName!, _instanceId, directory, protocols, settings, metrics, logger, ReceiveAsync)
+            ? new RedisHubBackplane(host, typeof(THub).FullName!, _instanceId, directory, protocols, settings, metrics, logger, ReceiveAsync, ResyncAsync)
             : null;
         _backplane = redis ?? (IHubBackplane)new LocalOnlyBackplane(metrics, logger);
         host.Register(redis, _connections);
@@ -50,6 +53,19 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
         await _backplane.StartAsync();
         var local = _connections.Add(connection);
         connection.Items[ClusterHubContextExtensions.ClientIdItem] = local.ClientId;
+    }
+
+    /// <summary>Tells every connection of this instance to resync (<see cref="ClusterBackplaneOptions.ResyncMethod"/>):
+    /// backplane messages for them may have been lost.</summary>
+    private async Task ResyncAsync()
+    {
+        if (string.IsNullOrEmpty(_resyncMethod))
+        {
+            return;
+        }
+        var everyone = _connections.All([]);
+        PushLog.Resync(_logger, everyone.Count, _resyncMethod);
+        await _writer.WriteAsync(everyone, new SerializedHubMessage(new InvocationMessage(_resyncMethod, [ResyncReason])));
     }
 
     /// <inheritdoc/>

@@ -8,19 +8,23 @@ namespace SignalRChat.Push.Internal;
 /// while the previous publish was under way goes out as one <see cref="BackplaneMessage"/> (up to
 /// <see cref="MaxItemsPerMessage"/> items or about <see cref="MaxMessageBytes"/>): under load, fewer and larger
 /// publishes, and the receiving instance writes several sends to a connection at once; at a low rate, each send goes
-/// alone without waiting. A publish that reaches no subscriber is dropped and counted, never retried. An outbox made
-/// with <c>closeWhenUnheard</c> retires when such a publish leaves its queue empty (an instance that went away stops
-/// costing a loop), or when <see cref="Retire"/> is called for an instance known gone.
+/// alone without waiting. A publish to an instance that no subscriber heard is tried again a few times over about 3 s
+/// while the instance directory says the instance is alive (it may be re-subscribing after a Redis restart, and will
+/// tell its clients to resync once it has), then dropped and counted. An outbox made with <c>closeWhenUnheard</c>
+/// retires when such a publish leaves its queue empty (an instance that went away stops costing a loop), or when
+/// <see cref="Retire"/> is called for an instance known gone.
 /// </summary>
 internal sealed class InstanceOutbox
 {
     private const int MaxItemsPerMessage = 64;
+    private static readonly int[] UnheardRetryDelaysMs = [50, 100, 200, 400, 800, 1600];
     private const int MaxMessageBytes = 256 * 1024;
     private readonly Channel<OutboxEntry> _queue;
     private readonly ISubscriber _subscriber;
     private readonly string _origin;
     private readonly bool _closeWhenUnheard;
     private readonly Action<InstanceOutbox> _onClosed;
+    private readonly Func<string, bool> _isGone;
     private readonly PushMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Task _pump;
@@ -28,8 +32,9 @@ internal sealed class InstanceOutbox
     private volatile bool _gone;   // retired: what is queued is dropped, not published
 
     public InstanceOutbox(string name, RedisChannel channel, int capacity, bool closeWhenUnheard, ISubscriber subscriber, string origin,
-        Action<InstanceOutbox> onClosed, PushMetrics metrics, ILogger logger)
+        Action<InstanceOutbox> onClosed, Func<string, bool> isGone, PushMetrics metrics, ILogger logger)
     {
+        _isGone = isGone;
         _origin = origin;
         Name = name;
         Channel = channel;
@@ -103,7 +108,7 @@ internal sealed class InstanceOutbox
                     batch.Add(entry);
                     recipients += entry.Item.Recipients;
                 }
-                var heard = await PublishAsync(writer.ToArrayAndReset(), recipients);
+                var heard = await PublishUntilHeardAsync(writer.ToArrayAndReset(), recipients);
                 foreach (var entry in batch)
                 {
                     entry.Report(heard);
@@ -129,7 +134,26 @@ internal sealed class InstanceOutbox
         }
     }
 
+    /// <summary>Publishes; towards an instance the directory says is alive, a publish nobody heard is tried again (the
+    /// queue behind it waits, so order is kept), a few times over about 3 s.</summary>
     /// <returns>How many subscribers heard the publish (0: its items were dropped), or -1 when publishing failed.</returns>
+    private async Task<long> PublishUntilHeardAsync(byte[] message, int recipients)
+    {
+        var heard = await PublishAsync(message, recipients).ConfigureAwait(false);
+        for (var attempt = 0; heard == 0 && _closeWhenUnheard && attempt < UnheardRetryDelaysMs.Length && !_gone && !_isGone(Name); attempt++)
+        {
+            await Task.Delay(UnheardRetryDelaysMs[attempt]).ConfigureAwait(false);
+            heard = await PublishAsync(message, recipients).ConfigureAwait(false);
+        }
+        if (heard == 0 && _closeWhenUnheard)
+        {
+            PushLog.InstanceGone(_logger, recipients, Name);
+            _metrics.OnInstanceGone(recipients);
+        }
+        return heard;
+    }
+
+    /// <returns>How many subscribers heard the publish, or -1 when publishing failed.</returns>
     private async Task<long> PublishAsync(byte[] message, int recipients)
     {
         long receivers;
@@ -144,11 +168,6 @@ internal sealed class InstanceOutbox
             return -1;
         }
         _metrics.OnPublished();
-        if (receivers == 0 && _closeWhenUnheard)
-        {
-            PushLog.InstanceGone(_logger, recipients, Name);
-            _metrics.OnInstanceGone(recipients);
-        }
         return receivers;
     }
 

@@ -2,7 +2,7 @@ namespace SignalRChat.Push.Internal;
 
 internal static partial class PushLog
 {
-    [LoggerMessage(1, LogLevel.Warning, "Dropped a push to {Recipients} client(s) on instance {InstanceId}: no subscriber heard it (the instance is gone or reconnecting).", EventName = "PushInstanceGone")]
+    [LoggerMessage(1, LogLevel.Warning, "Dropped a push to {Recipients} client(s) on instance {InstanceId}: no subscriber heard it, also when tried again (the instance is gone, or was reconnecting to Redis: then it tells its clients to resync).", EventName = "PushInstanceGone")]
     public static partial void InstanceGone(ILogger logger, int recipients, string instanceId);
 
     [LoggerMessage(2, LogLevel.Warning, "Disconnected client {ConnectionId}: {PendingBytes} bytes were waiting to be written to it, the oldest for {WaitedMs} ms (limits {LimitBytes} bytes, {LimitMs} ms).", EventName = "PushSlowClient")]
@@ -31,6 +31,9 @@ internal static partial class PushLog
 
     [LoggerMessage(10, LogLevel.Debug, "Redis connection: {Line}", EventName = "PushRedisConnectionLog")]
     public static partial void ConnectionLog(ILogger logger, string line);
+
+    [LoggerMessage(12, LogLevel.Warning, "The backplane subscription was lost and is back: told {Connections} connection(s) to resync ({Method}).", EventName = "PushResync")]
+    public static partial void Resync(ILogger logger, int connections, string method);
 
     [LoggerMessage(11, LogLevel.Error, "Writing {Messages} message(s) to {Recipients} connection(s) failed; they were dropped.", EventName = "PushRunFailed")]
     public static partial void RunFailed(ILogger logger, Exception exception, int messages, int recipients);

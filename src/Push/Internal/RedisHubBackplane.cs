@@ -11,11 +11,14 @@ namespace SignalRChat.Push.Internal;
 /// remote recipient (<see cref="PushStrategy.FanOutOnRead"/>). Sends to all, groups, users and plain connection IDs
 /// go once on the shared channel, and each instance resolves them against its own connections (fan-out on read).
 /// Requests and replies between instances are published at once on the target's channel. Either way the message is
-/// serialized once per protocol, on the sender.
+/// serialized once per protocol, on the sender. When the subscription connection comes back after a loss, this
+/// instance may have missed messages: once Redis has it subscribed again, it has its clients told to resync.
 /// </summary>
 internal sealed class RedisHubBackplane : IHubBackplane
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ResubscribeWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ResubscribeCheckInterval = TimeSpan.FromMilliseconds(100);
 
     // The shared outbox's key: '*' can never be part of an instance ID.
     private const string SharedOutbox = "*";
@@ -29,6 +32,7 @@ internal sealed class RedisHubBackplane : IHubBackplane
     private readonly PushMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Func<IReadOnlyList<BackplaneItem>, ValueTask> _receive;
+    private readonly Func<Task> _resync;
     private readonly ConcurrentDictionary<string, InstanceOutbox> _outboxes = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _starting = new(1, 1);
     private readonly List<ChannelMessageQueue> _subscriptions = [];
@@ -36,8 +40,10 @@ internal sealed class RedisHubBackplane : IHubBackplane
     private volatile bool _stopped;
 
     public RedisHubBackplane(BackplaneHost host, string hubName, string instanceId, InstanceDirectory directory, IHubProtocolResolver protocols,
-        ClusterBackplaneOptions options, PushMetrics metrics, ILogger logger, Func<IReadOnlyList<BackplaneItem>, ValueTask> receive)
+        ClusterBackplaneOptions options, PushMetrics metrics, ILogger logger, Func<IReadOnlyList<BackplaneItem>, ValueTask> receive,
+        Func<Task> resync)
     {
+        _resync = resync;
         _host = host;
         _channels = new BackplaneChannels(options.ChannelPrefix, hubName);
         _instanceId = instanceId;
@@ -83,6 +89,7 @@ internal sealed class RedisHubBackplane : IHubBackplane
                 _subscriptions.Clear();
                 throw;
             }
+            _host.Redis.ConnectionRestored += OnConnectionRestored;
             _started = true;
         }
         finally
@@ -94,6 +101,10 @@ internal sealed class RedisHubBackplane : IHubBackplane
     public async Task StopAsync()
     {
         _stopped = true;
+        if (_started)
+        {
+            _host.Redis.ConnectionRestored -= OnConnectionRestored;
+        }
         await Task.WhenAll(_outboxes.Values.Select(o => o.CloseAsync(DrainTimeout)));
         foreach (var queue in _subscriptions)
         {
@@ -209,7 +220,43 @@ internal sealed class RedisHubBackplane : IHubBackplane
             var shared = key == SharedOutbox;
             return _outboxes[key] = new InstanceOutbox(key, shared ? _channels.All : _channels.Instance(key),
                 _options.OutboxCapacity, closeWhenUnheard: !shared, _host.Redis.GetSubscriber(), _instanceId,
-                closed => _outboxes.TryRemove(new KeyValuePair<string, InstanceOutbox>(closed.Name, closed)), _metrics, _logger);
+                closed => _outboxes.TryRemove(new KeyValuePair<string, InstanceOutbox>(closed.Name, closed)), _directory.IsGone, _metrics, _logger);
+        }
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType == ConnectionType.Subscription && !_stopped)
+        {
+            _ = ResyncWhenSubscribedAsync();
+        }
+    }
+
+    /// <summary>Waits (up to <see cref="ResubscribeWait"/>) until Redis counts this instance's channel subscribed
+    /// again, which the multiplexer does on its own after a reconnect, then has the clients told to resync: told
+    /// earlier, they could catch up before messages published in between reach this instance.</summary>
+    private async Task ResyncWhenSubscribedAsync()
+    {
+        var channel = _channels.Instance(_instanceId).ToString();
+        for (var waited = TimeSpan.Zero; waited < ResubscribeWait && !_stopped; waited += ResubscribeCheckInterval)
+        {
+            try
+            {
+                var reply = (RedisResult[])(await _host.Redis.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channel))!;
+                if (reply.Length == 2 && (long)reply[1] > 0)
+                {
+                    break;
+                }
+            }
+            catch (RedisException)
+            {
+                // Redis is still coming back: ask again.
+            }
+            await Task.Delay(ResubscribeCheckInterval).ConfigureAwait(false);
+        }
+        if (!_stopped)
+        {
+            await _resync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

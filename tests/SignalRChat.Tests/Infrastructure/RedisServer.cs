@@ -8,7 +8,7 @@ namespace SignalRChat.Tests.Infrastructure;
 /// <summary>A real <c>redis-server</c> on a free loopback port, in a temporary folder, stopped by process ID on dispose.</summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private Process _process;
     private readonly string _folder;
 
     private RedisServer(Process process, string folder, int port, ConnectionMultiplexer admin)
@@ -28,22 +28,9 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var executable = FindOnPath("redis-server") ?? throw new InvalidOperationException(
-            "redis-server is not on PATH. Install it (Debian: apt-get install redis-server) or run ./test.sh, which installs it.");
         var folder = Directory.CreateTempSubdirectory("signalrchat-redis-").FullName;
         var port = FreePort.Next();
-        var start = new ProcessStartInfo(executable)
-        {
-            ArgumentList = { "--port", port.ToString(), "--bind", "127.0.0.1", "--dir", folder, "--save", "", "--appendonly", "no", "--protected-mode", "yes" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = StartProcess(port, folder);
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (true)
@@ -73,6 +60,29 @@ public sealed class RedisServer : IAsyncDisposable
         return long.Parse(calls["calls=".Length..]);
     }
 
+    /// <summary>Restarts Redis on the same port, keeping the data (saved first, loaded on start), as an operator's
+    /// restart with persistence would: every client loses its connection and reconnects.</summary>
+    public async Task RestartAsync()
+    {
+        await Admin.GetServer(ConnectionString).ExecuteAsync("SAVE"); // in the foreground: done when it answers
+        _process.Kill();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        _process.Dispose();
+        _process = StartProcess(Port, _folder);
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                await Admin.GetDatabase().PingAsync();
+                return true;
+            }
+            catch (RedisException)
+            {
+                return false;
+            }
+        }, "redis-server answering again", TimeSpan.FromSeconds(15));
+    }
+
     public Task ResetStatsAsync() => Admin.GetServer(ConnectionString).ExecuteAsync("CONFIG", "RESETSTAT");
 
     public async ValueTask DisposeAsync()
@@ -85,6 +95,25 @@ public sealed class RedisServer : IAsyncDisposable
         }
         _process.Dispose();
         Directory.Delete(_folder, recursive: true);
+    }
+
+    private static Process StartProcess(int port, string folder)
+    {
+        var executable = FindOnPath("redis-server") ?? throw new InvalidOperationException(
+            "redis-server is not on PATH. Install it (Debian: apt-get install redis-server) or run ./test.sh, which installs it.");
+        var start = new ProcessStartInfo(executable)
+        {
+            ArgumentList = { "--port", port.ToString(), "--bind", "127.0.0.1", "--dir", folder, "--save", "", "--appendonly", "no", "--protected-mode", "yes" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     private static string? FindOnPath(string name) =>
