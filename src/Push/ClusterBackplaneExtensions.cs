@@ -39,7 +39,8 @@ public static class ClusterBackplaneExtensions
             services.AddHostedService(sp => sp.GetRequiredService<BackplaneHost>());
             services.AddSingleton<InstanceDirectory>();
             services.AddHostedService(sp => sp.GetRequiredService<InstanceDirectory>());
-            services.AddSingleton(sp => new ClusterInstances(sp.GetRequiredService<InstanceIdentity>(), sp.GetRequiredService<InstanceDirectory>()));
+            services.AddSingleton(sp => new ClusterInstances(sp.GetRequiredService<InstanceIdentity>(), sp.GetRequiredService<InstanceDirectory>(),
+                sp.GetRequiredService<BackplaneHost>()));
         }
         services.AddSingleton(typeof(HubLifetimeManager<>), typeof(ClusterHubLifetimeManager<>));
         return builder;

@@ -2,15 +2,39 @@ using SignalRChat.Push.Internal;
 
 namespace SignalRChat.Push;
 
-/// <summary>This process's place in the cluster: its instance ID, and which instances are gone.</summary>
+/// <summary>This process's place in the cluster: its instance ID, which instances are gone, and the draining of its own
+/// connections when it stops.</summary>
 public sealed class ClusterInstances
 {
+    private static readonly TimeSpan DrainCheckInterval = TimeSpan.FromMilliseconds(50);
     private readonly InstanceDirectory _directory;
+    private readonly BackplaneHost _host;
 
-    internal ClusterInstances(InstanceIdentity identity, InstanceDirectory directory)
+    internal ClusterInstances(InstanceIdentity identity, InstanceDirectory directory, BackplaneHost host)
     {
         LocalInstanceId = identity.Id;
         _directory = directory;
+        _host = host;
+    }
+
+    /// <summary>How many connections this instance holds, over all hubs.</summary>
+    public int LocalConnections => _host.ConnectionCount;
+
+    /// <summary>
+    /// Asks every connection of this instance, of every hub, to close with a close message that lets its client
+    /// reconnect (SignalR's <c>allowReconnect</c>), and waits until they are closed, their disconnects handled, or
+    /// <paramref name="timeout"/> passes. For a stopping instance: its clients move to other instances at once instead of
+    /// finding their connections cut. Refusing new connections meanwhile is the caller's part.
+    /// </summary>
+    /// <returns>How many connections were still open when it returned.</returns>
+    public async Task<int> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        _host.RequestCloseAll();
+        for (var waited = TimeSpan.Zero; _host.ConnectionCount > 0 && waited < timeout; waited += DrainCheckInterval)
+        {
+            await Task.Delay(DrainCheckInterval, cancellationToken).ConfigureAwait(false);
+        }
+        return _host.ConnectionCount;
     }
 
     /// <summary>This process's instance ID, the first part of the client IDs it hands out.</summary>

@@ -8,6 +8,9 @@ internal static partial class HostingLog
     [LoggerMessage(2, LogLevel.Information, "Clients may: {Rules}", EventName = "AccessRules")]
     public static partial void AccessRules(ILogger logger, string rules);
 
+    [LoggerMessage(4, LogLevel.Information, "Stopping: closed {Closed} of {Open} connection(s) with reconnect allowed; {Left} still open after {Wait}. New connections are refused.", EventName = "Drained")]
+    public static partial void Drained(ILogger logger, int open, int closed, int left, TimeSpan wait);
+
     [LoggerMessage(3, LogLevel.Warning, "The web client is not in {Folder}: / serves no page. Build the hub with Node.js and npm installed to include it.", EventName = "WebClientMissing")]
     public static partial void WebClientMissing(ILogger logger, string folder);
 }

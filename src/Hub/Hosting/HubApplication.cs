@@ -48,6 +48,7 @@ public static class HubApplication
             builder.Services.AddOptions<AccessOptions>().Bind(builder.Configuration.GetSection(AccessOptions.Section)).ValidateOnStart();
             builder.Services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>();
             builder.Services.AddSingleton<AccessRules>();
+            builder.Services.AddSingleton<InstanceDrain>();
             builder.Services.AddOptions<ObjectCallOptions>().Bind(builder.Configuration.GetSection(ObjectCallOptions.Section))
                 .Validate(o => o.CallTimeout > TimeSpan.Zero && o.CallTimeout <= TimeSpan.FromMinutes(5), "Objects:CallTimeout must be positive and at most 5 minutes.")
                 .ValidateOnStart();
@@ -65,7 +66,20 @@ public static class HubApplication
             app.UseAuthorization();
             app.MapDevelopmentLogin();
             app.MapAdmin();
+            var drain = app.Services.GetRequiredService<InstanceDrain>();
+            app.Use(async (context, next) =>
+            {
+                // A stopping instance takes no new connections: the client's next try goes elsewhere.
+                if (drain.IsDraining && context.Request.Path.StartsWithSegments("/hub"))
+                {
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    context.Response.Headers.RetryAfter = "1";
+                    return;
+                }
+                await next(context);
+            });
             app.MapHub<ObjectHub>("/hub");
+            drain.RunWhenStopping(app.Lifetime);
             var access = app.Services.GetRequiredService<AccessRules>();
             app.Lifetime.ApplicationStarted.Register(() => HostingLog.AccessRules(app.Logger, string.Join("; ", access.Describe())));
         }
@@ -92,6 +106,10 @@ public static class HubApplication
     private static void AddHealthChecks(IServiceCollection services, ClusterOptions cluster)
     {
         var checks = services.AddHealthChecks();
+        if (cluster.HostsHub)
+        {
+            checks.AddCheck<InstanceDrain>("draining");
+        }
         if (cluster.Redis is not null)
         {
             checks.AddCheck<RedisHealthCheck>("redis");

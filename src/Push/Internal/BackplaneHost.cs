@@ -29,6 +29,18 @@ internal sealed class BackplaneHost(IOptions<ClusterBackplaneOptions> options, I
         }
     }
 
+    /// <summary>How many connections the hubs hold.</summary>
+    public int ConnectionCount => Hubs().Sum(h => h.Connections.Count);
+
+    /// <summary>Asks every connection of every hub to close with a close message that allows reconnecting.</summary>
+    public void RequestCloseAll()
+    {
+        foreach (var (_, connections) in Hubs())
+        {
+            connections.RequestCloseAll();
+        }
+    }
+
     /// <summary>Closes every connection of every hub; their clients reconnect.</summary>
     public int AbortAll()
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 
 namespace SignalRChat.Push.Internal;
@@ -120,6 +121,24 @@ internal sealed class HubConnections(string instanceId)
 
     /// <summary>The connections of the users, each once.</summary>
     public List<LocalConnection> Users(IReadOnlyList<string> users) => Members(_users, users, null);
+
+    /// <summary>Asks every connection to close with a close message that allows the client to reconnect (SignalR does
+    /// that for a connection whose close is requested through <see cref="IConnectionLifetimeNotificationFeature"/>);
+    /// connections without the feature are aborted.</summary>
+    public void RequestCloseAll()
+    {
+        foreach (var connection in _connections.Values)
+        {
+            if (connection.Context.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
+            {
+                lifetime.RequestClose();
+            }
+            else
+            {
+                connection.Context.Abort();
+            }
+        }
+    }
 
     /// <summary>Closes every connection; their clients reconnect.</summary>
     public void AbortAll()
