@@ -18,6 +18,9 @@ internal sealed class InstanceOutbox
 {
     private const int MaxItemsPerMessage = 64;
     private static readonly int[] UnheardRetryDelaysMs = [50, 100, 200, 400, 800, 1600];
+
+    /// <summary>How many times a publish nobody heard is tried again.</summary>
+    public static int UnheardRetries => UnheardRetryDelaysMs.Length;
     private const int MaxMessageBytes = 256 * 1024;
     private readonly Channel<OutboxEntry> _queue;
     private readonly ISubscriber _subscriber;

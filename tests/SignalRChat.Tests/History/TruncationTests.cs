@@ -57,6 +57,8 @@ public sealed class TruncationTests
     {
         await using var cluster = await ClusterFixture.StartAsync("History:ChatRoom:MaxAge=00:00:02");
         const string room = "ChatRoom-gap";
+        // Connected first: the join below reads the room within milliseconds of the last send, well inside its 2 s.
+        await using var reader = await ConsoleClient.ConnectAsync(cluster.B, "gap-reader");
         await using (var writer = await TestClient.ConnectAsync(cluster.A, "gap-writer"))
         {
             await writer.CallAsync(room, "Join");
@@ -69,7 +71,6 @@ public sealed class TruncationTests
             await writer.CallAsync(room, "SendMessage", new { text = "new 4" });
         }
 
-        await using var reader = await ConsoleClient.ConnectAsync(cluster.B, "gap-reader");
         await reader.SendLineAsync("/join gap");
 
         await reader.ExpectAsync(line => line == "* 3 older messages are no longer available", "the gap, told");
