@@ -30,11 +30,15 @@ internal sealed class MessageHistory<T>(IMessageLog log, string name, HistoryRet
     /// <summary>The sequence number of the last message given out (stored, or being stored).</summary>
     public long LastSeq { get; private set; }
 
+    /// <summary>The sequence number of the last message stored: those after it, up to <see cref="LastSeq"/>, are being
+    /// stored, so a read does not find them yet, and that is no gap.</summary>
+    private long StoredSeq { get; set; }
+
     /// <summary>Reads the last sequence number and the idempotency keys still in the window; call once, when the
     /// object activates.</summary>
     public async Task OpenAsync()
     {
-        LastSeq = await log.OpenAsync(name, retention);
+        LastSeq = StoredSeq = await log.OpenAsync(name, retention);
         await LoadKeysAsync();
     }
 
@@ -94,12 +98,12 @@ internal sealed class MessageHistory<T>(IMessageLog log, string name, HistoryRet
         // Numbers have no gaps, and retention drops the oldest first: what is missing at the old end was dropped.
         if (range.IsBackward)
         {
-            var newestAsked = Math.Min(range.BeforeSeq!.Value - 1, LastSeq);
+            var newestAsked = Math.Min(range.BeforeSeq!.Value - 1, StoredSeq);
             var dropped = entries.Count < limit && (entries.Count > 0 ? entries[0].Seq > 1 : newestAsked >= 1);
             return new HistoryPage<T>(messages, LastSeq, dropped, dropped ? (entries.Count > 0 ? entries[0].Seq : newestAsked + 1) : null);
         }
         var firstAsked = (range.AfterSeq ?? 0) + 1;
-        var truncated = entries.Count > 0 ? entries[0].Seq > firstAsked : firstAsked <= Math.Min(LastSeq, (range.BeforeSeq ?? long.MaxValue) - 1);
+        var truncated = entries.Count > 0 ? entries[0].Seq > firstAsked : firstAsked <= Math.Min(StoredSeq, (range.BeforeSeq ?? long.MaxValue) - 1);
         return new HistoryPage<T>(messages, LastSeq, truncated, truncated ? (entries.Count > 0 ? entries[0].Seq : LastSeq + 1) : null);
     }
 
@@ -153,6 +157,7 @@ internal sealed class MessageHistory<T>(IMessageLog log, string name, HistoryRet
             try
             {
                 await log.AppendAsync(name, batch.ConvertAll(p => p.Entry), retention);
+                StoredSeq = batch[^1].Entry.Seq;
                 batch.ForEach(p => p.Stored.SetResult());
             }
             catch (Exception e)

@@ -3,16 +3,19 @@ using StackExchange.Redis;
 
 namespace SignalRChat.Load.Cluster;
 
-/// <summary>The tool's own <c>redis-server</c> on a free loopback port, with no persistence; stopped by its process id.</summary>
+/// <summary>The tool's own <c>redis-server</c> on a free loopback port, in a temporary folder, saving only when told
+/// (<see cref="RestartAsync"/>); stopped by its process id.</summary>
 internal sealed class RedisProcess : IAsyncDisposable
 {
-    private readonly Process _process;
     private readonly ConnectionMultiplexer _admin;
+    private readonly string _folder;
+    private Process _process;
 
-    private RedisProcess(Process process, int port, ConnectionMultiplexer admin)
+    private RedisProcess(Process process, int port, string folder, ConnectionMultiplexer admin)
     {
         _process = process;
         Port = port;
+        _folder = folder;
         _admin = admin;
     }
 
@@ -25,24 +28,15 @@ internal sealed class RedisProcess : IAsyncDisposable
     public static async Task<RedisProcess> StartAsync()
     {
         var port = FreePort.Next();
-        var start = new ProcessStartInfo(RedisServerPath())
-        {
-            ArgumentList = { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var folder = Directory.CreateTempSubdirectory("signalrchat-load-redis-").FullName;
+        var process = StartProcess(port, folder);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
             try
             {
                 var admin = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},allowAdmin=true,connectTimeout=1000");
-                return new RedisProcess(process, port, admin);
+                return new RedisProcess(process, port, folder, admin);
             }
             catch (RedisConnectionException) when (deadline.Elapsed < TimeSpan.FromSeconds(15) && !process.HasExited)
             {
@@ -82,6 +76,49 @@ internal sealed class RedisProcess : IAsyncDisposable
         return long.Parse(line["total_net_input_bytes:".Length..].Trim());
     }
 
+    /// <summary>Restarts Redis on the same port with its data (saved first, loaded on start), as an operator's restart
+    /// with persistence: every client loses its connections and reconnects. Returns once Redis answers again.</summary>
+    public async Task RestartAsync()
+    {
+        await ShutdownSavingAsync(_admin, ConnectionString);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        _process.Dispose();
+        _process = StartProcess(Port, _folder);
+        for (var waited = Stopwatch.StartNew(); ; await Task.Delay(50))
+        {
+            try
+            {
+                await _admin.GetDatabase().PingAsync();
+                return;
+            }
+            catch (RedisException) when (waited.Elapsed < TimeSpan.FromSeconds(15))
+            {
+                // Still loading, or the admin connection is still reconnecting.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops Redis the way an operator's restart with persistence does: <c>SHUTDOWN SAVE</c> writes the data as of the
+    /// moment it stops taking commands, so nothing acknowledged before is lost (a save followed by a kill would lose what
+    /// came in between).
+    /// </summary>
+    internal static async Task ShutdownSavingAsync(ConnectionMultiplexer admin, string endpoint)
+    {
+        try
+        {
+            await admin.GetServer(endpoint).ExecuteAsync("SHUTDOWN", "SAVE");
+        }
+        catch (RedisException)
+        {
+            // Redis closes the connection instead of answering: that is the shutdown.
+        }
+    }
+
+    /// <summary>Holds every write command (<c>CLIENT PAUSE … WRITE</c>) for <paramref name="duration"/>.</summary>
+    public Task PauseWritesAsync(TimeSpan duration) =>
+        _admin.GetServer(ConnectionString).ExecuteAsync("CLIENT", "PAUSE", ((long)duration.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "WRITE");
+
     /// <summary>Empties the data and the command statistics, for the next mode.</summary>
     public async Task ResetAsync()
     {
@@ -99,6 +136,23 @@ internal sealed class RedisProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private static Process StartProcess(int port, string folder)
+    {
+        var start = new ProcessStartInfo(RedisServerPath())
+        {
+            ArgumentList = { "--port", port.ToString(), "--bind", "127.0.0.1", "--dir", folder, "--save", "", "--appendonly", "no", "--protected-mode", "yes" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     private static string RedisServerPath() =>

@@ -22,6 +22,13 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Sends a signal: <c>KILL</c>, <c>TERM</c>, <c>STOP</c>, <c>CONT</c>.</summary>
+    public void Signal(string signal) => Process.Start("kill", [$"-{signal}", _process.Id.ToString()])!.WaitForExit();
+
+    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
+
     /// <param name="environment">Environment variables of the process, for example GC settings.</param>
     public static async Task<ServerProcess> StartAsync(string redis, string logDir, IEnumerable<string> settings,
         IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)

@@ -47,8 +47,21 @@ internal static class BenchServer
         app.MapGet("/bench/jit", () => System.Runtime.JitInfo.GetCompiledMethodCount());
         // The managed heap after a full collection: what connections keep alive, without the garbage and free space RSS includes.
         app.MapGet("/bench/heap", () => GC.GetTotalMemory(forceFullCollection: true));
+        // Where objects live, for the chaos runs: this process's silo, and the silo an object is active on (empty: none).
+        app.MapGet("/bench/silo", (IServiceProvider services) => services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToParsableString());
+        app.MapGet("/bench/host", async (string objectId, IGrainFactory grains) =>
+            (await grains.GetGrain<Orleans.Runtime.IManagementGrain>(0)
+                .GetActivationAddress(grains.GetGrain<SignalRChat.Objects.Runtime.IObjectGrain>(ObjectGrainId(objectId))))
+            ?.ToParsableString() ?? "");
         await app.RunAsync();
         return 0;
+    }
+
+    /// <summary>The grain of an object ID, as the objects' runtime addresses it.</summary>
+    private static GrainId ObjectGrainId(string objectId)
+    {
+        var id = SignalRChat.Objects.Runtime.ObjectId.Parse(objectId);
+        return GrainId.Create(id.Type, id.Key);
     }
 
     /// <summary>Pushes the messages one after another, as fast as the push path takes them or at the given rate.</summary>

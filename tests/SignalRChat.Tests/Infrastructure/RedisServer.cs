@@ -64,9 +64,8 @@ public sealed class RedisServer : IAsyncDisposable
     /// restart with persistence would: every client loses its connection and reconnects.</summary>
     public async Task RestartAsync()
     {
-        await Admin.GetServer(ConnectionString).ExecuteAsync("SAVE"); // in the foreground: done when it answers
-        _process.Kill();
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await RedisProcess.ShutdownSavingAsync(Admin, ConnectionString);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
         _process.Dispose();
         _process = StartProcess(Port, _folder);
         await Eventually.TrueAsync(async () =>
