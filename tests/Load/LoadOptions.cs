@@ -14,6 +14,9 @@ internal sealed record LoadOptions
           presence      P players each followed by F change status at a ladder of rates; then Nearby in a zone of P
           room          N members of one chat room over K instances; S of them send as fast as the room accepts,
                         starting from each history length; messages/s and Redis bytes written per message
+          chaos         3 hub processes and Redis; 30 members (the README's client advice), 3 senders every 50 ms;
+                        SIGKILL, SIGTERM, SIGSTOP (20 s) of the room's host, a Redis restart, a write pause (10 s);
+                        per fault: sent, lost, duplicated, longest wait, recovery (--quick: the suite's smaller run)
 
         options:
           --quick               small preset, under two minutes for both scenarios (default: the full preset)
@@ -77,12 +80,12 @@ internal sealed record LoadOptions
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            throw new ArgumentException("Name a scenario: fanout, connections, presence or room.");
+            throw new ArgumentException("Name a scenario: fanout, connections, presence, room or chaos.");
         }
         var scenario = args[0];
-        if (scenario is not ("fanout" or "connections" or "presence" or "room"))
+        if (scenario is not ("fanout" or "connections" or "presence" or "room" or "chaos"))
         {
-            throw new ArgumentException($"Unknown scenario '{scenario}'. Scenarios: fanout, connections, presence, room.");
+            throw new ArgumentException($"Unknown scenario '{scenario}'. Scenarios: fanout, connections, presence, room, chaos.");
         }
         var quick = args.Contains("--quick");
         var options = quick

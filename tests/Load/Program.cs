@@ -51,6 +51,22 @@ if (options.Scenario == "presence" && OpenFilesLimit.Raise((ulong)options.Player
     return 2;
 }
 
+if (options.Scenario == "chaos")
+{
+    var chaos = await new SignalRChat.Load.Chaos.ChaosRun(options.Quick ? SignalRChat.Load.Chaos.ChaosSettings.Quick : SignalRChat.Load.Chaos.ChaosSettings.Full,
+        logDir, line => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}")).RunAsync(stop.Token);
+    Console.WriteLine("| fault | sent | acknowledged | not acknowledged | lost | duplicated | longest wait s (via live instances) | recovery s | missing at clients | gaps told |");
+    Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    foreach (var r in chaos)
+    {
+        Console.WriteLine($"| {r.Fault} | {r.Sent} | {r.Acknowledged} | {r.NotAcknowledged} | {r.Lost} | {r.Duplicated} | {r.LongestWaitSeconds} ({r.LongestWaitViaLiveInstanceSeconds}) | {r.RecoverySeconds} | {r.MissingAtClients} | {r.GapsTold} |");
+    }
+    var path = Path.Combine(outDir, $"chaos-{stamp}.json");
+    await File.WriteAllTextAsync(path, System.Text.Json.JsonSerializer.Serialize(chaos, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"results: {path}");
+    return chaos.Any(r => r.Lost > 0 || r.Duplicated > 0 || r.MissingAtClients > 0) ? 3 : 0;
+}
+
 var steps = options.Runs * options.Scenario switch { "fanout" => options.Modes.Count, "presence" or "room" => 1, _ => options.ConnectionModes.Count };
 var progress = new Progress(steps);
 try
