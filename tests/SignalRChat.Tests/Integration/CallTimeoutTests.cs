@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 using SignalRChat.Tests.Infrastructure;
 
 namespace SignalRChat.Tests.Integration;
@@ -72,5 +74,31 @@ public sealed class CallTimeoutTests
         {
             await client.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task APausedSilo_IsDeclaredDeadInAboutTenSeconds()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var paused = await HubProcess.StartAsync(redis.ConnectionString);
+        await using var other = await HubProcess.StartAsync(redis.ConnectionString);
+        await using var observer = await HubInstance.StartAsync(redis.ConnectionString);
+        var management = observer.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        Assert.Equal(3, (await management.GetHosts(onlyActive: true)).Count);
+
+        paused.Pause();
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            // Two silos must agree: the observer and the other process.
+            await Eventually.TrueAsync(async () => (await management.GetHosts(onlyActive: true)).Count == 2,
+                "the paused silo declared dead", TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            paused.Resume();
+        }
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"declared dead after {watch.Elapsed.TotalSeconds:0.0} s");
     }
 }
