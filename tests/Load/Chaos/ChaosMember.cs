@@ -12,7 +12,8 @@ namespace SignalRChat.Load.Chaos;
 /// One member of the chaos room, on the official .NET client, doing what the README advises: reconnect forever with
 /// backoff (to the next instance, as a load balancer would send it), then <c>Join</c> again and catch up with
 /// <c>GetMessages</c>; catch up on a gap in <c>seq</c> and on <c>Resync</c>; count what <c>truncated</c> says is gone;
-/// send with a <c>clientMessageId</c> and retry temporary failures with the same one; time every call out.
+/// send with a <c>clientMessageId</c> and retry temporary failures with the same one; time every call out, and drop a
+/// connection whose call got no answer at all (its instance may be frozen) to connect again elsewhere.
 /// </summary>
 internal sealed class ChaosMember : IAsyncDisposable
 {
@@ -32,6 +33,7 @@ internal sealed class ChaosMember : IAsyncDisposable
     private long _lastSeq;
     private HubConnection? _connection;
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _abandoned = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="urls">The instances' URLs as they are now (a replaced instance has a new one).</param>
     public ChaosMember(string user, Func<IReadOnlyList<string>> urls, int firstUrl, string room, bool messagePack)
@@ -87,6 +89,11 @@ internal sealed class ChaosMember : IAsyncDisposable
             catch (Exception e) when (IsTemporary(e))
             {
                 timed(new CallTiming(url, Stopwatch.GetElapsedTime(attemptStarted), Completed: false));
+                if (e is OperationCanceledException)
+                {
+                    // No answer at all, not even the server's own timeout: the instance may be frozen. Connect elsewhere.
+                    _abandoned.TrySetResult();
+                }
                 if (attempt >= SendRetryDelaysMs.Length || _stop.IsCancellationRequested)
                 {
                     return new SendOutcome(null, attempt, Stopwatch.GetElapsedTime(started), e.Message);
@@ -122,6 +129,7 @@ internal sealed class ChaosMember : IAsyncDisposable
         for (var failures = 0; !_stop.IsCancellationRequested;)
         {
             var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _abandoned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var connection = Build(Url);
             connection.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
             try
@@ -133,7 +141,8 @@ internal sealed class ChaosMember : IAsyncDisposable
                 await CatchUpAsync(connection);
                 failures = 0;
                 _connected.TrySetResult();
-                await closed.Task.WaitAsync(_stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                Task closedOrAbandoned = Task.WhenAny(closed.Task, _abandoned.Task);
+                await closedOrAbandoned.WaitAsync(_stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             catch (Exception) when (!_stop.IsCancellationRequested)
             {
@@ -145,7 +154,8 @@ internal sealed class ChaosMember : IAsyncDisposable
             }
             _connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _connection = null;
-            await connection.DisposeAsync();
+            // Not awaited: closing a connection to a frozen instance waits for it.
+            _ = connection.DisposeAsync().AsTask();
             // The next instance, as a load balancer would pick another for a new connection.
             _url = (_url + 1) % _urls().Count;
             await Task.Delay(ReconnectDelaysMs[Math.Min(failures, ReconnectDelaysMs.Length - 1)], _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
