@@ -20,7 +20,8 @@ internal sealed record ChaosSettings(int Members, int Senders, TimeSpan SendInte
         Pause: TimeSpan.FromSeconds(20), WritePause: TimeSpan.FromSeconds(10), Settle: TimeSpan.FromSeconds(15), AllFaults);
 }
 
-/// <summary>What one fault did: sends and their fate, the longest call, and how long until every sender got through.</summary>
+/// <summary>What one fault did: sends and their fate, the longest call, and the recovery time: the longest any sender went
+/// without an acknowledged send from the moment the fault began (in steady traffic, about the send interval).</summary>
 internal sealed record FaultResult(string Fault, int Sent, int Acknowledged, int NotAcknowledged, int Lost, int Duplicated,
     double LongestWaitSeconds, double LongestWaitViaLiveInstanceSeconds, double RecoverySeconds, int MissingAtClients, long GapsTold);
 
@@ -196,8 +197,11 @@ internal sealed class ChaosRun(ChaosSettings settings, string logDir, Action<str
         var sent = _sent.Where(s => s.Phase == phase).ToList();
         var stored = history.Values.GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
         var calls = _calls.Where(c => c.Phase == phase).Select(c => c.Timing).ToList();
-        var recovered = Enumerable.Range(0, settings.Senders).Select(sender =>
-            sent.Where(s => s.Sender == sender && s.Started >= started && s.Outcome.Seq is not null).Select(s => (long?)s.Ended).Min() ?? ended);
+        var outage = Enumerable.Range(0, settings.Senders).Select(sender =>
+        {
+            List<long> acknowledged = [started, .. sent.Where(s => s.Sender == sender && s.Outcome.Seq is not null && s.Ended >= started).Select(s => s.Ended).Order()];
+            return acknowledged.Zip(acknowledged.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a, b)).DefaultIfEmpty(Stopwatch.GetElapsedTime(started, ended)).Max();
+        }).Max();
         var historySeqs = history.Keys.ToHashSet();
         // Retention keeps everything in these runs: a member told of a gap would be one that skipped messages.
         var missing = members.Sum(m => historySeqs.Count(seq => !m.Seen.ContainsKey(seq)));
@@ -210,7 +214,7 @@ internal sealed class ChaosRun(ChaosSettings settings, string logDir, Action<str
             Duplicated: sent.Sum(s => Math.Max(0, stored.GetValueOrDefault(s.Text) - 1)),
             LongestWaitSeconds: Seconds(calls.Select(c => c.Took).DefaultIfEmpty().Max()),
             LongestWaitViaLiveInstanceSeconds: Seconds(calls.Where(c => c.Url != targetUrl).Select(c => c.Took).DefaultIfEmpty().Max()),
-            RecoverySeconds: Seconds(Stopwatch.GetElapsedTime(started, recovered.Max())),
+            RecoverySeconds: Seconds(outage),
             // Counted for the last fault only: every member's view is checked once, at the end.
             MissingAtClients: phase == settings.Faults.Count - 1 ? missing : 0,
             GapsTold: phase == settings.Faults.Count - 1 ? members.Sum(m => m.GapsTold) : 0);
