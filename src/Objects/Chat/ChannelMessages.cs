@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SignalRChat.Objects.History;
 using SignalRChat.Objects.Presence;
@@ -9,7 +10,8 @@ namespace SignalRChat.Objects.Chat;
 /// <summary>
 /// The messages of one channel (room, world, guild or party), whoever its members are: the numbered history, the typing
 /// throttle and the readers' markers (kept by each reader's player, so <c>GetInbox</c> finds them). The channel decides
-/// who may call and who receives what.
+/// who may call. Channels whose members are users (guilds, parties) also push through here, to every connection of
+/// every member (<see cref="SendToMembersAsync"/>, <see cref="MarkReadForMembersAsync"/>, <see cref="TypingToMembersAsync"/>).
 /// </summary>
 internal sealed class ChannelMessages
 {
@@ -19,6 +21,8 @@ internal sealed class ChannelMessages
     private readonly IMessageLog _log;
     private readonly string _channel;
     private readonly IGrainFactory _grains;
+    private readonly IClientPush _push;
+    private readonly ILogger _logger;
     private readonly MessageHistory<ChatMessage> _history;
     private readonly TypingThrottle _typing = new();
     private ChatMessage? _last;
@@ -27,8 +31,11 @@ internal sealed class ChannelMessages
     /// <param name="channel">The channel's object ID, which names its log.</param>
     /// <param name="retention">What the log keeps.</param>
     /// <param name="onBroken">Called when a write fails: the channel should reload (deactivate).</param>
-    public ChannelMessages(IServiceProvider services, string channel, HistoryRetention retention, Action onBroken)
+    /// <param name="logger">The channel's logger, for pushes that fail.</param>
+    public ChannelMessages(IServiceProvider services, string channel, HistoryRetention retention, Action onBroken, ILogger logger)
     {
+        _push = services.GetRequiredService<IClientPush>();
+        _logger = logger;
         _log = services.GetRequiredService<IMessageLog>();
         _channel = channel;
         _grains = services.GetRequiredService<IGrainFactory>();
@@ -93,6 +100,40 @@ internal sealed class ChannelMessages
         var before = await _grains.GetGrain<IPlayerGrain>(Player.IdOf(user).ToGrainId()).MarkChannelRead(_channel, upTo);
         return upTo > before ? (upTo, true) : (before, false);
     }
+
+    /// <summary>Stores <paramref name="user"/>'s message (or finds the one a repeat of its <c>clientMessageId</c> stored)
+    /// and pushes a new one as <c>NewMessage</c> to every connection of every member, the sender's too.</summary>
+    /// <exception cref="ObjectCallException">The text or ID is not valid, or it could not be stored.</exception>
+    public async Task<ChatMessage> SendToMembersAsync(string user, SendMessageArgs args, IReadOnlyList<string> members)
+    {
+        if (Repeat(user, args.ClientMessageId) is { } stored)
+        {
+            return await stored;
+        }
+        var message = await AppendAsync(user, args.Text, args.ClientMessageId);
+        await _push.ToUsersAsync(_logger, _channel, members, ChatRoom.NewMessageMethod, message);
+        return message;
+    }
+
+    /// <summary>Moves <paramref name="user"/>'s read marker (<see cref="MarkReadAsync"/>); when it moved, and the channel
+    /// has at most <see cref="MaxReadUpToMembers"/> members, every connection of every member gets <c>ReadUpTo</c>.</summary>
+    /// <exception cref="ObjectCallException"><paramref name="seq"/> is not positive.</exception>
+    public async Task<MarkReadResult> MarkReadForMembersAsync(string user, long seq, IReadOnlyList<string> members)
+    {
+        var (upTo, moved) = await MarkReadAsync(user, seq);
+        if (moved && members.Count <= MaxReadUpToMembers)
+        {
+            await _push.ToUsersAsync(_logger, _channel, members, ChatRoom.ReadUpToMethod, new ReadMarker(_channel, user, upTo));
+        }
+        return new MarkReadResult(upTo);
+    }
+
+    /// <summary>Tells the other members, on every connection, that <paramref name="user"/> is typing; at most once per
+    /// <see cref="TypingThrottle.Interval"/>, never stored.</summary>
+    public Task TypingToMembersAsync(string user, IEnumerable<string> members) =>
+        AllowTyping(user)
+            ? _push.ToUsersAsync(_logger, _channel, [.. members.Where(m => m != user)], ChatRoom.TypingMethod, new TypingNotice(_channel, user))
+            : Task.CompletedTask;
 
     /// <summary>The channel as <c>GetInbox</c> lists it.</summary>
     public async Task<ChannelSummary> SummaryAsync(string? title)

@@ -63,7 +63,7 @@ public abstract class RoomChannel(
     {
         // Memory changed and storage did not: never serve that difference. The next call reloads what is stored.
         _writer = new StateWriter<ChatRoomState>(state, DeactivateOnIdle);
-        _messages = new ChannelMessages(ServiceProvider, Id.ToString(), retention, DeactivateOnIdle);
+        _messages = new ChannelMessages(ServiceProvider, Id.ToString(), retention, DeactivateOnIdle, logger);
         await _messages.OpenAsync();
         await MoveStoredMessagesToLogAsync();
     }

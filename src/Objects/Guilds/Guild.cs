@@ -46,7 +46,7 @@ public sealed class Guild(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _writer = new StateWriter<GuildState>(state, DeactivateOnIdle);
-        _messages = new ChannelMessages(ServiceProvider, Id.ToString(), history.Value.Guild, DeactivateOnIdle);
+        _messages = new ChannelMessages(ServiceProvider, Id.ToString(), history.Value.Guild, DeactivateOnIdle, logger);
         await _messages.OpenAsync();
     }
 
@@ -220,16 +220,10 @@ public sealed class Guild(
     /// <summary>Stores a message and pushes it to every connection of every member (the sender's too); a repeat
     /// (same <c>clientMessageId</c>) returns the stored message.</summary>
     [ObjectMethod]
-    public async Task<ChatMessage> SendMessage(SendMessageArgs args)
+    public Task<ChatMessage> SendMessage(SendMessageArgs args)
     {
         var (user, _) = RequireMember("send messages");
-        if (Messages.Repeat(user, args.ClientMessageId) is { } stored)
-        {
-            return await stored;
-        }
-        var message = await Messages.AppendAsync(user, args.Text, args.ClientMessageId);
-        await push.ToUsersAsync(logger, Id.ToString(), [.. Stored.Members.Keys], ChatRoom.NewMessageMethod, message);
-        return message;
+        return Messages.SendToMembersAsync(user, args, [.. Stored.Members.Keys]);
     }
 
     /// <summary>A page of the guild's history, as <c>ChatRoom.GetMessages</c> (members only).</summary>
@@ -243,27 +237,19 @@ public sealed class Guild(
     /// <summary>Marks the guild read up to <c>seq</c> for the caller, as <c>ChatRoom.MarkRead</c>: in guilds of at most
     /// 50 members, every connection of every member receives <c>ReadUpTo {room, user, seq}</c>.</summary>
     [ObjectMethod]
-    public async Task<MarkReadResult> MarkRead(MarkChannelReadArgs args)
+    public Task<MarkReadResult> MarkRead(MarkChannelReadArgs args)
     {
         var (user, _) = RequireMember("mark it read");
-        var (upTo, moved) = await Messages.MarkReadAsync(user, args.Seq);
-        if (moved && Stored.Members.Count <= ChannelMessages.MaxReadUpToMembers)
-        {
-            await push.ToUsersAsync(logger, Id.ToString(), [.. Stored.Members.Keys], ChatRoom.ReadUpToMethod, new ReadMarker(Id.ToString(), user, upTo));
-        }
-        return new MarkReadResult(upTo);
+        return Messages.MarkReadForMembersAsync(user, args.Seq, [.. Stored.Members.Keys]);
     }
 
     /// <summary>Tells the other members that the caller is typing (<c>Typing {room, user}</c>, on every connection of
     /// theirs); never stored, at most one per user every 2 s.</summary>
     [ObjectMethod]
-    public async Task Typing()
+    public Task Typing()
     {
         var (user, _) = RequireMember("type");
-        if (Messages.AllowTyping(user))
-        {
-            await push.ToUsersAsync(logger, Id.ToString(), [.. Stored.Members.Keys.Where(m => m != user)], ChatRoom.TypingMethod, new TypingNotice(Id.ToString(), user));
-        }
+        return Messages.TypingToMembersAsync(user, Stored.Members.Keys);
     }
 
     /// <summary>The guild's name, last sequence number and members (members only).</summary>

@@ -39,7 +39,7 @@ public sealed class Party(
     /// <inheritdoc/>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _messages = new ChannelMessages(ServiceProvider, Id.ToString(), history.Value.Party, DeactivateOnIdle);
+        _messages = new ChannelMessages(ServiceProvider, Id.ToString(), history.Value.Party, DeactivateOnIdle, logger);
         await _messages.OpenAsync();
     }
 
@@ -156,16 +156,10 @@ public sealed class Party(
     /// <summary>Stores a message and pushes it as <c>NewMessage</c> to every connection of every member (the sender's
     /// too); a repeat (same <c>clientMessageId</c>) returns the stored message.</summary>
     [ObjectMethod]
-    public async Task<ChatMessage> SendMessage(SendMessageArgs args)
+    public Task<ChatMessage> SendMessage(SendMessageArgs args)
     {
         var user = RequireMember("send messages");
-        if (Messages.Repeat(user, args.ClientMessageId) is { } stored)
-        {
-            return await stored;
-        }
-        var message = await Messages.AppendAsync(user, args.Text, args.ClientMessageId);
-        await push.ToUsersAsync(logger, Id.ToString(), [.. Stored.Members], ChatRoom.NewMessageMethod, message);
-        return message;
+        return Messages.SendToMembersAsync(user, args, [.. Stored.Members]);
     }
 
     /// <summary>A page of the party's history, as <c>ChatRoom.GetMessages</c> (members only).</summary>
@@ -179,26 +173,19 @@ public sealed class Party(
     /// <summary>Tells the other members that the caller is typing (<c>Typing {room, user}</c>); never stored, at most
     /// one per user every 2 s.</summary>
     [ObjectMethod]
-    public async Task Typing()
+    public Task Typing()
     {
         var user = RequireMember("type");
-        if (Messages.AllowTyping(user))
-        {
-            await push.ToUsersAsync(logger, Id.ToString(), [.. Stored.Members.Where(m => m != user)], ChatRoom.TypingMethod, new TypingNotice(Id.ToString(), user));
-        }
+        return Messages.TypingToMembersAsync(user, Stored.Members);
     }
 
-    /// <summary>Marks the party read up to <c>seq</c> for the caller; every member receives <c>ReadUpTo {room, user, seq}</c>.</summary>
+    /// <summary>Marks the party read up to <c>seq</c> for the caller; every member receives <c>ReadUpTo {room, user, seq}</c>
+    /// (a party is far below the 50 members past which nobody is told).</summary>
     [ObjectMethod]
-    public async Task<MarkReadResult> MarkRead(MarkChannelReadArgs args)
+    public Task<MarkReadResult> MarkRead(MarkChannelReadArgs args)
     {
         var user = RequireMember("mark it read");
-        var (upTo, moved) = await Messages.MarkReadAsync(user, args.Seq);
-        if (moved)
-        {
-            await push.ToUsersAsync(logger, Id.ToString(), [.. Stored.Members], ChatRoom.ReadUpToMethod, new ReadMarker(Id.ToString(), user, upTo));
-        }
-        return new MarkReadResult(upTo);
+        return Messages.MarkReadForMembersAsync(user, args.Seq, [.. Stored.Members]);
     }
 
     /// <inheritdoc/>
