@@ -20,16 +20,24 @@ public sealed class ChatRoom(
     IClientDirectory clients,
     ILogger<ChatRoom> logger) : RoomChannel(state, log, history.Value.ChatRoom, push, clients, logger)
 {
-    /// <summary>Creates the room with an optional title; fails when the room already exists.</summary>
+    /// <summary>The longest title, in characters.</summary>
+    public const int MaxTitleLength = 200;
+
+    /// <summary>Creates the room with an optional title (trimmed; empty is none); fails when the room already exists.</summary>
     [ObjectCreate]
     public async Task<RoomInfo> Create(CreateRoomArgs args)
     {
+        var title = string.IsNullOrWhiteSpace(args.Title) ? null : args.Title.Trim();
+        if (title is not null)
+        {
+            TextRules.Check("title", title, MaxTitleLength);
+        }
         if (Room.CreatedBy is not null)
         {
             // Calls interleave: another Create is storing this room right now.
             throw new ObjectCallException(ObjectErrors.AlreadyExists(Id));
         }
-        Room.Title = args.Title;
+        Room.Title = title;
         Room.CreatedBy = Caller.User ?? Caller.ObjectId;
         await SaveAsync();
         return Info();

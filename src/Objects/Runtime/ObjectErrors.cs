@@ -4,7 +4,10 @@ namespace SignalRChat.Objects.Runtime;
 internal static class ObjectErrors
 {
     public static string InvalidObjectId(string? text, string problem) =>
-        $"Invalid object ID '{text}': {problem}. Expected 'Type-key', for example 'ChatRoom-general'.";
+        $"Invalid object ID '{Shorten(text)}': {problem}. Expected 'Type-key', for example 'ChatRoom-general'.";
+
+    /// <summary>At most 80 characters of what a client sent, so an error never echoes a long input back whole.</summary>
+    public static string? Shorten(string? text) => text is { Length: > 80 } ? text[..80] + "…" : text;
 
     public static string UnknownType(string type, IEnumerable<string> known) =>
         $"Unknown object type '{type}'. Types: {string.Join(", ", known)}.";

@@ -62,6 +62,16 @@ public readonly record struct ObjectId
             problem = "the key must not hold control characters or '/'";
             return false;
         }
+        if (key.Trim().Length != key.Length)
+        {
+            problem = "the key must not start or end with white space";
+            return false;
+        }
+        if (key.Any(TextRules.IsBidiControl) || TextRules.HasUnpairedSurrogate(key))
+        {
+            problem = "the key must be valid Unicode without bidirectional formatting characters";
+            return false;
+        }
         id = new ObjectId(type, key);
         problem = "";
         return true;

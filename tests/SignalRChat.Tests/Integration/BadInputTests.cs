@@ -23,8 +23,30 @@ public sealed class BadInputTests(ClusterFixture cluster)
         { Room, "SendMessage", new { text = "   " }, "text must not be empty." },
         { Room, "SendMessage", new { text = new string('x', 4001) }, "text is 4001 characters long; the limit is 4000." },
         { Room, "GetMessages", new { limit = 0 }, "limit must be between 1 and 200; it was 0." },
+        { "ChatRoom- ", "Join", null, "Invalid object ID 'ChatRoom- ': the key must not start or end with white space. Expected 'Type-key', for example 'ChatRoom-general'." },
+        { "ChatRoom-abc\u202Egnp.exe", "Join", null, "Invalid object ID 'ChatRoom-abc\u202Egnp.exe': the key must be valid Unicode without bidirectional formatting characters." },
+        { "ChatRoom-" + new string('x', 300), "Join", null, "Invalid object ID 'ChatRoom-" + new string('x', 71) + "…': it is longer than" },
+        { Room, "SendMessage", new { text = "a\u0007b" }, "text holds a control character (U+0007) at index 1." },
+        { Room, "SendMessage", new { text = "evil \u202Etxt.exe" }, "text holds a bidirectional formatting character (U+202E) at index 5: it can make text show in another order than it is read." },
         { Room, "GetMessages", new { afterSeq = "zero" }, "Invalid args for ChatRoom.GetMessages: 'afterSeq' has the wrong type. Expected {afterSeq?: integer, beforeSeq?: integer, limit?: integer}." },
     };
+
+    [Theory]
+    [InlineData(201, "title is 201 characters long; the limit is 200.")]
+    [InlineData(-1, "title holds a control character (U+0007) at index 1.")]
+    public async Task ABadRoomTitle_IsRefused_AndCreatesNothing(int length, string expected)
+    {
+        await using var maker = await TestClient.ConnectAsync(cluster.A, "title-maker");
+        var room = $"ChatRoom-bad-title-{length + 1}";
+        var title = length < 0 ? "a\u0007b" : new string('t', length);
+
+        var error = await Assert.ThrowsAsync<HubException>(() => maker.CreateAsync("ChatRoom", room, new { title }));
+
+        Assert.Contains(expected, error.Message);
+        // Nothing was stored: the room can still be made, with a good title.
+        var made = await maker.CreateAsync("ChatRoom", room, new { title = "  Fine  " });
+        Assert.Equal("Fine", made.GetProperty("title").GetString());
+    }
 
     [Theory]
     [MemberData(nameof(BadCalls))]
