@@ -28,6 +28,7 @@ public sealed class Party(
     public const string InviteMethod = "PartyInvite";
 
     private ChannelMessages? _messages;
+    private StateWriter<PartyState>? _writer;
 
     private PartyState Stored => state.State;
 
@@ -258,19 +259,8 @@ public sealed class Party(
 
     private IPlayerGrain PlayerOf(string user) => ObjectOf<IPlayerGrain>(Player.IdOf(user));
 
-    private async Task SaveAsync()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // Memory changed and storage did not: never serve that difference.
-            DeactivateOnIdle();
-            throw;
-        }
-    }
+    // Memory changed and storage did not: never serve that difference (the writer deactivates the party then).
+    private Task SaveAsync() => (_writer ??= new StateWriter<PartyState>(state, DeactivateOnIdle)).SaveAsync();
 
     private string RequireMember(string action)
     {
