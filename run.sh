@@ -28,6 +28,17 @@ dotnet build src/Hub -c Release -v quiet -nologo "${web[@]}" >/dev/null
 dotnet build src/Client.Console -v quiet -nologo >/dev/null
 hub=(dotnet src/Hub/bin/Release/net10.0/SignalRChat.Hub.dll --environment Development --contentRoot "$PWD/src/Hub")
 
+# The local cluster's own secrets, made on the first run and kept in .local/ (never committed): the token signing key,
+# the cluster secret and the Redis passwords. Given to the processes through the environment and files, not arguments.
+random_secret() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+mkdir -p .local
+if [ ! -s .local/secrets.env ]; then
+  (umask 077; printf 'SIGNING_KEY=%s\nCLUSTER_SECRET=%s\nREDIS_PASSWORD=%s\nREDIS_ADMIN_PASSWORD=%s\n' \
+    "$(random_secret)" "$(random_secret)" "$(random_secret)" "$(random_secret)" > .local/secrets.env)
+fi
+. .local/secrets.env
+export Auth__SigningKey="$SIGNING_KEY" Cluster__Secret="$CLUSTER_SECRET"
+
 wait_healthy() {
   for _ in $(seq 1 120); do
     curl -fs "$1/healthz" >/dev/null 2>&1 && return 0
@@ -40,13 +51,16 @@ wait_healthy() {
 
 if has_command redis-server; then
   mkdir -p .local/redis
+  # Two Redis users: "default" for the operator (redis-cli --pass from .local/secrets.env), "signalrchat" for the
+  # instances, without administrative commands (redis/app-user.acl).
+  (umask 077; { echo "user default on >$REDIS_ADMIN_PASSWORD ~* &* +@all"; echo "user signalrchat on >$REDIS_PASSWORD $(cat redis/app-user.acl)"; } > .local/redis/users.acl)
   # Its own session: Ctrl+C reaches the instances, and Redis stays up until they have left the cluster.
-  setsid "$(command_path redis-server)" redis/redis.conf --port "$REDIS_PORT" --dir "$PWD/.local/redis" &
+  setsid "$(command_path redis-server)" redis/redis.conf --port "$REDIS_PORT" --dir "$PWD/.local/redis" --aclfile "$PWD/.local/redis/users.acl" &
   pids+=($!)
   for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
   for i in 0 1; do
-    "${hub[@]}" --urls "http://127.0.0.1:500$i" --ConnectionStrings:Redis="127.0.0.1:$REDIS_PORT" \
-      --Cluster:SiloPort="1111$((i + 1))" --Cluster:GatewayPort="3000$i" &
+    ConnectionStrings__Redis="127.0.0.1:$REDIS_PORT,user=signalrchat,password=$REDIS_PASSWORD" \
+      "${hub[@]}" --urls "http://127.0.0.1:500$i" --Cluster:SiloPort="1111$((i + 1))" --Cluster:GatewayPort="3000$i" &
     pids+=($!)
   done
   urls=(http://127.0.0.1:5000 http://127.0.0.1:5001)

@@ -25,8 +25,21 @@ public sealed class ClusterOptions
     /// <summary>The Orleans gateway port that hub-only processes connect to.</summary>
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address other silos reach this one on. Loopback suits one machine; set the host's address otherwise.</summary>
+    /// <summary>
+    /// The address other silos reach this one on, and the only address the silo and gateway ports listen on: a private
+    /// address (loopback suits one machine). These ports are a trust boundary: never expose them to clients.
+    /// </summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// A secret shared by every process of the cluster (at least <see cref="MinSecretLength"/> characters). Our processes
+    /// send it with every object call; objects refuse calls without it, so an Orleans client that reaches the gateway
+    /// port but does not know it cannot call them. It travels unencrypted between processes: keep their network private.
+    /// </summary>
+    public string? Secret { get; set; }
+
+    /// <summary>The shortest <see cref="Secret"/> accepted.</summary>
+    public const int MinSecretLength = 16;
 
     /// <summary>
     /// How long a hub instance counts as alive after its last heartbeat (sent every third of it). Past it, objects forget
@@ -73,6 +86,10 @@ internal sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
         if (options.ShutdownTimeout <= TimeSpan.Zero)
         {
             problems.Add($"Cluster:ShutdownTimeout must be positive; it is {options.ShutdownTimeout}.");
+        }
+        if (options.Secret is not { Length: >= ClusterOptions.MinSecretLength })
+        {
+            problems.Add($"Cluster:Secret is required: a random string of at least {ClusterOptions.MinSecretLength} characters, the same on every process of the cluster (run.sh makes one under .local/). Objects refuse calls without it.");
         }
         if (!IPAddress.TryParse(options.AdvertisedAddress, out _))
         {

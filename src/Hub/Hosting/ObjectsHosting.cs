@@ -2,6 +2,9 @@ using System.Net;
 using Orleans.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Persistence;
+using Orleans.Storage;
+using SignalRChat.Hub.Security;
 using SignalRChat.Hub.Storage;
 using SignalRChat.Objects.Chat;
 using SignalRChat.Objects.Guilds;
@@ -67,7 +70,8 @@ internal static class ObjectsHosting
         {
             builder.UseOrleansClient(client => client
                 .UseRedisClustering(options => options.ConfigurationOptions = RedisConfiguration(cluster.Redis!))
-                .Configure<Orleans.Configuration.ClusterOptions>(options => options.ClusterId = options.ServiceId = cluster.ClusterId));
+                .Configure<Orleans.Configuration.ClusterOptions>(options => options.ClusterId = options.ServiceId = cluster.ClusterId)
+                .AddOutgoingGrainCallFilter<ClusterSecretFilter>());
         }
     }
 
@@ -81,6 +85,9 @@ internal static class ObjectsHosting
 
     private static void ConfigureSilo(ISiloBuilder silo, ClusterOptions cluster)
     {
+        silo.Services.AddSingleton<ClusterSecretFilter>()
+            .AddSingleton<IIncomingGrainCallFilter>(services => services.GetRequiredService<ClusterSecretFilter>())
+            .AddSingleton<IOutgoingGrainCallFilter>(services => services.GetRequiredService<ClusterSecretFilter>());
         if (cluster.Redis is null)
         {
             // Embedded mode: one process, nothing else to install.
@@ -103,6 +110,9 @@ internal static class ObjectsHosting
                 // busy machine looks unhealthy: a 20 s pause then went undetected. Keep them as set.
                 options.ExtendProbeTimeoutDuringDegradation = false;
             })
-            .ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort);
+            // The silo and gateway ports listen on the advertised (private) address only.
+            .ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+        silo.Services.AddOptions<RedisStorageOptions>(ObjectStorage.Name).Configure<IServiceProvider>((options, services) =>
+            options.GrainStorageSerializer = new ObjectStateSerializer(services.GetRequiredService<IGrainStorageSerializer>()));
     }
 }

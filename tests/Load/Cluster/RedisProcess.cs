@@ -23,7 +23,11 @@ internal sealed class RedisProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public string ConnectionString => $"127.0.0.1:{Port}";
+    /// <summary>The hub processes' connection string: the application's ACL user and its password.</summary>
+    public string ConnectionString => LocalSecrets.RedisConnectionString(Port);
+
+    /// <summary>The address, for the administrative connection's server commands.</summary>
+    private string Endpoint => $"127.0.0.1:{Port}";
 
     public static async Task<RedisProcess> StartAsync()
     {
@@ -35,7 +39,7 @@ internal sealed class RedisProcess : IAsyncDisposable
         {
             try
             {
-                var admin = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},allowAdmin=true,connectTimeout=1000");
+                var admin = await ConnectionMultiplexer.ConnectAsync(LocalSecrets.RedisAdminConnectionString(port));
                 return new RedisProcess(process, port, folder, admin);
             }
             catch (RedisConnectionException) when (deadline.Elapsed < TimeSpan.FromSeconds(15) && !process.HasExited)
@@ -48,7 +52,7 @@ internal sealed class RedisProcess : IAsyncDisposable
     /// <summary>PUBLISH commands served since the last <see cref="ResetAsync"/>.</summary>
     public async Task<long> PublishCountAsync()
     {
-        var info = await _admin.GetServer(ConnectionString).InfoRawAsync("commandstats");
+        var info = await _admin.GetServer(Endpoint).InfoRawAsync("commandstats");
         foreach (var line in info!.Split('\n'))
         {
             if (line.StartsWith("cmdstat_publish:calls=", StringComparison.Ordinal))
@@ -62,7 +66,7 @@ internal sealed class RedisProcess : IAsyncDisposable
     /// <summary>Commands of every kind Redis has served since it started, these look-ups included.</summary>
     public async Task<long> CommandCountAsync()
     {
-        var info = await _admin.GetServer(ConnectionString).InfoRawAsync("stats");
+        var info = await _admin.GetServer(Endpoint).InfoRawAsync("stats");
         var line = info!.Split('\n').First(l => l.StartsWith("total_commands_processed:", StringComparison.Ordinal));
         return long.Parse(line["total_commands_processed:".Length..].Trim());
     }
@@ -71,7 +75,7 @@ internal sealed class RedisProcess : IAsyncDisposable
     /// arguments (storage writes, backplane publishes, heartbeats).</summary>
     public async Task<long> NetInputBytesAsync()
     {
-        var info = await _admin.GetServer(ConnectionString).InfoRawAsync("stats");
+        var info = await _admin.GetServer(Endpoint).InfoRawAsync("stats");
         var line = info!.Split('\n').First(l => l.StartsWith("total_net_input_bytes:", StringComparison.Ordinal));
         return long.Parse(line["total_net_input_bytes:".Length..].Trim());
     }
@@ -80,7 +84,7 @@ internal sealed class RedisProcess : IAsyncDisposable
     /// with persistence: every client loses its connections and reconnects. Returns once Redis answers again.</summary>
     public async Task RestartAsync()
     {
-        await ShutdownSavingAsync(_admin, ConnectionString);
+        await ShutdownSavingAsync(_admin, Endpoint);
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
         _process.Dispose();
         _process = StartProcess(Port, _folder);
@@ -117,12 +121,12 @@ internal sealed class RedisProcess : IAsyncDisposable
 
     /// <summary>Holds every write command (<c>CLIENT PAUSE … WRITE</c>) for <paramref name="duration"/>.</summary>
     public Task PauseWritesAsync(TimeSpan duration) =>
-        _admin.GetServer(ConnectionString).ExecuteAsync("CLIENT", "PAUSE", ((long)duration.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "WRITE");
+        _admin.GetServer(Endpoint).ExecuteAsync("CLIENT", "PAUSE", ((long)duration.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "WRITE");
 
     /// <summary>Empties the data and the command statistics, for the next mode.</summary>
     public async Task ResetAsync()
     {
-        var server = _admin.GetServer(ConnectionString);
+        var server = _admin.GetServer(Endpoint);
         await server.FlushAllDatabasesAsync();
         await server.ExecuteAsync("CONFIG", "RESETSTAT");
     }
@@ -139,7 +143,8 @@ internal sealed class RedisProcess : IAsyncDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private static Process StartProcess(int port, string folder)
+    /// <summary>Starts <c>redis-server</c> on loopback, with the users and passwords of <see cref="LocalSecrets"/>.</summary>
+    internal static Process StartProcess(int port, string folder)
     {
         var start = new ProcessStartInfo(RedisServerPath())
         {
@@ -147,6 +152,8 @@ internal sealed class RedisProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        start.ArgumentList.Add("--aclfile");
+        start.ArgumentList.Add(LocalSecrets.WriteRedisAclFile(folder));
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

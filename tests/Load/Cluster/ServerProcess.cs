@@ -53,7 +53,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             start.ArgumentList.Add($"--{setting}");
         }
-        foreach (var (name, value) in environment)
+        foreach (var (name, value) in LocalSecrets.HubEnvironment.Concat(environment))
         {
             start.Environment[name] = value;
         }

@@ -57,6 +57,8 @@ public sealed class HubInstance : IAsyncDisposable
             $"--Cluster:GatewayPort={FreePort.Next()}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
+            $"--Auth:SigningKey={LocalSecrets.SigningKey}",
+            $"--Cluster:Secret={LocalSecrets.ClusterSecret}",
         ];
         if (redis is not null)
         {

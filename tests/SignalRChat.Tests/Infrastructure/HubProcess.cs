@@ -39,6 +39,10 @@ public sealed class HubProcess : IAsyncDisposable
         {
             start.ArgumentList.Add($"--{setting}");
         }
+        foreach (var (name, value) in LocalSecrets.HubEnvironment)
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -21,23 +21,30 @@ public sealed class RedisServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Port}";
+    /// <summary>The hub instances' connection string: the application's ACL user and its password.</summary>
+    public string ConnectionString => LocalSecrets.RedisConnectionString(Port);
 
-    /// <summary>A connection for the tests' own commands (INFO, CLIENT PAUSE…).</summary>
+    /// <summary>The address, for server commands on <see cref="Admin"/>.</summary>
+    public string Endpoint => $"127.0.0.1:{Port}";
+
+    /// <summary>A connection for the tests' own commands (INFO, CLIENT PAUSE…), as Redis' administrative user.</summary>
     public ConnectionMultiplexer Admin { get; }
+
+    /// <summary>The server commands of <see cref="Admin"/>.</summary>
+    public IServer AdminServer => Admin.GetServer(Endpoint);
 
     public static async Task<RedisServer> StartAsync()
     {
         var folder = Directory.CreateTempSubdirectory("signalrchat-redis-").FullName;
         var port = FreePort.Next();
-        var process = StartProcess(port, folder);
+        var process = RedisProcess.StartProcess(port, folder);
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (true)
         {
             try
             {
-                var admin = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},allowAdmin=true,connectTimeout=1000");
+                var admin = await ConnectionMultiplexer.ConnectAsync(LocalSecrets.RedisAdminConnectionString(port));
                 return new RedisServer(process, folder, port, admin);
             }
             catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !process.HasExited)
@@ -50,7 +57,7 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>How many times Redis ran <paramref name="command"/> since start or <see cref="ResetStatsAsync"/>.</summary>
     public async Task<long> CommandCallsAsync(string command)
     {
-        var info = await Admin.GetServer(ConnectionString).InfoRawAsync("commandstats") ?? "";
+        var info = await AdminServer.InfoRawAsync("commandstats") ?? "";
         var line = info.Split('\n').FirstOrDefault(l => l.StartsWith($"cmdstat_{command}:", StringComparison.Ordinal));
         if (line is null)
         {
@@ -64,10 +71,10 @@ public sealed class RedisServer : IAsyncDisposable
     /// restart with persistence would: every client loses its connection and reconnects.</summary>
     public async Task RestartAsync()
     {
-        await RedisProcess.ShutdownSavingAsync(Admin, ConnectionString);
+        await RedisProcess.ShutdownSavingAsync(Admin, Endpoint);
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
         _process.Dispose();
-        _process = StartProcess(Port, _folder);
+        _process = RedisProcess.StartProcess(Port, _folder);
         await Eventually.TrueAsync(async () =>
         {
             try
@@ -82,7 +89,7 @@ public sealed class RedisServer : IAsyncDisposable
         }, "redis-server answering again", TimeSpan.FromSeconds(15));
     }
 
-    public Task ResetStatsAsync() => Admin.GetServer(ConnectionString).ExecuteAsync("CONFIG", "RESETSTAT");
+    public Task ResetStatsAsync() => AdminServer.ExecuteAsync("CONFIG", "RESETSTAT");
 
     public async ValueTask DisposeAsync()
     {
@@ -95,29 +102,4 @@ public sealed class RedisServer : IAsyncDisposable
         _process.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
-
-    private static Process StartProcess(int port, string folder)
-    {
-        var executable = FindOnPath("redis-server") ?? throw new InvalidOperationException(
-            "redis-server is not on PATH. Install it (Debian: apt-get install redis-server) or run ./test.sh, which installs it.");
-        var start = new ProcessStartInfo(executable)
-        {
-            ArgumentList = { "--port", port.ToString(), "--bind", "127.0.0.1", "--dir", folder, "--save", "", "--appendonly", "no", "--protected-mode", "yes" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Append("/usr/sbin").Append("/usr/bin")
-            .Select(dir => Path.Combine(dir, name))
-            .FirstOrDefault(File.Exists);
 }

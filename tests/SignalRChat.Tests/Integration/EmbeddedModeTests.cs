@@ -79,6 +79,14 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public async Task ShortClusterSecret_StopsStartup_NamingTheSetting()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => HubInstance.StartAsync(null, "Cluster:Secret=short"));
+
+        Assert.Contains("Cluster:Secret is required: a random string of at least 16 characters", error.Message);
+    }
+
+    [Fact]
     public async Task HubRoleWithoutRedis_StopsStartup_NamingTheSetting()
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => HubInstance.StartAsync(null, "Cluster:Role=Hub"));

@@ -26,7 +26,7 @@ public sealed class PushBatchingTests
 
         // While Redis holds writes, the pushes queue in the outbox: every third goes to the JSON client alone, which
         // splits the runs of pushes to the same recipients.
-        await cluster.Redis.Admin.GetServer(cluster.Redis.ConnectionString).ExecuteAsync("CLIENT", "PAUSE", "1000", "WRITE");
+        await cluster.Redis.AdminServer.ExecuteAsync("CLIENT", "PAUSE", "1000", "WRITE");
         for (var i = 0; i < Pushes; i++)
         {
             await push.PushToClientsAsync(i % 3 == 0 ? [json.ClientId] : [json.ClientId, messagePack.ClientId], "Seq", i);
@@ -57,7 +57,7 @@ public sealed class PushBatchingTests
         var slowBefore = cluster.B.Metrics.SlowClients;
 
         // Queued while Redis holds writes, the pushes reach B in runs of up to 64: each one write of more than 1 KiB.
-        await cluster.Redis.Admin.GetServer(cluster.Redis.ConnectionString).ExecuteAsync("CLIENT", "PAUSE", "1000", "WRITE");
+        await cluster.Redis.AdminServer.ExecuteAsync("CLIENT", "PAUSE", "1000", "WRITE");
         for (var i = 0; i < Pushes; i++)
         {
             await push.PushToClientAsync(client.ClientId, "Seq", i);

@@ -83,7 +83,7 @@ public sealed class PushFailureTests(SmallBuffersCluster cluster) : IClassFixtur
         var accepted = 0;
         PushBackpressureException? refused = null;
 
-        await cluster.Redis.Admin.GetServer(cluster.Redis.ConnectionString).ExecuteAsync("CLIENT", "PAUSE", "3000", "WRITE");
+        await cluster.Redis.AdminServer.ExecuteAsync("CLIENT", "PAUSE", "3000", "WRITE");
         try
         {
             for (var i = 0; i < 500 && refused is null; i++)
@@ -101,7 +101,7 @@ public sealed class PushFailureTests(SmallBuffersCluster cluster) : IClassFixtur
         }
         finally
         {
-            await cluster.Redis.Admin.GetServer(cluster.Redis.ConnectionString).ExecuteAsync("CLIENT", "UNPAUSE");
+            await cluster.Redis.AdminServer.ExecuteAsync("CLIENT", "UNPAUSE");
         }
 
         Assert.NotNull(refused);

@@ -15,7 +15,7 @@ public sealed class PushShutdownTests
         const int pushes = 150; // more than one backplane message holds (64 pushes)
 
         // Redis holds every PUBLISH for 3 s, less than the 5 s an outbox is given to drain on stop.
-        await cluster.Redis.Admin.GetServer(cluster.Redis.ConnectionString).ExecuteAsync("CLIENT", "PAUSE", "3000", "WRITE");
+        await cluster.Redis.AdminServer.ExecuteAsync("CLIENT", "PAUSE", "3000", "WRITE");
         for (var i = 0; i < pushes; i++)
         {
             await push.PushToClientAsync(target.ClientId, "Seq", i);

@@ -43,7 +43,7 @@ public sealed class RedisRestartTests
         await bob.CallAsync(room, "Join");
 
         // Cut every subscription connection: until each instance subscribes again, nobody hears a publish to it.
-        await cluster.Redis.Admin.GetServer(cluster.Redis.ConnectionString).ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub");
+        await cluster.Redis.AdminServer.ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub");
         var sent = await ann.CallAsync(room, "SendMessage", new { text = "while re-subscribing" });
 
         var received = await bob.NextAsync("NewMessage");

@@ -133,7 +133,7 @@ public sealed class ScaleoutTests(TwoInstancePair pair) : IClassFixture<TwoInsta
         var redis = pair.Redis!;
 
         // While Redis holds writes, A's broadcasts queue and then leave in a few publishes; B writes each run at once.
-        await redis.Admin.GetServer(redis.ConnectionString).ExecuteAsync("CLIENT", "PAUSE", "500", "WRITE");
+        await redis.AdminServer.ExecuteAsync("CLIENT", "PAUSE", "500", "WRITE");
         for (var i = 0; i < broadcasts; i++)
         {
             await A.Hub.Clients.All.SendAsync("Hello", $"{i}");
@@ -190,7 +190,7 @@ public sealed class ScaleoutTests(TwoInstancePair pair) : IClassFixture<TwoInsta
     /// <returns>The channels with subscribers, and the subscriptions summed over every Redis client.</returns>
     private static async Task<(int Channels, int Subscriptions)> SubscriptionsAsync(RedisServer redis)
     {
-        var server = redis.Admin.GetServer(redis.ConnectionString);
+        var server = redis.AdminServer;
         // Ours only: StackExchange.Redis subscribes a configuration channel of its own per connection.
         var channels = ((RedisResult[])(await server.ExecuteAsync("PUBSUB", "CHANNELS", "signalrchat:*"))!).Length;
         var clients = await server.ClientListAsync();
@@ -199,7 +199,7 @@ public sealed class ScaleoutTests(TwoInstancePair pair) : IClassFixture<TwoInsta
 
     private static async Task<long> CommandsProcessedAsync(RedisServer redis)
     {
-        var info = await redis.Admin.GetServer(redis.ConnectionString).InfoAsync("stats");
+        var info = await redis.AdminServer.InfoAsync("stats");
         return long.Parse(info.SelectMany(g => g).First(p => p.Key == "total_commands_processed").Value);
     }
 
