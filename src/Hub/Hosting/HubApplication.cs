@@ -5,6 +5,7 @@ using SignalRChat.Hub.Admin;
 using SignalRChat.Hub.Auth;
 using SignalRChat.Hub.Health;
 using SignalRChat.Hub.Hubs;
+using SignalRChat.Hub.Limits;
 using SignalRChat.Hub.Presence;
 using SignalRChat.Objects.Runtime;
 using SignalRChat.Push;
@@ -16,6 +17,8 @@ public static class HubApplication
 {
     /// <summary>The configuration section of the backplane's settings (<see cref="ClusterBackplaneOptions"/>).</summary>
     public const string PushSection = "Push";
+
+    private const string HubPath = "/hub";
 
     /// <summary>Builds the process from command-line args and standard .NET configuration.</summary>
     /// <param name="args">Command-line args, for example <c>--urls http://127.0.0.1:5000 --ConnectionStrings:Redis=127.0.0.1:6379</c>.</param>
@@ -48,6 +51,11 @@ public static class HubApplication
             builder.Services.AddOptions<AccessOptions>().Bind(builder.Configuration.GetSection(AccessOptions.Section)).ValidateOnStart();
             builder.Services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>();
             builder.Services.AddSingleton<AccessRules>();
+            builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateOnStart();
+            builder.Services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+            builder.Services.AddSingleton<LimitMetrics>();
+            builder.Services.AddSingleton<CallLimits>();
+            builder.Services.AddConnectionLimits(HubPath);
             builder.Services.AddSingleton<InstanceDrain>();
             builder.Services.AddOptions<ObjectCallOptions>().Bind(builder.Configuration.GetSection(ObjectCallOptions.Section))
                 .Validate(o => o.CallTimeout > TimeSpan.Zero && o.CallTimeout <= TimeSpan.FromMinutes(5), "Objects:CallTimeout must be positive and at most 5 minutes.")
@@ -63,6 +71,9 @@ public static class HubApplication
         {
             app.UseWebClient();
             app.UseAuthentication();
+            // After authentication (connections are counted per user) and before authorization (attempts without a
+            // valid token are counted per address too).
+            app.UseRateLimiter();
             app.UseAuthorization();
             app.MapDevelopmentLogin();
             app.MapAdmin();
@@ -70,7 +81,7 @@ public static class HubApplication
             app.Use(async (context, next) =>
             {
                 // A stopping instance takes no new connections: the client's next try goes elsewhere.
-                if (drain.IsDraining && context.Request.Path.StartsWithSegments("/hub"))
+                if (drain.IsDraining && context.Request.Path.StartsWithSegments(HubPath))
                 {
                     context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                     context.Response.Headers.RetryAfter = "1";
@@ -78,7 +89,7 @@ public static class HubApplication
                 }
                 await next(context);
             });
-            app.MapHub<ObjectHub>("/hub");
+            app.MapHub<ObjectHub>(HubPath);
             drain.RunWhenStopping(app.Lifetime);
             var access = app.Services.GetRequiredService<AccessRules>();
             app.Lifetime.ApplicationStarted.Register(() => HostingLog.AccessRules(app.Logger, string.Join("; ", access.Describe())));

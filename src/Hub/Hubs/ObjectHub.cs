@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using SignalRChat.Hub.Access;
+using SignalRChat.Hub.Limits;
 using SignalRChat.Hub.Presence;
 using SignalRChat.Hub.Wire;
 using SignalRChat.Objects.Notices;
@@ -16,8 +17,8 @@ namespace SignalRChat.Hub.Hubs;
 /// (presence) about connections and activity. Objects own all domain logic.
 /// </summary>
 [Authorize]
-internal sealed class ObjectHub(ObjectClient objects, AccessRules access, ClusterInstances instances, PresenceReporter presence,
-    IGrainFactory grains, IOptions<ObjectCallOptions> options, ILogger<ObjectHub> logger)
+internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLimits limits, ClusterInstances instances,
+    PresenceReporter presence, IGrainFactory grains, IOptions<ObjectCallOptions> options, ILogger<ObjectHub> logger)
     : Microsoft.AspNetCore.SignalR.Hub
 {
     /// <summary>The client method invoked on connect with <see cref="Registration"/>.</summary>
@@ -67,6 +68,7 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, Cluste
     {
         var id = Check(() => objects.Resolve(objectId, method));
         Refuse(access.RefuseCall(id.Type, method));
+        Refuse(limits.Refuse(Context.ConnectionId, UserName(), id.Type, method));
         presence.Active(UserName(), objectId, Activity);
         var json = ArgsJson(id.Type, method, args);
         var result = await RunAsync($"{id.Type}.{method}", objectId, () => objects.CallAsync(objectId, method, json, Caller()));
@@ -78,6 +80,7 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, Cluste
     {
         var id = Check(() => objects.ResolveCreate(type, objectId));
         Refuse(access.RefuseCreate(id.Type));
+        Refuse(limits.Refuse(Context.ConnectionId, UserName(), id.Type, CallLimits.CreateMethod));
         presence.Active(UserName(), objectId, Activity);
         var json = ArgsJson(id.Type, "create", args);
         var result = await RunAsync($"{id.Type} create", objectId, () => objects.CreateAsync(type, objectId, json, Caller()));

@@ -207,7 +207,6 @@ public abstract class RoomChannel(
         foreach (var user in leftUsers)
         {
             Messages.Forget(user);
-            OnUserLeft(user);
         }
         await SaveAsync();
         foreach (var user in leftUsers)
@@ -218,11 +217,6 @@ public abstract class RoomChannel(
 
     /// <summary>Runs before a message is stored; throw <see cref="ObjectCallException"/> to refuse it.</summary>
     protected virtual void OnSending(string user)
-    {
-    }
-
-    /// <summary>Runs when a user's last connection left the room.</summary>
-    protected virtual void OnUserLeft(string user)
     {
     }
 

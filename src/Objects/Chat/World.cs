@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using System.Threading.RateLimiting;
 using Orleans.Concurrency;
 using SignalRChat.Objects.History;
 using SignalRChat.Objects.Runtime;
@@ -22,38 +23,27 @@ public sealed class World(
     IClientDirectory clients,
     ILogger<World> logger) : RoomChannel(state, log, history.Value.World, push, clients, logger)
 {
-    private readonly Dictionary<string, SendBudget> _budgets = new(StringComparer.Ordinal);
+    // Each user's sends in this world: a bucket of one second's worth, refilled at the rate.
+    private readonly PartitionedRateLimiter<string> _sends = PartitionedRateLimiter.Create<string, string>(user =>
+        RateLimitPartition.GetTokenBucketLimiter(user, _ =>
+            TokenBuckets.Options(options.Value.MessagesPerSecond, (int)Math.Ceiling(options.Value.MessagesPerSecond))));
 
     /// <inheritdoc/>
     protected override void OnSending(string user)
     {
-        var rate = options.Value.MessagesPerSecond;
-        var budget = _budgets.TryGetValue(user, out var known) ? known : _budgets[user] = new SendBudget(rate);
-        if (!budget.TryTake(rate, Environment.TickCount64))
+        using var lease = _sends.AttemptAcquire(user);
+        if (!lease.IsAcquired)
         {
-            throw new ObjectCallException($"You are sending too fast in {Id}: at most {rate:0.##} messages a second.");
+            throw new ObjectCallException(ObjectErrors.RateLimited(
+                $"You are sending too fast in {Id}: at most {options.Value.MessagesPerSecond:0.##} messages a second (Channels:World:MessagesPerSecond).",
+                TokenBuckets.RetryAfter(lease)));
         }
     }
 
     /// <inheritdoc/>
-    protected override void OnUserLeft(string user) => _budgets.Remove(user);
-
-    /// <summary>A token bucket: holds up to one second's worth of sends, refilled continuously.</summary>
-    private sealed class SendBudget(double rate)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        private double _tokens = rate;
-        private long _at = Environment.TickCount64;
-
-        public bool TryTake(double rate, long now)
-        {
-            _tokens = Math.Min(rate, _tokens + (now - _at) * rate / 1000);
-            _at = now;
-            if (_tokens < 1)
-            {
-                return false;
-            }
-            _tokens--;
-            return true;
-        }
+        await base.OnDeactivateAsync(reason, cancellationToken);
+        _sends.Dispose();
     }
 }

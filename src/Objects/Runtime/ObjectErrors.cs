@@ -30,6 +30,13 @@ internal static class ObjectErrors
     /// <summary>Marks <paramref name="text"/> as a temporary error.</summary>
     public static string Temporary(string text) => TemporaryMarker + text;
 
+    /// <summary>What starts the text of every refusal by a rate limit; the text ends with "Retry in {seconds} s.".</summary>
+    public const string RateLimitedMarker = "[rate-limited] ";
+
+    /// <summary>A refusal by a rate limit: what was too fast, and when to try again.</summary>
+    public static string RateLimited(string text, TimeSpan retryAfter) =>
+        $"{RateLimitedMarker}{text} Retry in {Math.Max(retryAfter.TotalSeconds, 0.1).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} s.";
+
     /// <summary>An unexpected failure (storage or runtime trouble): temporary, and whether it took effect is unknown.</summary>
     public static string Internal(string type, string method) =>
         Temporary($"{type}.{method} failed on the server; the error was logged. Whether it took effect is unknown: retry (with the same clientMessageId).");

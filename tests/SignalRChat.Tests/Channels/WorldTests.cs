@@ -54,7 +54,8 @@ public sealed class WorldTests(ClusterFixture cluster)
 
         // A burst of 2, then 2 a second (the default): however slow this machine was, no more than that got through.
         Assert.InRange(accepted, 2, 2 + (int)Math.Ceiling(seconds * 2));
-        Assert.All(refusals, r => Assert.EndsWith("You are sending too fast in World-flood: at most 2 messages a second.", r));
+        Assert.All(refusals, r => Assert.Matches(
+            @"\[rate-limited\] You are sending too fast in World-flood: at most 2 messages a second \(Channels:World:MessagesPerSecond\)\. Retry in \d+(\.\d)? s\.$", r));
         Assert.Equal(10 - accepted, refusals.Count);
         await calm.CallAsync(world, "SendMessage", new { text = "not me" });
         var history = await calm.CallAsync(world, "GetMessages", new { afterSeq = 0 });

@@ -59,6 +59,8 @@ public sealed class HubInstance : IAsyncDisposable
             "--Logging:LogLevel:Orleans=Error",
             $"--Auth:SigningKey={LocalSecrets.SigningKey}",
             $"--Cluster:Secret={LocalSecrets.ClusterSecret}",
+            // Tests send as fast as they can; the tests of the limits turn them on (RateLimits:Enabled=true).
+            "--RateLimits:Enabled=false",
         ];
         if (redis is not null)
         {

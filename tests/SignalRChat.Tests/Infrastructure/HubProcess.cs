@@ -31,6 +31,8 @@ public sealed class HubProcess : IAsyncDisposable
                 "--environment", "Development", "--contentRoot", RepoPaths.HubProject,
                 "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Redis={redis}",
                 $"--Cluster:SiloPort={FreePort.Next()}", $"--Cluster:GatewayPort={FreePort.Next()}",
+                // As in HubInstance: tests of the limits turn them on.
+                "--RateLimits:Enabled=false",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,0 +1,69 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using SignalRChat.Objects.Runtime;
+
+namespace SignalRChat.Hub.Limits;
+
+/// <summary>
+/// The rate limits of object calls on this instance (<see cref="RateLimitOptions"/>): every call of a connection, and
+/// the named methods of each user. A refused call never reaches the object.
+/// </summary>
+internal sealed class CallLimits : IDisposable
+{
+    /// <summary>The method name that stands for <c>Create</c> in <see cref="RateLimitOptions.PerUser"/>.</summary>
+    public const string CreateMethod = "Create";
+
+    private readonly RateLimitOptions _options;
+    private readonly LimitMetrics _metrics;
+    private readonly PartitionedRateLimiter<Subject> _limiter;
+
+    public CallLimits(IOptions<RateLimitOptions> options, LimitMetrics metrics)
+    {
+        _options = options.Value;
+        _metrics = metrics;
+        _limiter = PartitionedRateLimiter.Create<Subject, Subject>(subject =>
+            RateLimitPartition.GetTokenBucketLimiter(subject, s => TokenBuckets.Options(s.Rule.PerSecond, s.Rule.Burst)));
+    }
+
+    /// <summary>The refusal of a call of <paramref name="type"/>.<paramref name="method"/> (or <see cref="CreateMethod"/>)
+    /// by <paramref name="user"/> on <paramref name="connectionId"/>, or null when it may go ahead.</summary>
+    public string? Refuse(string connectionId, string user, string type, string method)
+    {
+        if (!_options.Enabled)
+        {
+            return null;
+        }
+        var rule = _options.PerConnection;
+        if (!rule.IsOff && Refused(new Subject(connectionId, "", rule)) is { } connectionWait)
+        {
+            _metrics.Refused($"{RateLimitOptions.Section}:PerConnection");
+            return ObjectErrors.RateLimited(
+                $"Too many calls on this connection: {rule.Describe()} ({RateLimitOptions.Section}:PerConnection).", connectionWait);
+        }
+        var key = $"{type}.{method}";
+        if (_options.PerUser.TryGetValue(key, out var userRule) && !userRule.IsOff
+            && Refused(new Subject(user, key, userRule)) is { } userWait)
+        {
+            _metrics.Refused($"{RateLimitOptions.Section}:PerUser:{key}");
+            return ObjectErrors.RateLimited(
+                $"Too many {key} calls by {user}: {userRule.Describe()} ({RateLimitOptions.Section}:PerUser:{key}).", userWait);
+        }
+        return null;
+    }
+
+    private TimeSpan? Refused(Subject subject)
+    {
+        using var lease = _limiter.AttemptAcquire(subject);
+        return lease.IsAcquired ? null : TokenBuckets.RetryAfter(lease);
+    }
+
+    public void Dispose() => _limiter.Dispose();
+
+    /// <summary>Whose calls a bucket counts: a connection (no key) or a user's calls of one method.</summary>
+    private sealed record Subject(string Name, string Key, RateRule Rule)
+    {
+        public bool Equals(Subject? other) => other is not null && other.Name == Name && other.Key == Key;
+
+        public override int GetHashCode() => HashCode.Combine(Name, Key);
+    }
+}
