@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using SignalRChat.Push.Internal;
 
 namespace SignalRChat.Push;
@@ -35,6 +36,20 @@ public sealed class ClusterInstances
             await Task.Delay(DrainCheckInterval, cancellationToken).ConfigureAwait(false);
         }
         return _host.ConnectionCount;
+    }
+
+    /// <summary>
+    /// Closes this instance's connections, of every hub, that <paramref name="match"/> picks: each gets a close message
+    /// with <paramref name="reason"/> that tells its client not to reconnect (SignalR's <c>CloseMessage</c> with
+    /// <c>allowReconnect: false</c>; the official clients report it as the error of the close), and is then aborted.
+    /// For refusals and revocations; <see cref="DrainAsync"/> moves clients elsewhere instead.
+    /// </summary>
+    /// <returns>How many connections were closed.</returns>
+    public int CloseLocalConnections(Func<HubConnectionContext, bool> match, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        return _host.Close(match, reason);
     }
 
     /// <summary>This process's instance ID, the first part of the client IDs it hands out.</summary>

@@ -6,6 +6,7 @@ using SignalRChat.Hub.Auth;
 using SignalRChat.Hub.Health;
 using SignalRChat.Hub.Hubs;
 using SignalRChat.Hub.Limits;
+using SignalRChat.Hub.Logging;
 using SignalRChat.Hub.Presence;
 using SignalRChat.Objects.Runtime;
 using SignalRChat.Push;
@@ -41,6 +42,7 @@ public static class HubApplication
         builder.Services.AddSignalR(hub => hub.AddFilter<HubErrorLogFilter>())
             .AddMessagePackProtocol()
             .AddClusterBackplane(options => ConfigureBackplane(options, builder.Configuration, cluster));
+        builder.Services.AddSingleton<LogThrottles>();
         builder.Services.AddSingleton<IClientPush, HubClientPush>();
         builder.Services.AddSingleton<IClientDirectory, ClusterClientDirectory>();
         builder.AddObjects(cluster);

@@ -12,6 +12,7 @@ using SignalRChat.Objects.History;
 using SignalRChat.Objects.Notices;
 using SignalRChat.Objects.Parties;
 using SignalRChat.Objects.Presence;
+using SignalRChat.Objects.Quotas;
 using SignalRChat.Objects.Runtime;
 using SignalRChat.Objects.Zones;
 
@@ -54,6 +55,12 @@ internal static class ObjectsHosting
             builder.Services.AddSingleton<IValidateOptions<HistoryOptions>, HistoryOptionsValidator>();
             builder.Services.AddOptions<MessageOptions>().Bind(builder.Configuration.GetSection(MessageOptions.Section))
                 .Validate(o => o.IdempotencyWindow > TimeSpan.Zero && o.IdempotencyWindow <= TimeSpan.FromDays(1), "Messages:IdempotencyWindow must be positive and at most 1 day.")
+                .ValidateOnStart();
+            builder.Services.AddOptions<QuotaOptions>().Bind(builder.Configuration.GetSection(QuotaOptions.Section))
+                .Validate(o => o.ConnectionsPerUser > 0, "Quotas:ConnectionsPerUser must be positive.")
+                .Validate(o => o.RoomsPerUser > 0, "Quotas:RoomsPerUser must be positive.")
+                .Validate(o => o.RoomMembers > 0, "Quotas:RoomMembers must be positive.")
+                .Validate(o => o.RoomIdleExpiry >= TimeSpan.FromMinutes(1), "Quotas:RoomIdleExpiry must be at least 1 minute.")
                 .ValidateOnStart();
             builder.Services.TryAddSingleton(TimeProvider.System);
             if (cluster.Redis is null)

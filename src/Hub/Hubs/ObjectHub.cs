@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using SignalRChat.Hub.Access;
 using SignalRChat.Hub.Limits;
+using SignalRChat.Hub.Logging;
 using SignalRChat.Hub.Presence;
 using SignalRChat.Hub.Wire;
 using SignalRChat.Objects.Notices;
@@ -17,8 +18,8 @@ namespace SignalRChat.Hub.Hubs;
 /// (presence) about connections and activity. Objects own all domain logic.
 /// </summary>
 [Authorize]
-internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLimits limits, ClusterInstances instances,
-    PresenceReporter presence, IGrainFactory grains, IOptions<ObjectCallOptions> options, ILogger<ObjectHub> logger)
+internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLimits limits, LimitMetrics metrics, ClusterInstances instances,
+    PresenceReporter presence, IGrainFactory grains, IOptions<ObjectCallOptions> options, LogThrottles throttles, ILogger<ObjectHub> logger)
     : Microsoft.AspNetCore.SignalR.Hub
 {
     /// <summary>The client method invoked on connect with <see cref="Registration"/>.</summary>
@@ -39,7 +40,18 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
         Context.Items[typeof(WatchedObjects)] = new WatchedObjects();
         Context.Items[typeof(ActivityClock)] = new ActivityClock();
         // Online before the client hears it is registered.
-        await presence.ConnectedAsync(UserName(), ClientId);
+        if (await presence.ConnectedAsync(UserName(), ClientId) is { } refusal)
+        {
+            // A client's doing, not a server fault: closed with the reason, without the error log a throw would cost.
+            metrics.Refused("Quotas:ConnectionsPerUser");
+            if (throttles.Allow(nameof(HubLog.ConnectionRefused), out var suppressed))
+            {
+                HubLog.ConnectionRefused(logger, UserName(), refusal, suppressed);
+            }
+            var connectionId = Context.ConnectionId;
+            instances.CloseLocalConnections(connection => connection.ConnectionId == connectionId, refusal);
+            return;
+        }
         await Clients.Caller.SendAsync(RegisteredMethod, WireValue.From(new Registration(ClientId, instances.LocalInstanceId, UserName())));
         await ReplayAnnouncementsAsync();
     }
@@ -71,7 +83,7 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
         Refuse(limits.Refuse(Context.ConnectionId, UserName(), id.Type, method));
         presence.Active(UserName(), objectId, Activity);
         var json = ArgsJson(id.Type, method, args);
-        var result = await RunAsync($"{id.Type}.{method}", objectId, () => objects.CallAsync(objectId, method, json, Caller()));
+        var result = await RunAsync($"{id.Type}.{method}", objectId, () => objects.CallAsync(objectId, method, json, Caller(objectId)));
         return await CompleteAsync(objectId, result);
     }
 
@@ -83,7 +95,7 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
         Refuse(limits.Refuse(Context.ConnectionId, UserName(), id.Type, CallLimits.CreateMethod));
         presence.Active(UserName(), objectId, Activity);
         var json = ArgsJson(id.Type, "create", args);
-        var result = await RunAsync($"{id.Type} create", objectId, () => objects.CreateAsync(type, objectId, json, Caller()));
+        var result = await RunAsync($"{id.Type} create", objectId, () => objects.CreateAsync(type, objectId, json, Caller(objectId)));
         return await CompleteAsync(objectId, result);
     }
 
@@ -93,7 +105,7 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
 
     private string UserName() => Context.User?.Identity?.Name ?? throw new HubException("The connection has no user name.");
 
-    private ObjectCaller Caller() => ObjectCaller.Client(UserName(), ClientId);
+    private ObjectCaller Caller(string objectId) => ObjectCaller.Client(UserName(), ClientId, watchFull: !Watched.MayAdd(objectId));
 
     private static ObjectId Check(Func<ObjectId> resolve)
     {
@@ -149,7 +161,10 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
                 throw new HubException(ObjectErrors.Temporary(
                     $"{operation} on {objectId} did not complete within {timeout.TotalSeconds:0.#} s; whether it took effect is unknown: retry (with the same clientMessageId)."));
             }
-            HubLog.RuntimeFailed(logger, e, operation, objectId);
+            if (throttles.Allow(nameof(HubLog.RuntimeFailed), out var suppressed))
+            {
+                HubLog.RuntimeFailed(logger, e, operation, objectId, suppressed);
+            }
             throw new HubException(ObjectErrors.Temporary(
                 $"{operation} on {objectId} did not complete: the object runtime is unavailable; whether it took effect is unknown: retry (with the same clientMessageId)."));
         }
@@ -171,9 +186,10 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
                         await NotifyDisconnectedAsync(objectId);
                         break;
                     case WatchResult.Full:
-                        HubLog.WatchLimitReached(logger, ClientId, WatchedObjects.Limit, objectId);
+                        // Joined by concurrent calls since the object was told it may watch.
+                        HubLog.WatchLimitReached(logger, ClientId, ObjectCaller.MaxWatchedObjects, objectId);
                         await NotifyDisconnectedAsync(objectId);
-                        throw new HubException($"This connection is already a member of {WatchedObjects.Limit} objects; leave one before joining {objectId}.");
+                        throw new HubException(ObjectErrors.WatchLimit(ObjectId.Parse(objectId)));
                 }
                 break;
             case DisconnectWatch.Stop:
@@ -193,7 +209,10 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
         }
         catch (Exception e)
         {
-            HubLog.DisconnectNoticeFailed(logger, e, objectId, clientId);
+            if (throttles.Allow(nameof(HubLog.DisconnectNoticeFailed), out var suppressed))
+            {
+                HubLog.DisconnectNoticeFailed(logger, objectId, clientId, $"{e.GetType().Name}: {e.Message}", suppressed);
+            }
         }
     }
 }

@@ -1,3 +1,5 @@
+using SignalRChat.Objects.Runtime;
+
 namespace SignalRChat.Hub.Hubs;
 
 /// <summary>
@@ -7,10 +9,19 @@ namespace SignalRChat.Hub.Hubs;
 internal sealed class WatchedObjects
 {
     /// <summary>The most objects one connection can be watched by.</summary>
-    public const int Limit = 1000;
+    public const int Limit = ObjectCaller.MaxWatchedObjects;
 
     private readonly HashSet<string> _objectIds = new(StringComparer.Ordinal);
     private bool _closed;
+
+    /// <summary>False when this connection is watched by <see cref="Limit"/> objects and <paramref name="objectId"/> is not one.</summary>
+    public bool MayAdd(string objectId)
+    {
+        lock (_objectIds)
+        {
+            return _objectIds.Count < Limit || _objectIds.Contains(objectId);
+        }
+    }
 
     public WatchResult Add(string objectId)
     {

@@ -2,8 +2,8 @@ namespace SignalRChat.Hub.Presence;
 
 internal static partial class PresenceLog
 {
-    [LoggerMessage(1, LogLevel.Warning, "Could not tell the player of {User} about {Subject}.", EventName = "PresenceNoticeFailed")]
-    public static partial void NoticeFailed(ILogger logger, Exception exception, string user, string subject);
+    [LoggerMessage(1, LogLevel.Warning, "Could not tell the player of {User} about {Subject}: {Reason} ({Suppressed} more such failures not logged)", EventName = "PresenceNoticeFailed")]
+    public static partial void NoticeFailed(ILogger logger, string user, string subject, string reason, int suppressed);
 
     [LoggerMessage(2, LogLevel.Warning, "Could not read the users of gone instance {InstanceId}; their players notice on their own check.", EventName = "PresenceSweepFailed")]
     public static partial void SweepFailed(ILogger logger, Exception exception, string instanceId);

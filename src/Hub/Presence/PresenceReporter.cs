@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using SignalRChat.Hub.Hosting;
+using SignalRChat.Hub.Logging;
 using SignalRChat.Objects.Presence;
 using SignalRChat.Push;
 using SignalRChat.Push.Internal;
@@ -14,7 +15,7 @@ namespace SignalRChat.Hub.Presence;
 /// instance is gone (crashed) a surviving instance tells their players, which then go offline for their followers.
 /// </summary>
 internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backplane, ClusterInstances instances,
-    IOptions<ClusterOptions> cluster, ILogger<PresenceReporter> logger) : BackgroundService
+    IOptions<ClusterOptions> cluster, LogThrottles throttles, ILogger<PresenceReporter> logger) : BackgroundService
 {
     private static readonly TimeSpan ActivityInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan NoticeTimeout = TimeSpan.FromSeconds(10);
@@ -25,8 +26,9 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
     private readonly Channel<string> _goneInstances = Channel.CreateUnbounded<string>();
     private readonly CancellationTokenSource _stopping = new();
 
-    /// <summary>A connection of <paramref name="user"/> opened here. Failures are logged: the connection works without presence.</summary>
-    public async Task ConnectedAsync(string user, string clientId)
+    /// <summary>A connection of <paramref name="user"/> opened here. Returns why it must close instead (the user's
+    /// connection quota), or null. Failures are logged: the connection works without presence.</summary>
+    public async Task<string?> ConnectedAsync(string user, string clientId)
     {
         lock (_localConnections)
         {
@@ -40,11 +42,12 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
         }
         try
         {
-            await PlayerOf(user).ConnectionOpened(clientId).WaitAsync(NoticeTimeout);
+            return await PlayerOf(user).ConnectionOpened(clientId).WaitAsync(NoticeTimeout);
         }
         catch (Exception e)
         {
-            PresenceLog.NoticeFailed(logger, e, user, clientId);
+            LogNoticeFailed(e, user, clientId);
+            return null;
         }
     }
 
@@ -102,7 +105,7 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
         }
         catch (Exception e)
         {
-            PresenceLog.NoticeFailed(logger, e, user, clientId);
+            LogNoticeFailed(e, user, clientId);
             return false;
         }
     }
@@ -129,7 +132,7 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
         }
         catch (Exception e)
         {
-            PresenceLog.NoticeFailed(logger, e, user, "activity");
+            LogNoticeFailed(e, user, "activity");
         }
     }
 
@@ -214,8 +217,17 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
         }
         catch (Exception e)
         {
-            PresenceLog.NoticeFailed(logger, e, user, instanceId);
+            LogNoticeFailed(e, user, instanceId);
             return false;
+        }
+    }
+
+    /// <summary>Throttled, without a stack trace: a mass disconnect under load fails many notices at once.</summary>
+    private void LogNoticeFailed(Exception e, string user, string subject)
+    {
+        if (throttles.Allow(nameof(PresenceLog.NoticeFailed), out var suppressed))
+        {
+            PresenceLog.NoticeFailed(logger, user, subject, $"{e.GetType().Name}: {e.Message}", suppressed);
         }
     }
 

@@ -1,6 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using SignalRChat.Objects.History;
+using SignalRChat.Objects.Quotas;
 using SignalRChat.Objects.Runtime;
 
 namespace SignalRChat.Objects.Chat;
@@ -29,8 +32,8 @@ public abstract class RoomChannel(
     /// <summary>The page size when <c>GetMessages</c> names none.</summary>
     public const int DefaultPageSize = 50;
 
-    /// <summary>The most connections a room holds at once.</summary>
-    public const int MaxMembers = 10_000;
+    /// <summary>The most users a room holds at once (<c>Quotas:RoomMembers</c>), each with any number of connections.</summary>
+    private int MaxMembers => ServiceProvider.GetRequiredService<IOptions<QuotaOptions>>().Value.RoomMembers;
 
     /// <summary>The client method a new message is pushed with.</summary>
     public const string NewMessageMethod = "NewMessage";
@@ -82,11 +85,15 @@ public abstract class RoomChannel(
         await ForgetGoneMembersAsync();
         if (!Room.Members.ContainsKey(clientId))
         {
-            if (Room.Members.Count >= MaxMembers)
-            {
-                throw new ObjectCallException($"{Id} is full ({MaxMembers} connections).");
-            }
             var isNewUser = !Room.Members.ContainsValue(user);
+            // Counted by user, so one user's connections cannot fill a room.
+            if (isNewUser && Room.Members.Values.Distinct().Count() >= MaxMembers)
+            {
+                throw new ObjectCallException($"{Id} is full ({MaxMembers} users).");
+            }
+            OnJoining(user);
+            // Before anything is stored: a refused join leaves no trace.
+            WatchCallerDisconnect();
             Room.Members[clientId] = user;
             await SaveAsync();
             if (isNewUser)
@@ -94,7 +101,10 @@ public abstract class RoomChannel(
                 await PushAsync(OtherMembers(clientId), MemberJoinedMethod, new MemberChange(Id.ToString(), user));
             }
         }
-        WatchCallerDisconnect();
+        else
+        {
+            WatchCallerDisconnect();
+        }
         return Info();
     }
 
@@ -213,6 +223,11 @@ public abstract class RoomChannel(
         {
             await PushAsync([.. Room.Members.Keys], MemberLeftMethod, new MemberChange(Id.ToString(), user));
         }
+    }
+
+    /// <summary>Runs before a new member is stored; throw <see cref="ObjectCallException"/> to refuse the join.</summary>
+    protected virtual void OnJoining(string user)
+    {
     }
 
     /// <summary>Runs before a message is stored; throw <see cref="ObjectCallException"/> to refuse it.</summary>

@@ -10,9 +10,10 @@ namespace SignalRChat.Objects.Presence;
 [Alias("SignalRChat.IPlayerGrain")]
 public interface IPlayerGrain : IObjectGrain
 {
-    /// <summary>A connection of this user opened (the hub calls it before the client can call anything).</summary>
+    /// <summary>A connection of this user opened (the hub calls it before the client can call anything). Returns why
+    /// the connection must close instead (the user has <c>Quotas:ConnectionsPerUser</c> already), or null.</summary>
     [Alias("ConnectionOpened")]
-    Task ConnectionOpened(string clientId);
+    Task<string?> ConnectionOpened(string clientId);
 
     /// <summary>A connection of this user closed.</summary>
     [Alias("ConnectionClosed")]

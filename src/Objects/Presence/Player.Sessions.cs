@@ -56,9 +56,14 @@ public sealed partial class Player
     }
 
     /// <inheritdoc/>
-    async Task IPlayerGrain.ConnectionOpened(string clientId)
+    async Task<string?> IPlayerGrain.ConnectionOpened(string clientId)
     {
         ForgetGoneConnections();
+        var limit = quotas.Value.ConnectionsPerUser;
+        if (State.Connections.Count >= limit && !State.Connections.Contains(clientId))
+        {
+            return $"{User} already has {State.Connections.Count} open connections, the most one user may have (Quotas:ConnectionsPerUser); close one first.";
+        }
         await ChangeAsync(() =>
         {
             AddConnection(clientId);
@@ -67,6 +72,7 @@ public sealed partial class Player
         });
         Reschedule();
         await ReplaySystemMessagesAsync(clientId);
+        return null;
     }
 
     /// <inheritdoc/>

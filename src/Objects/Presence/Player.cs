@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SignalRChat.Objects.Quotas;
 using SignalRChat.Objects.Runtime;
 using SignalRChat.Objects.Zones;
 
@@ -21,6 +22,7 @@ public sealed partial class Player(
     IClientPush push,
     IClientDirectory clients,
     IOptions<PresenceOptions> options,
+    IOptions<QuotaOptions> quotas,
     ILogger<Player> logger) : ObjectGrain, IPlayerGrain
 {
     /// <summary>The object type name.</summary>

@@ -13,8 +13,15 @@ public sealed record ObjectCaller(
     [property: Id(1)] string? ClientId,
     [property: Id(2)] string? ObjectId)
 {
+    /// <summary>The most objects one connection may be watched by (<c>WatchCallerDisconnect</c>): rooms and worlds joined.</summary>
+    public const int MaxWatchedObjects = 1000;
+
+    /// <summary>The calling connection is watched by <see cref="MaxWatchedObjects"/> other objects already: this one
+    /// may not watch it too, so a join must refuse before it stores anything.</summary>
+    [Id(3)] public bool WatchFull { get; init; }
+
     /// <summary>A client connection acting for a user.</summary>
-    public static ObjectCaller Client(string user, string clientId) => new(user, clientId, null);
+    public static ObjectCaller Client(string user, string clientId, bool watchFull = false) => new(user, clientId, null) { WatchFull = watchFull };
 
     /// <summary>Another object.</summary>
     public static ObjectCaller Object(string objectId) => new(null, null, objectId);

@@ -23,6 +23,10 @@ internal static class ObjectErrors
 
     public static string AlreadyExists(ObjectId id) => $"{id} already exists.";
 
+    /// <summary>A connection that joined as many rooms and worlds as it may.</summary>
+    public static string WatchLimit(ObjectId id) =>
+        $"This connection is already a member of {ObjectCaller.MaxWatchedObjects} objects; leave one before joining {id}.";
+
     /// <summary>What starts the text of every temporary error: a retry may succeed. Errors without it are refusals:
     /// retrying gives the same answer.</summary>
     public const string TemporaryMarker = "[temporary] ";

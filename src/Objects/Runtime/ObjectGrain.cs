@@ -36,8 +36,16 @@ public abstract class ObjectGrain : Grain, IObjectGrain
 
     private ObjectTypeInfo Type => _type ??= ServiceProvider.GetRequiredService<ObjectCatalog>().ForClass(GetType());
 
-    /// <summary>Asks the calling client's hub to tell this object when that client disconnects.</summary>
-    protected void WatchCallerDisconnect() => CurrentCall.Watch = DisconnectWatch.Start;
+    /// <summary>Asks the calling client's hub to tell this object when that client disconnects; refuses (throws) when
+    /// the connection is watched by as many objects as it may be, so call it before storing anything.</summary>
+    protected void WatchCallerDisconnect()
+    {
+        if (Caller.WatchFull)
+        {
+            throw new ObjectCallException(ObjectErrors.WatchLimit(Id));
+        }
+        CurrentCall.Watch = DisconnectWatch.Start;
+    }
 
     /// <summary>Stops the notice asked for by <see cref="WatchCallerDisconnect"/>.</summary>
     protected void UnwatchCallerDisconnect() => CurrentCall.Watch = DisconnectWatch.Stop;

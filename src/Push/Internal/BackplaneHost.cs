@@ -41,6 +41,11 @@ internal sealed class BackplaneHost(IOptions<ClusterBackplaneOptions> options, I
         }
     }
 
+    /// <summary>Closes the connections of every hub that <paramref name="match"/> picks, telling their clients why and
+    /// not to reconnect.</summary>
+    public int Close(Func<Microsoft.AspNetCore.SignalR.HubConnectionContext, bool> match, string reason) =>
+        Hubs().Sum(hub => hub.Connections.Close(match, reason));
+
     /// <summary>Closes every connection of every hub; their clients reconnect.</summary>
     public int AbortAll()
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace SignalRChat.Push.Internal;
 
@@ -139,6 +140,43 @@ internal sealed class HubConnections(string instanceId)
             }
         }
     }
+
+    /// <summary>
+    /// Closes the connections <paramref name="match"/> picks with a close message that carries <paramref name="reason"/>
+    /// and tells the client not to reconnect (SignalR's <see cref="CloseMessage"/>); returns how many.
+    /// </summary>
+    public int Close(Func<HubConnectionContext, bool> match, string reason)
+    {
+        var closed = 0;
+        foreach (var connection in _connections.Values)
+        {
+            if (match(connection.Context))
+            {
+                _ = CloseAsync(connection.Context, reason);
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    private static async Task CloseAsync(HubConnectionContext context, string reason)
+    {
+        try
+        {
+            // Bounded: a client that does not read its messages is cut off all the same.
+            await context.WriteAsync(new CloseMessage(reason, allowReconnect: false)).AsTask().WaitAsync(CloseWriteTimeout);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Gone or stuck: the abort below ends it either way.
+        }
+        finally
+        {
+            context.Abort();
+        }
+    }
+
+    private static readonly TimeSpan CloseWriteTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>Closes every connection; their clients reconnect.</summary>
     public void AbortAll()
