@@ -15,14 +15,16 @@ internal static class AuthHosting
     /// <summary>The authorization policy of the <c>/admin</c> endpoints: a valid token with a <c>role</c> claim of <c>admin</c>.</summary>
     public const string AdminPolicy = "admin";
 
-    /// <summary>The claims a connection's principal keeps: the user name, roles and the token's ID.</summary>
-    private static readonly HashSet<string> KeptClaims = [TokenIssuer.UserClaim, RoleClaim, "jti"];
+    /// <summary>The claims a connection's principal keeps: the user name, roles, the token's ID and when it was issued.</summary>
+    private static readonly HashSet<string> KeptClaims = [TokenIssuer.UserClaim, RoleClaim, "jti", "iat"];
 
     public static IServiceCollection AddHubAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<Revocations>();
+        services.AddHostedService(sp => sp.GetRequiredService<Revocations>());
         services.AddSingleton<IUserIdProvider, UserNameIdProvider>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenIssuer>((jwt, issuer) =>
@@ -52,6 +54,10 @@ internal static class AuthHosting
                     context.Principal = new ClaimsPrincipal(new ClaimsIdentity(
                         context.Principal!.Claims.Where(c => KeptClaims.Contains(c.Type)).Select(c => new Claim(c.Type, c.Value)),
                         context.Scheme.Name, TokenIssuer.UserClaim, RoleClaim));
+                    if (context.HttpContext.RequestServices.GetRequiredService<Revocations>().IsRevoked(context.Principal))
+                    {
+                        context.Fail("The token was revoked.");
+                    }
                     return Task.CompletedTask;
                 },
             };

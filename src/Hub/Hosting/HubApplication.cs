@@ -91,7 +91,8 @@ public static class HubApplication
                 }
                 await next(context);
             });
-            app.MapHub<ObjectHub>(HubPath);
+            // A connection closes when its token expires, not only new ones are refused.
+            app.MapHub<ObjectHub>(HubPath, options => options.CloseOnAuthenticationExpiration = true);
             drain.RunWhenStopping(app.Lifetime);
             var access = app.Services.GetRequiredService<AccessRules>();
             app.Lifetime.ApplicationStarted.Register(() => HostingLog.AccessRules(app.Logger, string.Join("; ", access.Describe())));

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using SignalRChat.Hub.Access;
+using SignalRChat.Hub.Auth;
 using SignalRChat.Hub.Limits;
 using SignalRChat.Hub.Logging;
 using SignalRChat.Hub.Presence;
@@ -105,7 +106,8 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
 
     private string UserName() => Context.User?.Identity?.Name ?? throw new HubException("The connection has no user name.");
 
-    private ObjectCaller Caller(string objectId) => ObjectCaller.Client(UserName(), ClientId, watchFull: !Watched.MayAdd(objectId));
+    private ObjectCaller Caller(string objectId) =>
+        ObjectCaller.Client(UserName(), ClientId, watchFull: !Watched.MayAdd(objectId), isAdmin: Context.User?.IsInRole(TokenIssuer.AdminRole) == true);
 
     private static ObjectId Check(Func<ObjectId> resolve)
     {

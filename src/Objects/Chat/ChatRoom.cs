@@ -38,6 +38,7 @@ public sealed class ChatRoom(
             throw new ObjectCallException(ObjectErrors.AlreadyExists(Id));
         }
         Room.Title = title;
+        Room.Private = args.Private;
         Room.CreatedBy = Caller.User ?? Caller.ObjectId;
         await SaveAsync();
         return Info();

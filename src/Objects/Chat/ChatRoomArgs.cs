@@ -8,8 +8,8 @@ public sealed record SendMessageArgs(string Text, string? ClientMessageId = null
 /// <paramref name="AfterSeq"/> (forward), or before <paramref name="BeforeSeq"/> when only that is given (backward).</summary>
 public sealed record GetMessagesArgs(long? AfterSeq = null, long? BeforeSeq = null, int Limit = ChatRoom.DefaultPageSize);
 
-/// <summary>Args of <c>CreateObject("ChatRoom", …)</c>.</summary>
-public sealed record CreateRoomArgs(string? Title = null);
+/// <summary>Args of <c>CreateObject("ChatRoom", …)</c>: a title, and whether the room is private (invite-only) from the start.</summary>
+public sealed record CreateRoomArgs(string? Title = null, bool Private = false);
 
 /// <summary>What <c>Join</c> and <c>Create</c> return.</summary>
 public sealed record RoomInfo(string Room, string? Title, long LastSeq, IReadOnlyList<string> Members);

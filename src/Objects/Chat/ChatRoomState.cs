@@ -15,4 +15,19 @@ public sealed class ChatRoomState
 
     /// <summary>Members by client ID, with each one's user name.</summary>
     [Id(4)] public Dictionary<string, string> Members { get; set; } = [];
+
+    /// <summary>Users the owner made moderators.</summary>
+    [Id(5)] public HashSet<string> Moderators { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Banned users, with when the ban ends (Unix ms; <see cref="long.MaxValue"/> until lifted).</summary>
+    [Id(6)] public Dictionary<string, long> Bans { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Muted users, with when the mute ends (Unix ms).</summary>
+    [Id(7)] public Dictionary<string, long> Mutes { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Invite-only: only <see cref="Allowed"/> users (and the owner, moderators and admins) may join.</summary>
+    [Id(8)] public bool Private { get; set; }
+
+    /// <summary>The member list of a private room.</summary>
+    [Id(9)] public HashSet<string> Allowed { get; set; } = new(StringComparer.Ordinal);
 }

@@ -15,7 +15,7 @@ namespace SignalRChat.Objects.Chat;
 /// <c>[Reentrant]</c> too); the grain state holds only the title and the members.
 /// </summary>
 [Reentrant]
-public abstract class RoomChannel(
+public abstract partial class RoomChannel(
     IPersistentState<ChatRoomState> state,
     IMessageLog log,
     HistoryRetention retention,
@@ -91,13 +91,14 @@ public abstract class RoomChannel(
             {
                 throw new ObjectCallException($"{Id} is full ({MaxMembers} users).");
             }
-            OnJoining(user);
+            CheckMayJoin(user);
             // Before anything is stored: a refused join leaves no trace.
             WatchCallerDisconnect();
             Room.Members[clientId] = user;
             await SaveAsync();
             if (isNewUser)
             {
+                AuditLog.Joined(Audit, user, Id.ToString());
                 await PushAsync(OtherMembers(clientId), MemberJoinedMethod, new MemberChange(Id.ToString(), user));
             }
         }
@@ -128,6 +129,7 @@ public abstract class RoomChannel(
         {
             return await stored;
         }
+        CheckNotMuted(user);
         OnSending(user);
 
         var message = await Messages.AppendAsync(user, text, args.ClientMessageId);
@@ -160,6 +162,7 @@ public abstract class RoomChannel(
     public async Task Typing()
     {
         var (user, _) = RequireMember("type", "typing in it");
+        CheckNotMuted(user);
         if (!Messages.AllowTyping(user))
         {
             return;
@@ -223,11 +226,6 @@ public abstract class RoomChannel(
         {
             await PushAsync([.. Room.Members.Keys], MemberLeftMethod, new MemberChange(Id.ToString(), user));
         }
-    }
-
-    /// <summary>Runs before a new member is stored; throw <see cref="ObjectCallException"/> to refuse the join.</summary>
-    protected virtual void OnJoining(string user)
-    {
     }
 
     /// <summary>Runs before a message is stored; throw <see cref="ObjectCallException"/> to refuse it.</summary>

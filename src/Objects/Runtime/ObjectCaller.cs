@@ -20,8 +20,12 @@ public sealed record ObjectCaller(
     /// may not watch it too, so a join must refuse before it stores anything.</summary>
     [Id(3)] public bool WatchFull { get; init; }
 
+    /// <summary>The user is an administrator (a <c>role</c> claim of <c>admin</c>): may moderate every room.</summary>
+    [Id(4)] public bool IsAdmin { get; init; }
+
     /// <summary>A client connection acting for a user.</summary>
-    public static ObjectCaller Client(string user, string clientId, bool watchFull = false) => new(user, clientId, null) { WatchFull = watchFull };
+    public static ObjectCaller Client(string user, string clientId, bool watchFull = false, bool isAdmin = false) =>
+        new(user, clientId, null) { WatchFull = watchFull, IsAdmin = isAdmin };
 
     /// <summary>Another object.</summary>
     public static ObjectCaller Object(string objectId) => new(null, null, objectId);

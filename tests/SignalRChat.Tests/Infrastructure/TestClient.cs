@@ -24,11 +24,21 @@ public sealed class TestClient : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Channel<JsonElement>> _inboxes = new(StringComparer.Ordinal);
 
+    private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private TestClient(HubConnection connection, string user)
     {
         Connection = connection;
         User = user;
+        connection.Closed += error =>
+        {
+            _closed.TrySetResult(error);
+            return Task.CompletedTask;
+        };
     }
+
+    /// <summary>Completes when the connection closes for good, with the error it closed with (the server's reason).</summary>
+    public Task<Exception?> Closed => _closed.Task;
 
     public HubConnection Connection { get; }
 
@@ -64,7 +74,13 @@ public sealed class TestClient : IAsyncDisposable
         {
             builder.AddMessagePackProtocol();
         }
-        var client = new TestClient(builder.Build(), user);
+        return await WrapAsync(builder.Build(), user, listenTo);
+    }
+
+    /// <summary>Starts <paramref name="connection"/> (built by the caller, with its own token) as a test client.</summary>
+    public static async Task<TestClient> WrapAsync(HubConnection connection, string user, params string[] listenTo)
+    {
+        var client = new TestClient(connection, user);
         foreach (var method in listenTo.Append("Registered").Append("NewMessage").Distinct())
         {
             client.Listen(method);
