@@ -60,7 +60,7 @@ internal static class ObjectsHosting
                 .Validate(o => o.ConnectionsPerUser > 0, "Quotas:ConnectionsPerUser must be positive.")
                 .Validate(o => o.RoomsPerUser > 0, "Quotas:RoomsPerUser must be positive.")
                 .Validate(o => o.RoomMembers > 0, "Quotas:RoomMembers must be positive.")
-                .Validate(o => o.RoomIdleExpiry >= TimeSpan.FromMinutes(1), "Quotas:RoomIdleExpiry must be at least 1 minute.")
+                .Validate(o => o.RoomIdleExpiry >= TimeSpan.FromSeconds(1), "Quotas:RoomIdleExpiry must be at least 1 second.")
                 .ValidateOnStart();
             builder.Services.TryAddSingleton(TimeProvider.System);
             if (cluster.Redis is null)
@@ -92,6 +92,8 @@ internal static class ObjectsHosting
 
     private static void ConfigureSilo(ISiloBuilder silo, ClusterOptions cluster)
     {
+        // Rooms expire by reminder (Quotas:RoomIdleExpiry), which may be shorter than Orleans' default minimum.
+        silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         silo.Services.AddSingleton<ClusterSecretFilter>()
             .AddSingleton<IIncomingGrainCallFilter>(services => services.GetRequiredService<ClusterSecretFilter>())
             .AddSingleton<IOutgoingGrainCallFilter>(services => services.GetRequiredService<ClusterSecretFilter>());
@@ -99,11 +101,18 @@ internal static class ObjectsHosting
         {
             // Embedded mode: one process, nothing else to install.
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ClusterId, clusterId: cluster.ClusterId)
-                .AddMemoryGrainStorage(ObjectStorage.Name);
+                .AddMemoryGrainStorage(ObjectStorage.Name)
+                .UseInMemoryReminderService();
             return;
         }
         silo.UseRedisClustering(options => options.ConfigurationOptions = RedisConfiguration(cluster.Redis))
-            .AddRedisGrainStorage(ObjectStorage.Name, options => options.ConfigurationOptions = RedisConfiguration(cluster.Redis))
+            .AddRedisGrainStorage(ObjectStorage.Name, options =>
+            {
+                options.ConfigurationOptions = RedisConfiguration(cluster.Redis);
+                // A deleted object (an expired room, an ended guild) leaves nothing in Redis.
+                options.DeleteStateOnClear = true;
+            })
+            .UseRedisReminderService(options => options.ConfigurationOptions = RedisConfiguration(cluster.Redis))
             .Configure<Orleans.Configuration.ClusterOptions>(options => options.ClusterId = options.ServiceId = cluster.ClusterId)
             .Configure<Orleans.Configuration.ClusterMembershipOptions>(options =>
             {

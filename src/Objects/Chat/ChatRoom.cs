@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Microsoft.Extensions.DependencyInjection;
 using SignalRChat.Objects.History;
+using SignalRChat.Objects.Presence;
+using SignalRChat.Objects.Quotas;
 using SignalRChat.Objects.Runtime;
 
 namespace SignalRChat.Objects.Chat;
@@ -18,8 +21,11 @@ public sealed class ChatRoom(
     IOptions<HistoryOptions> history,
     IClientPush push,
     IClientDirectory clients,
-    ILogger<ChatRoom> logger) : RoomChannel(state, log, history.Value.ChatRoom, push, clients, logger)
+    IOptions<QuotaOptions> quotas,
+    ILogger<ChatRoom> logger) : RoomChannel(state, log, history.Value.ChatRoom, push, clients, logger), IRemindable
 {
+    private const string ExpiryReminder = "expire-when-unused";
+
     /// <summary>The longest title, in characters.</summary>
     public const int MaxTitleLength = 200;
 
@@ -37,10 +43,98 @@ public sealed class ChatRoom(
             // Calls interleave: another Create is storing this room right now.
             throw new ObjectCallException(ObjectErrors.AlreadyExists(Id));
         }
+        var creator = Caller.User ?? Caller.ObjectId!;
+        Room.CreatedBy = creator;
+        if (Caller.User is { } user && Room.Maker is null)
+        {
+            try
+            {
+                await ReserveAsync(user);
+            }
+            catch (ObjectCallException)
+            {
+                Room.CreatedBy = null;
+                throw;
+            }
+        }
         Room.Title = title;
         Room.Private = args.Private;
-        Room.CreatedBy = Caller.User ?? Caller.ObjectId;
         await SaveAsync();
+        if (Room.Members.Count == 0)
+        {
+            await ScheduleExpiryAsync();
+        }
         return Info();
+    }
+
+    /// <inheritdoc/>
+    protected override Task OnMakingAsync(string user) => ReserveAsync(user);
+
+    /// <inheritdoc/>
+    protected override async Task OnOccupiedAsync()
+    {
+        try
+        {
+            if (await this.GetReminder(ExpiryReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception e) when (e is not ObjectCallException)
+        {
+            // It fires, finds members and ends itself.
+            ObjectsLog.ReminderFailed(logger, Id.ToString(), e.Message);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override Task OnEmptiedAsync() => ScheduleExpiryAsync();
+
+    /// <summary>Deletes the room once it has been without members for <c>Quotas:RoomIdleExpiry</c>.</summary>
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ExpiryReminder)
+        {
+            return;
+        }
+        if (Room.Members.Count > 0 || !Exists)
+        {
+            // Occupied again (or gone): this reminder has nothing to do.
+            await OnOccupiedAsync();
+            return;
+        }
+        var maker = Room.Maker;
+        await OnOccupiedAsync();
+        await DeleteAsync();
+        ObjectsLog.RoomExpired(logger, Id.ToString(), quotas.Value.RoomIdleExpiry);
+        if (maker is not null)
+        {
+            await ServiceProvider.GetRequiredService<IGrainFactory>().GetGrain<IPlayerGrain>(Player.IdOf(maker).ToGrainId()).ReleaseRoom(Id.ToString());
+        }
+    }
+
+    /// <summary>Counts the room against <paramref name="user"/>'s <c>Quotas:RoomsPerUser</c>, or refuses.</summary>
+    private async Task ReserveAsync(string user)
+    {
+        var player = ServiceProvider.GetRequiredService<IGrainFactory>().GetGrain<IPlayerGrain>(Player.IdOf(user).ToGrainId());
+        if (await player.ReserveRoom(Id.ToString()) is { } refusal)
+        {
+            throw new ObjectCallException(refusal);
+        }
+        Room.Maker = user;
+    }
+
+    private async Task ScheduleExpiryAsync()
+    {
+        var expiry = quotas.Value.RoomIdleExpiry;
+        try
+        {
+            // Due once the room has been unused that long; repeated (at most daily) in case a tick is missed.
+            await this.RegisterOrUpdateReminder(ExpiryReminder, expiry, expiry < TimeSpan.FromDays(1) ? expiry : TimeSpan.FromDays(1));
+        }
+        catch (Exception e)
+        {
+            ObjectsLog.ReminderFailed(logger, Id.ToString(), e.Message);
+        }
     }
 }

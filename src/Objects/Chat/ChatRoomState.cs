@@ -30,4 +30,7 @@ public sealed class ChatRoomState
 
     /// <summary>The member list of a private room.</summary>
     [Id(9)] public HashSet<string> Allowed { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The user whose <c>Quotas:RoomsPerUser</c> the room counts against: who created it, or first joined it.</summary>
+    [Id(10)] public string? Maker { get; set; }
 }

@@ -94,8 +94,16 @@ public abstract partial class RoomChannel(
             CheckMayJoin(user);
             // Before anything is stored: a refused join leaves no trace.
             WatchCallerDisconnect();
+            if (!Exists)
+            {
+                await OnMakingAsync(user);
+            }
             Room.Members[clientId] = user;
             await SaveAsync();
+            if (Room.Members.Count == 1)
+            {
+                await OnOccupiedAsync();
+            }
             if (isNewUser)
             {
                 AuditLog.Joined(Audit, user, Id.ToString());
@@ -226,6 +234,28 @@ public abstract partial class RoomChannel(
         {
             await PushAsync([.. Room.Members.Keys], MemberLeftMethod, new MemberChange(Id.ToString(), user));
         }
+        if (Room.Members.Count == 0)
+        {
+            await OnEmptiedAsync();
+        }
+    }
+
+    /// <summary>Runs when a user's join is about to store a room that did not exist; throw
+    /// <see cref="ObjectCallException"/> to refuse it.</summary>
+    protected virtual Task OnMakingAsync(string user) => Task.CompletedTask;
+
+    /// <summary>Runs when the room's first member joined.</summary>
+    protected virtual Task OnOccupiedAsync() => Task.CompletedTask;
+
+    /// <summary>Runs when the room's last member left.</summary>
+    protected virtual Task OnEmptiedAsync() => Task.CompletedTask;
+
+    /// <summary>Deletes the room: its history and its stored state; the activation ends.</summary>
+    protected async Task DeleteAsync()
+    {
+        await Messages.DeleteAsync();
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
     }
 
     /// <summary>Runs before a message is stored; throw <see cref="ObjectCallException"/> to refuse it.</summary>

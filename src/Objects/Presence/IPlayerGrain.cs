@@ -71,6 +71,15 @@ public interface IPlayerGrain : IObjectGrain
     [Alias("LeftParty"), AlwaysInterleave]
     Task LeftParty(string party);
 
+    /// <summary>The user makes chat room <paramref name="room"/>: counted against <c>Quotas:RoomsPerUser</c>. Returns
+    /// why not (the user has made as many as they may), or null.</summary>
+    [Alias("ReserveRoom"), AlwaysInterleave]
+    Task<string?> ReserveRoom(string room);
+
+    /// <summary>Chat room <paramref name="room"/>, made by the user, was deleted (it expired).</summary>
+    [Alias("ReleaseRoom"), AlwaysInterleave]
+    Task ReleaseRoom(string room);
+
     /// <summary>Whether the user is online (invisible counts as online: the party still has them).</summary>
     [Alias("IsOnline"), AlwaysInterleave]
     Task<bool> IsOnline();

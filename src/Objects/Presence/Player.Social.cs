@@ -40,6 +40,33 @@ public sealed partial class Player
     }
 
     /// <inheritdoc/>
+    public async Task<string?> ReserveRoom(string room)
+    {
+        var rooms = social.State.Rooms;
+        if (rooms.Contains(room))
+        {
+            return null;
+        }
+        var limit = quotas.Value.RoomsPerUser;
+        if (rooms.Count >= limit)
+        {
+            return $"{User} has made {rooms.Count} chat rooms, the most one user may have (Quotas:RoomsPerUser); rooms without members expire after {quotas.Value.RoomIdleExpiry}.";
+        }
+        rooms.Add(room);
+        await SaveSocialAsync();
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public async Task ReleaseRoom(string room)
+    {
+        if (social.State.Rooms.Remove(room))
+        {
+            await SaveSocialAsync();
+        }
+    }
+
+    /// <inheritdoc/>
     public Task<bool> IsOnline() => Task.FromResult(State.Online);
 
     /// <summary>The most system messages kept unacknowledged; past it the oldest is dropped.</summary>

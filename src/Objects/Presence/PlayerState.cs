@@ -63,6 +63,9 @@ public sealed class PlayerSocialState
 
     /// <summary>The channels in the user's inbox (<c>GetInbox</c>), by object ID, with how far the user has read each.</summary>
     [Id(4)] public Dictionary<string, ChannelRead> Channels { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The chat rooms the user made that still exist (<c>Quotas:RoomsPerUser</c>).</summary>
+    [Id(5)] public HashSet<string> Rooms { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>A channel in a player's inbox: the user's read marker in it, and why it is listed.</summary>

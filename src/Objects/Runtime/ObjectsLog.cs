@@ -15,4 +15,10 @@ internal static partial class ObjectsLog
 
     [LoggerMessage(4, LogLevel.Warning, "{ObjectId} could not store {What}; the next activation reads what is stored.", EventName = "ObjectStoreFailed")]
     public static partial void StoreFailed(ILogger logger, Exception exception, string objectId, string what);
+
+    [LoggerMessage(5, LogLevel.Warning, "{ObjectId} could not schedule or cancel its expiry: {Reason}", EventName = "ReminderFailed")]
+    public static partial void ReminderFailed(ILogger logger, string objectId, string reason);
+
+    [LoggerMessage(6, LogLevel.Information, "{ObjectId} had no members for {Expiry}: deleted it and its history.", EventName = "RoomExpired")]
+    public static partial void RoomExpired(ILogger logger, string objectId, TimeSpan expiry);
 }

@@ -45,8 +45,9 @@ internal sealed class ServerProcess : IAsyncDisposable
                 $"--ConnectionStrings:Redis={redis}",
                 $"--Cluster:SiloPort={FreePort.Next()}", $"--Cluster:GatewayPort={FreePort.Next()}",
                 "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Orleans=Error",
-                // The benchmark drives the cluster past any per-user limit; the flood scenario turns them on.
+                // The benchmark drives the cluster past any per-user limit and quota; the flood scenario turns limits on.
                 "--RateLimits:Enabled=false",
+                "--Quotas:RoomsPerUser=1000000", "--Quotas:ConnectionsPerUser=1000000",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -61,6 +61,8 @@ public sealed class HubInstance : IAsyncDisposable
             $"--Cluster:Secret={LocalSecrets.ClusterSecret}",
             // Tests send as fast as they can; the tests of the limits turn them on (RateLimits:Enabled=true).
             "--RateLimits:Enabled=false",
+            // Tests make rooms freely as few users; the quota's tests set it low.
+            "--Quotas:RoomsPerUser=100000",
         ];
         if (redis is not null)
         {

@@ -14,7 +14,7 @@ public sealed class BadInputTests(ClusterFixture cluster)
         { "general", "Join", null, "Invalid object ID 'general': it needs a type and a key separated by '-'. Expected 'Type-key', for example 'ChatRoom-general'." },
         { "Chat Room-x", "Join", null, "Invalid object ID 'Chat Room-x': the type must start with a letter and hold only letters and digits." },
         { "Lobby-main", "Join", null, "Unknown object type 'Lobby'. Types: ChatRoom, Guild, Party, Player, World, Zone." },
-        { Room, "Jion", null, "ChatRoom has no method 'Jion'. Methods: Join, Leave, SendMessage, GetMessages, ListMembers, Typing, MarkRead." },
+        { Room, "Jion", null, "ChatRoom has no method 'Jion'. Methods: Join, Leave, SendMessage, GetMessages, ListMembers, Typing, MarkRead, Kick, Mute, Unmute, Ban, Unban, SetModerator, SetPrivate, Allow, Disallow, GetModeration." },
         { Room, "OnActivateAsync", null, "ChatRoom has no method 'OnActivateAsync'." },
         { Room, "SendMessage", new { text = 42 }, "Invalid args for ChatRoom.SendMessage: 'text' has the wrong type. Expected {text: string, clientMessageId?: string}." },
         { Room, "SendMessage", null, "Invalid args for ChatRoom.SendMessage: 'text' is missing. Expected {text: string, clientMessageId?: string}." },

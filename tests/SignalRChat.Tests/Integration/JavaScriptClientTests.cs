@@ -30,7 +30,7 @@ public sealed class JavaScriptClientTests(ClusterFixture cluster)
         var fromNode = await dotnet.NextAsync("NewMessage");
         Assert.Equal("hello from node as nodejs", fromNode.GetProperty("text").GetString());
         Assert.Equal(sent.GetProperty("seq").GetInt64() + 1, (await NextStepAsync(node, "sent")).GetProperty("seq").GetInt64());
-        Assert.EndsWith("HubException: ChatRoom has no method 'Jion'. Methods: Join, Leave, SendMessage, GetMessages, ListMembers, Typing, MarkRead.",
+        Assert.EndsWith("HubException: ChatRoom has no method 'Jion'. Methods: Join, Leave, SendMessage, GetMessages, ListMembers, Typing, MarkRead, Kick, Mute, Unmute, Ban, Unban, SetModerator, SetPrivate, Allow, Disallow, GetModeration.",
             (await NextStepAsync(node, "refused")).GetString());
         await node.WaitForExitAsync(TimeSpan.FromSeconds(30));
         Assert.True(node.ExitCode == 0, node.Transcript);

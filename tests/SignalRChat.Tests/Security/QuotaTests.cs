@@ -87,6 +87,38 @@ public sealed class QuotaTests
         await hoarder.CallAsync("ChatRoom-one-too-many", "Join");
     }
 
+    [Fact]
+    public async Task RoomsPastTheUsersQuota_AreRefusedStoringNothing_AndRoomsUnusedForTheExpiry_AreDeletedFreeingTheirPlace()
+    {
+        await using var cluster = await ClusterFixture.StartAsync("Quotas:RoomsPerUser=2", "Quotas:RoomIdleExpiry=00:00:03");
+        await using var ivy = await TestClient.ConnectAsync(cluster.A, "ivy");
+        await using var jon = await TestClient.ConnectAsync(cluster.B, "jon");
+        await jon.CallAsync("ChatRoom-jons", "Join");
+        await ivy.CreateAsync("ChatRoom", "ChatRoom-ivy1", new { title = "made" });
+        await ivy.CallAsync("ChatRoom-ivy2", "Join");
+        await ivy.CallAsync("ChatRoom-ivy2", "SendMessage", new { text = "a history to delete" });
+
+        var created = await Assert.ThrowsAsync<HubException>(() => ivy.CreateAsync("ChatRoom", "ChatRoom-ivy3"));
+        var joined = await Assert.ThrowsAsync<HubException>(() => ivy.CallAsync("ChatRoom-ivy4", "Join"));
+
+        Assert.Contains("ivy has made 2 chat rooms, the most one user may have (Quotas:RoomsPerUser)", created.Message);
+        Assert.Contains("(Quotas:RoomsPerUser)", joined.Message);
+        Assert.Empty(await KeysAsync(cluster.Redis, "*ivy3*"));
+        Assert.Empty(await KeysAsync(cluster.Redis, "*ivy4*"));
+        // Joining a room someone else made costs nothing.
+        await ivy.CallAsync("ChatRoom-jons", "Join");
+
+        // Unused (never joined, or left) for the expiry: deleted with their history, and their places are free again.
+        await ivy.CallAsync("ChatRoom-ivy2", "Leave");
+        await Eventually.TrueAsync(async () => (await KeysAsync(cluster.Redis, "*ivy1*")).Count == 0 && (await KeysAsync(cluster.Redis, "*ivy2*")).Count == 0,
+            "the unused rooms expire", TimeSpan.FromSeconds(30));
+        Assert.NotEmpty(await KeysAsync(cluster.Redis, "*jons*"));
+        await ivy.CreateAsync("ChatRoom", "ChatRoom-ivy3");
+        await ivy.CallAsync("ChatRoom-ivy4", "Join");
+        var fresh = await ivy.CallAsync("ChatRoom-ivy2", "GetMessages", new { afterSeq = 0 });
+        Assert.Equal(0, fresh.GetProperty("messages").GetArrayLength());
+    }
+
     private static async Task<List<string>> KeysAsync(Infrastructure.RedisServer redis, string pattern)
     {
         var keys = new List<string>();

@@ -41,7 +41,7 @@ public sealed class AccessRulesTests
         var result = new AccessOptionsValidator(ObjectCatalog.Default).Validate(null, options);
 
         Assert.True(result.Failed);
-        Assert.Contains("Access:Objects:ChatRoom:Methods names 'Jion', which ChatRoom does not have. Methods: Join, Leave, SendMessage, GetMessages, ListMembers, Typing, MarkRead.", result.Failures!);
+        Assert.Contains("Access:Objects:ChatRoom:Methods names 'Jion', which ChatRoom does not have. Methods: Join, Leave, SendMessage, GetMessages, ListMembers, Typing, MarkRead, Kick, Mute, Unmute, Ban, Unban, SetModerator, SetPrivate, Allow, Disallow, GetModeration.", result.Failures!);
         Assert.Contains("Access:Objects:Lobby names no object type. Types: ChatRoom, Guild, Party, Player, World, Zone.", result.Failures!);
     }
 

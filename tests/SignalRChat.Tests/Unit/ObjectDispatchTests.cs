@@ -43,7 +43,8 @@ public sealed class ObjectDispatchTests
     public void Catalog_FindsTheShippedTypes_AndChatRoomsCallableMethods_InDeclarationOrder()
     {
         Assert.Equal(["ChatRoom", "Guild", "Party", "Player", "World", "Zone"], ObjectCatalog.Default.TypeNames);
-        Assert.Equal(["Join", "Leave", "SendMessage", "GetMessages", "ListMembers", "Typing", "MarkRead"], ChatRoomType.MethodNames);
+        Assert.Equal(["Join", "Leave", "SendMessage", "GetMessages", "ListMembers", "Typing", "MarkRead",
+            "Kick", "Mute", "Unmute", "Ban", "Unban", "SetModerator", "SetPrivate", "Allow", "Disallow", "GetModeration"], ChatRoomType.MethodNames);
         Assert.False(ChatRoomType.HasMethod("Create"));
         Assert.False(ChatRoomType.HasMethod("join"));
     }
@@ -52,7 +53,7 @@ public sealed class ObjectDispatchTests
     public void Catalog_UnknownTypeAndMethod_NameWhatExists()
     {
         Assert.Equal("Unknown object type 'Lobby'. Types: ChatRoom, Guild, Party, Player, World, Zone.", Assert.Throws<ObjectCallException>(() => ObjectCatalog.Default.GetType("Lobby")).Message);
-        Assert.Equal("ChatRoom has no method 'Jion'. Methods: Join, Leave, SendMessage, GetMessages, ListMembers, Typing, MarkRead.",
+        Assert.Equal("ChatRoom has no method 'Jion'. Methods: Join, Leave, SendMessage, GetMessages, ListMembers, Typing, MarkRead, Kick, Mute, Unmute, Ban, Unban, SetModerator, SetPrivate, Allow, Disallow, GetModeration.",
             Assert.Throws<ObjectCallException>(() => ChatRoomType.GetMethod("Jion")).Message);
     }
 
