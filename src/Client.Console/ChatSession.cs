@@ -82,6 +82,29 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
     public async Task WhoAsync() =>
         output.Line($"* members: {string.Join(", ", await CallAsync<string[]>(RequireRoom(), "ListMembers"))}");
 
+    /// <summary>Moderates the current room: <c>kick</c>, <c>ban</c> (minutes optional), <c>mute</c> (minutes required),
+    /// <c>unban</c> or <c>unmute</c> a user, with an optional reason.</summary>
+    public async Task ModerateAsync(string action, string target, int? minutes, string? reason)
+    {
+        var method = action switch
+        {
+            "kick" => "Kick",
+            "ban" => "Ban",
+            "mute" => "Mute",
+            "unban" => "Unban",
+            "unmute" => "Unmute",
+            _ => throw new ArgumentException($"Unknown moderation '{action}': kick, ban, mute, unban or unmute."),
+        };
+        var args = new Dictionary<string, object?> { ["user"] = target };
+        if (method is "Kick" or "Ban" or "Mute")
+        {
+            args["minutes"] = minutes;
+            args["reason"] = reason;
+        }
+        await CallAsync<object?>(RequireRoom(), method, args);
+        output.Line($"* {action}: {target}");
+    }
+
     /// <summary>Sets your status (online, away, busy, in-game, in-menu or invisible) and, when given, your status text.</summary>
     public async Task SetStatusAsync(string status, string? text)
     {
@@ -215,6 +238,20 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
         connection.On<MemberChange>("MemberJoined", change => { if (change.Room == Room) output.Line($"* {change.User} joined"); });
         connection.On<Presence>("PresenceChanged", presence => output.Presence(presence, user));
         connection.On<MemberChange>("MemberLeft", change => { if (change.Room == Room) output.Line($"* {change.User} left"); });
+        connection.On<KickNotice>("Kicked", kick =>
+        {
+            if (kick.Room == Room)
+            {
+                Room = null;
+            }
+            var ban = kick.BannedUntil is { } until
+                ? until == long.MaxValue ? " You are banned until lifted." : $" You are banned until {DateTimeOffset.FromUnixTimeMilliseconds(until).LocalDateTime:g}."
+                : "";
+            output.Line($"* {kick.By} removed you from {kick.Room}{(kick.Reason is null ? "." : $": {kick.Reason}")}{ban}");
+        });
+        connection.On<MuteNotice>("Muted", mute => output.Line(mute.Until is { } until
+            ? $"* {mute.By} muted you in {mute.Room} until {DateTimeOffset.FromUnixTimeMilliseconds(until).LocalDateTime:t}{(mute.Reason is null ? "." : $": {mute.Reason}")}"
+            : $"* {mute.By} unmuted you in {mute.Room}."));
         connection.On<DirectMessage>("DirectMessage", ReceiveDirectAsync);
         connection.On<DeliveryReceipt>("Delivered", receipt => output.Line($"* delivered to {receipt.To}: {receipt.Id}"));
         connection.On<Notice>("Announcement", announcement => output.Line($"** announcement: {announcement.Text}"));

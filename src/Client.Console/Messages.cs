@@ -35,6 +35,22 @@ public sealed record MessagesPage(
 [MessagePackObject]
 public sealed record MemberChange([property: Key("room")] string Room, [property: Key("user")] string User);
 
+/// <summary>A moderator removed this user from a room (<c>Kicked</c>); <c>BannedUntil</c> is set for a ban.</summary>
+[MessagePackObject]
+public sealed record KickNotice(
+    [property: Key("room")] string Room,
+    [property: Key("by")] string By,
+    [property: Key("reason")] string? Reason,
+    [property: Key("bannedUntil")] long? BannedUntil);
+
+/// <summary>A moderator muted (<c>Until</c> set) or unmuted this user in a room (<c>Muted</c>).</summary>
+[MessagePackObject]
+public sealed record MuteNotice(
+    [property: Key("room")] string Room,
+    [property: Key("by")] string By,
+    [property: Key("reason")] string? Reason,
+    [property: Key("until")] long? Until);
+
 /// <summary>A presence: pushed as <c>PresenceChanged</c>, returned by the player's methods.</summary>
 [MessagePackObject]
 public sealed record Presence(

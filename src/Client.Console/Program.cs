@@ -1,6 +1,6 @@
 using SignalRChat.Client.Console;
 
-const string Help = "commands: /join ROOM, /leave, /messages, /who, /status STATUS [TEXT], /follow USER..., /unfollow USER..., /dm USER TEXT, /guild create|invite|accept|leave|say ID ..., /party create|invite|accept|leave|say ID ..., /help, /quit; any other line is sent to the current room";
+const string Help = "commands: /join ROOM, /leave, /messages, /who, /status STATUS [TEXT], /follow USER..., /unfollow USER..., /dm USER TEXT, /guild create|invite|accept|leave|say ID ..., /party create|invite|accept|leave|say ID ..., /kick|/ban|/mute|/unban|/unmute USER [MINUTES] [REASON], /help, /quit; any other line is sent to the current room";
 
 ClientOptions options;
 try
@@ -60,6 +60,13 @@ while (terminal.ReadLine() is { } line)
                 break;
             case "/guild": output.Error("/guild create ID [NAME] | invite ID USER | accept ID | leave ID | say ID TEXT"); break;
             case "/party": output.Error("/party create ID | invite ID USER | accept ID | leave ID | say ID TEXT"); break;
+            case "/kick" or "/ban" or "/mute" or "/unban" or "/unmute" when rest.Split(' ', 2) is [var target, .. var more] && target.Length > 0:
+                var detail = more.FirstOrDefault()?.Trim() ?? "";
+                var minutes = detail.Split(' ', 2) is [var first, ..] && int.TryParse(first, out var m) ? m : (int?)null;
+                var reason = minutes is null ? detail : detail.Split(' ', 2).ElementAtOrDefault(1)?.Trim() ?? "";
+                await session.ModerateAsync(command[1..], target, minutes, reason.Length > 0 ? reason : null);
+                break;
+            case "/kick" or "/ban" or "/mute" or "/unban" or "/unmute": output.Error($"{command} needs a user: {command} USER [MINUTES] [REASON]"); break;
             case "/help": output.Line(Help); break;
             case "/quit": return 0;
             default: output.Error($"unknown command '{line.Trim()}'. {Help}"); break;

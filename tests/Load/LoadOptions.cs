@@ -14,6 +14,9 @@ internal sealed record LoadOptions
           presence      P players each followed by F change status at a ladder of rates; then Nearby in a zone of P
           room          N members of one chat room over K instances; S of them send as fast as the room accepts,
                         starting from each history length; messages/s and Redis bytes written per message
+          flood         the abuse experiment: M members chat in a room (a message each 500 ms) while one user floods it
+                        from A connections with 4,000-character messages; before, during and after, with the rate
+                        limits and quotas off and on; the members' call latency and the flood's accepted/refused
           chaos         3 hub processes and Redis; 30 members (the README's client advice), 3 senders every 50 ms;
                         SIGKILL, SIGTERM, SIGSTOP (20 s) of the room's host, a Redis restart, a write pause (10 s);
                         per fault: sent, lost, duplicated, longest wait, recovery (--quick: the suite's smaller run)
@@ -34,9 +37,10 @@ internal sealed record LoadOptions
           --players P           presence: players (full 10000, quick 1000)
           --follows F           presence: users each player follows (full 50, quick 20)
           --rates LIST          presence: status changes per second, a comma-separated ladder (full 250,500,1000,2000, quick 200,500)
-          --seconds N           presence, room: how long each rate (each history length) runs (full 10, quick 5)
+          --seconds N           presence, room, flood: how long each rate (each history length) runs (full 10, quick 5)
           --queries Q           presence: Nearby queries (full 5000, quick 1000), at --query-rate per second (full 500, quick 200)
-          --members N           room: members (default 20), on K instances (default 2)
+          --members N           room: members (default 20), on K instances (default 2); flood: the chatting members
+          --attackers A         flood: the flooding user's connections (full 100, quick 20)
           --senders S           room: members that send (default all 20), each with --in-flight calls queued (default 8;
                                 the hub runs one call of a connection at a time, in order)
           --histories LIST      room: history lengths to start from, one fresh room each (default 10,1000)
@@ -71,6 +75,7 @@ internal sealed record LoadOptions
     public int Queries { get; init; } = 5000;
     public int QueryRate { get; init; } = 500;
     public int Members { get; init; } = 20;
+    public int Attackers { get; init; } = 100;
     public int Senders { get; init; } = 20;
     public int InFlight { get; init; } = 8;
     public IReadOnlyList<int> Histories { get; init; } = [10, 1000];
@@ -80,19 +85,19 @@ internal sealed record LoadOptions
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            throw new ArgumentException("Name a scenario: fanout, connections, presence, room or chaos.");
+            throw new ArgumentException("Name a scenario: fanout, connections, presence, room, flood or chaos.");
         }
         var scenario = args[0];
-        if (scenario is not ("fanout" or "connections" or "presence" or "room" or "chaos"))
+        if (scenario is not ("fanout" or "connections" or "presence" or "room" or "flood" or "chaos"))
         {
-            throw new ArgumentException($"Unknown scenario '{scenario}'. Scenarios: fanout, connections, presence, room, chaos.");
+            throw new ArgumentException($"Unknown scenario '{scenario}'. Scenarios: fanout, connections, presence, room, flood, chaos.");
         }
         var quick = args.Contains("--quick");
         var options = quick
             ? new LoadOptions
             {
                 Scenario = scenario, Quick = true, RoomSize = 200, Messages = 200, Runs = 1, WarmupSeconds = 5, Connections = 2000, IdleSeconds = 5,
-                Players = 1000, Follows = 20, Rates = [200, 500], Seconds = 5, Queries = 1000, QueryRate = 200,
+                Players = 1000, Follows = 20, Rates = [200, 500], Seconds = 5, Queries = 1000, QueryRate = 200, Attackers = 20,
             }
             : new LoadOptions { Scenario = scenario };
         for (var i = 1; i < args.Length; i++)
@@ -128,6 +133,7 @@ internal sealed record LoadOptions
                 "--queries" => options with { Queries = Int(1, 1_000_000) },
                 "--query-rate" => options with { QueryRate = Int(1, 100_000) },
                 "--members" => options with { Members = Int(2, 10_000) },
+                "--attackers" => options with { Attackers = Int(1, 10_000) },
                 "--senders" => options with { Senders = Int(1, 10_000) },
                 "--in-flight" => options with { InFlight = Int(1, 1000) },
                 "--histories" => options with { Histories = ParseList("--histories", Value(), 0, 100_000) },
@@ -140,7 +146,7 @@ internal sealed record LoadOptions
         {
             options = options with { Instances = Math.Max(4, (options.Connections + 14_999) / 15_000) };
         }
-        if (scenario is "presence" or "room" && !args.Contains("--instances"))
+        if (scenario is "presence" or "room" or "flood" && !args.Contains("--instances"))
         {
             options = options with { Instances = 2 };
         }

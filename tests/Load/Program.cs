@@ -67,7 +67,7 @@ if (options.Scenario == "chaos")
     return chaos.Any(r => r.Lost > 0 || r.Duplicated > 0 || r.MissingAtClients > 0) ? 3 : 0;
 }
 
-var steps = options.Runs * options.Scenario switch { "fanout" => options.Modes.Count, "presence" or "room" => 1, _ => options.ConnectionModes.Count };
+var steps = options.Runs * options.Scenario switch { "fanout" => options.Modes.Count, "presence" or "room" => 1, "flood" => 2, _ => options.ConnectionModes.Count };
 var progress = new Progress(steps);
 try
 {
@@ -77,6 +77,7 @@ try
         "fanout" => await new FanoutScenario(options, redis, logDir, progress).RunAsync(stop.Token),
         "presence" => await new PresenceScenario(options, redis, logDir, progress).RunAsync(stop.Token),
         "room" => await new RoomScenario(options, redis, logDir, progress).RunAsync(stop.Token),
+        "flood" => await new FloodScenario(options, redis, logDir, progress).RunAsync(stop.Token),
         _ => await new ConnectionsScenario(options, redis, logDir, progress).RunAsync(stop.Token),
     };
     progress.Done();
@@ -91,7 +92,8 @@ try
             Console.WriteLine($"chart:   {chart}");
         }
     }
-    return results.Any(r => r.Lost > 0) ? 3 : 0;
+    // In the flood scenario without limits, members' calls failing is what the run shows, not a fault of the tool.
+    return results.Any(r => r.Lost > 0 && !(r.Scenario == "flood" && r.Mode.StartsWith("limits off", StringComparison.Ordinal))) ? 3 : 0;
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {

@@ -377,6 +377,22 @@ export class ChatSession {
       this.#ack([message]).catch(error => this.#events.error?.(reasonOf(error)));
     });
     connection.on("MemberLeft", ({ room, user }) => room === this.#room && this.#members.delete(user) && this.#reportMembers());
+    // A moderator removed us (kick, ban, or off a private room's list): the server already took us out.
+    connection.on("Kicked", ({ room, by, reason, bannedUntil }) => {
+      if (room !== this.#room) {
+        return;
+      }
+      clearTimeout(this.#markTimer);
+      this.#markTimer = null;
+      this.#room = null;
+      this.#members.clear();
+      this.#events.left?.(room);
+      const ban = bannedUntil ? ` You are banned ${bannedUntil > 8.64e15 ? "until lifted" : `until ${new Date(bannedUntil).toLocaleString()}`}.` : "";
+      this.#events.error?.(`${by} removed you from ${room}${reason ? `: ${reason}` : "."}${ban}`);
+    });
+    connection.on("Muted", ({ room, by, reason, until }) => this.#events.error?.(until
+      ? `${by} muted you in ${room} until ${new Date(until).toLocaleTimeString()}${reason ? `: ${reason}` : "."}`
+      : `${by} unmuted you in ${room}.`));
     connection.onreconnecting(error => this.#events.status?.(Status.Reconnecting, error ? reasonOf(error) : undefined));
     connection.onreconnected(async () => {
       this.#events.status?.(Status.Connected);

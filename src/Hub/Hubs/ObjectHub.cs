@@ -40,6 +40,7 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
     {
         Context.Items[typeof(WatchedObjects)] = new WatchedObjects();
         Context.Items[typeof(ActivityClock)] = new ActivityClock();
+        Context.Items[typeof(RefusalCount)] = new RefusalCount();
         // Online before the client hears it is registered.
         if (await presence.ConnectedAsync(UserName(), ClientId) is { } refusal)
         {
@@ -81,7 +82,7 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
     {
         var id = Check(() => objects.Resolve(objectId, method));
         Refuse(access.RefuseCall(id.Type, method));
-        Refuse(limits.Refuse(Context.ConnectionId, UserName(), id.Type, method));
+        RefuseOverLimits(limits.Refuse(Context.ConnectionId, UserName(), id.Type, method));
         presence.Active(UserName(), objectId, Activity);
         var json = ArgsJson(id.Type, method, args);
         var result = await RunAsync($"{id.Type}.{method}", objectId, () => objects.CallAsync(objectId, method, json, Caller(objectId)));
@@ -93,7 +94,7 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
     {
         var id = Check(() => objects.ResolveCreate(type, objectId));
         Refuse(access.RefuseCreate(id.Type));
-        Refuse(limits.Refuse(Context.ConnectionId, UserName(), id.Type, CallLimits.CreateMethod));
+        RefuseOverLimits(limits.Refuse(Context.ConnectionId, UserName(), id.Type, CallLimits.CreateMethod));
         presence.Active(UserName(), objectId, Activity);
         var json = ArgsJson(id.Type, "create", args);
         var result = await RunAsync($"{id.Type} create", objectId, () => objects.CreateAsync(type, objectId, json, Caller(objectId)));
@@ -119,6 +120,24 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
         {
             throw new HubException(e.Message);
         }
+    }
+
+    /// <summary>Refuses a call over the rate limits, and closes a connection that keeps calling past them.</summary>
+    private void RefuseOverLimits(string? refusal)
+    {
+        var counter = (RefusalCount)Context.Items[typeof(RefusalCount)]!;
+        if (refusal is null)
+        {
+            counter.InARow = 0;
+            return;
+        }
+        if (limits.ShouldClose(++counter.InARow))
+        {
+            metrics.Refused($"{RateLimitOptions.Section}:CloseAfterRefusals");
+            var connectionId = Context.ConnectionId;
+            instances.CloseLocalConnections(connection => connection.ConnectionId == connectionId, limits.CloseReason);
+        }
+        throw new HubException(refusal);
     }
 
     private static void Refuse(string? refusal)
@@ -217,4 +236,10 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
             }
         }
     }
+}
+
+/// <summary>How many calls of a connection in a row the rate limits refused. Calls of one connection run one at a time.</summary>
+internal sealed class RefusalCount
+{
+    public int InARow { get; set; }
 }

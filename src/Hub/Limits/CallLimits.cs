@@ -25,6 +25,16 @@ internal sealed class CallLimits : IDisposable
             RateLimitPartition.GetTokenBucketLimiter(subject, s => TokenBuckets.Options(s.Rule.PerSecond, s.Rule.Burst)));
     }
 
+    /// <summary>
+    /// Counts a refused call of a connection (<paramref name="refusals"/> is its count of refusals in a row, kept by
+    /// the caller); true when the connection should be closed for ignoring them (<see cref="RateLimitOptions.CloseAfterRefusals"/>).
+    /// </summary>
+    public bool ShouldClose(int refusals) => _options.CloseAfterRefusals > 0 && refusals >= _options.CloseAfterRefusals;
+
+    /// <summary>Why a connection closed by <see cref="ShouldClose"/> was closed.</summary>
+    public string CloseReason => ObjectErrors.RateLimitedMarker +
+        $"This connection kept calling past its rate limits ({_options.CloseAfterRefusals} refusals in a row, {RateLimitOptions.Section}:CloseAfterRefusals) and was closed; wait for the time each refusal names before retrying.";
+
     /// <summary>The refusal of a call of <paramref name="type"/>.<paramref name="method"/> (or <see cref="CreateMethod"/>)
     /// by <paramref name="user"/> on <paramref name="connectionId"/>, or null when it may go ahead.</summary>
     public string? Refuse(string connectionId, string user, string type, string method)

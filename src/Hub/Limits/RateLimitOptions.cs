@@ -22,6 +22,10 @@ public sealed class RateLimitOptions
     /// <c>Type.Create</c>; methods not named here are limited by <see cref="PerConnection"/> only.</summary>
     public Dictionary<string, RateRule> PerUser { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>A connection refused by the rate limits this many times in a row is closed (with a reason, without
+    /// reconnect): a client that ignores refusals costs the server a parse of every call it sends. 0 never closes.</summary>
+    public int CloseAfterRefusals { get; set; } = 50;
+
     /// <summary>New connections (a negotiation, or a WebSocket that skips it) of one user.</summary>
     public RateRule ConnectionsPerUser { get; set; } = new() { PerSecond = 1, Burst = 20 };
 
@@ -53,6 +57,10 @@ internal sealed class RateLimitOptionsValidator(ObjectCatalog catalog) : IValida
         Check(problems, $"{RateLimitOptions.Section}:PerConnection", options.PerConnection);
         Check(problems, $"{RateLimitOptions.Section}:ConnectionsPerUser", options.ConnectionsPerUser);
         Check(problems, $"{RateLimitOptions.Section}:ConnectionsPerAddress", options.ConnectionsPerAddress);
+        if (options.CloseAfterRefusals < 0)
+        {
+            problems.Add($"{RateLimitOptions.Section}:CloseAfterRefusals must be 0 (never) or more; it is {options.CloseAfterRefusals}.");
+        }
         foreach (var (key, rule) in options.PerUser)
         {
             var setting = $"{RateLimitOptions.Section}:PerUser:{key}";

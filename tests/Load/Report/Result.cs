@@ -75,6 +75,10 @@ internal sealed record Result
     public double? MessagesPerSec { get; init; }
     public double? RedisBytesPerMessage { get; init; }
 
+    /// <summary>flood: the flooder's messages the room accepted, and its calls and connections refused.</summary>
+    public long? FloodAccepted { get; init; }
+    public long? FloodRefused { get; init; }
+
     /// <summary>The median of each metric over several runs of the same scenario and mode.</summary>
     public static Result Median(IReadOnlyList<Result> runs)
     {
@@ -107,6 +111,8 @@ internal sealed record Result
             EveryFollowerP99Ms = N(runs.Select(r => r.EveryFollowerP99Ms)),
             MessagesPerSec = N(runs.Select(r => r.MessagesPerSec)),
             RedisBytesPerMessage = N(runs.Select(r => r.RedisBytesPerMessage)),
+            FloodAccepted = runs.Any(r => r.FloodAccepted is null) ? null : (long)M(runs.Select(r => (double)r.FloodAccepted!.Value)),
+            FloodRefused = runs.Any(r => r.FloodRefused is null) ? null : (long)M(runs.Select(r => (double)r.FloodRefused!.Value)),
             Messages = runs.Any(r => r.Messages is null) ? null : (int)M(runs.Select(r => (double)r.Messages!.Value)),
         };
     }

@@ -112,6 +112,30 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task AConnectionThatKeepsCallingPastItsLimits_IsClosedWithTheReason()
+    {
+        await using var cluster = await ClusterFixture.StartAsync(On, "RateLimits:PerConnection:PerSecond=0.5", "RateLimits:PerConnection:Burst=2",
+            "RateLimits:CloseAfterRefusals=5");
+        await using var rude = await TestClient.ConnectAsync(cluster.A, "rude");
+        await using var polite = await TestClient.ConnectAsync(cluster.A, "rude");
+
+        for (var i = 0; i < 7 && !rude.Closed.IsCompleted; i++)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(async () =>
+            {
+                await rude.CallAsync("ChatRoom-rude", "ListMembers");
+                await rude.CallAsync("ChatRoom-rude", "ListMembers");
+                await rude.CallAsync("ChatRoom-rude", "ListMembers");
+            });
+        }
+
+        var closed = await rude.Closed.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Contains("[rate-limited] This connection kept calling past its rate limits (5 refusals in a row, RateLimits:CloseAfterRefusals) and was closed", closed?.Message);
+        await polite.CallAsync("ChatRoom-rude", "ListMembers");
+        Assert.Equal(1, cluster.A.Services.GetRequiredService<LimitMetrics>().RefusedBy("RateLimits:CloseAfterRefusals"));
+    }
+
+    [Fact]
     public async Task NewConnectionsPastTheUserLimit_Get429WithRetryAfter_AndOtherUsersConnect()
     {
         await using var cluster = await ClusterFixture.StartAsync(On, "RateLimits:ConnectionsPerUser:PerSecond=0.1", "RateLimits:ConnectionsPerUser:Burst=3");
