@@ -237,9 +237,3 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
         }
     }
 }
-
-/// <summary>How many calls of a connection in a row the rate limits refused. Calls of one connection run one at a time.</summary>
-internal sealed class RefusalCount
-{
-    public int InARow { get; set; }
-}

@@ -24,7 +24,7 @@ public sealed class RateLimitOptions
 
     /// <summary>A connection refused by the rate limits this many times in a row is closed (with a reason, without
     /// reconnect): a client that ignores refusals costs the server a parse of every call it sends. 0 never closes.</summary>
-    public int CloseAfterRefusals { get; set; } = 50;
+    public int CloseAfterRefusals { get; set; } = 20;
 
     /// <summary>New connections (a negotiation, or a WebSocket that skips it) of one user.</summary>
     public RateRule ConnectionsPerUser { get; set; } = new() { PerSecond = 1, Burst = 20 };

@@ -79,6 +79,9 @@ internal sealed record Result
     public long? FloodAccepted { get; init; }
     public long? FloodRefused { get; init; }
 
+    /// <summary>flood: chatting members whose connections the server had closed by the end of the phase.</summary>
+    public int? MembersCutOff { get; init; }
+
     /// <summary>The median of each metric over several runs of the same scenario and mode.</summary>
     public static Result Median(IReadOnlyList<Result> runs)
     {
@@ -113,6 +116,7 @@ internal sealed record Result
             RedisBytesPerMessage = N(runs.Select(r => r.RedisBytesPerMessage)),
             FloodAccepted = runs.Any(r => r.FloodAccepted is null) ? null : (long)M(runs.Select(r => (double)r.FloodAccepted!.Value)),
             FloodRefused = runs.Any(r => r.FloodRefused is null) ? null : (long)M(runs.Select(r => (double)r.FloodRefused!.Value)),
+            MembersCutOff = runs.Any(r => r.MembersCutOff is null) ? null : runs.Max(r => r.MembersCutOff), // the worst run
             Messages = runs.Any(r => r.Messages is null) ? null : (int)M(runs.Select(r => (double)r.Messages!.Value)),
         };
     }

@@ -74,11 +74,11 @@ internal static class ResultWriter
             var first = results.First(r => r.Scenario == "flood");
             text.AppendLine(Inv($"{first.RoomSize} members chatting in one room over {first.Instances} instances (a message each 500 ms); one user floods it with 4,000-character messages; median of {first.Runs} run(s)"));
             text.AppendLine();
-            text.AppendLine("| limits, phase | members' calls | p50 ms | p99 ms | max ms | failed | flood connections | flood accepted/s | flood refused | hub CPU % of a core |");
-            text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+            text.AppendLine("| limits, phase | members' calls | p50 ms | p99 ms | max ms | failed | members cut off | flood connections | flood accepted/s | flood refused | hub CPU % of a core |");
+            text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
             foreach (var r in results.Where(r => r.Scenario == "flood"))
             {
-                text.AppendLine(Inv($"| {r.Mode} | {r.Messages:N0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.Lost} | {r.Connections} | {r.MessagesPerSec:N0} | {r.FloodRefused:N0} | {r.IdleCpuPercent:0} |"));
+                text.AppendLine(Inv($"| {r.Mode} | {r.Messages:N0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.Lost} | {r.MembersCutOff} | {r.Connections} | {r.MessagesPerSec:N0} | {r.FloodRefused:N0} | {r.IdleCpuPercent:0} |"));
             }
         }
         return text.ToString();

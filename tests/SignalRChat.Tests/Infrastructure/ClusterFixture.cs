@@ -15,7 +15,16 @@ public class ClusterFixture : IAsyncLifetime, IAsyncDisposable
     public static async Task<ClusterFixture> StartAsync(params string[] settings)
     {
         var cluster = new ClusterFixture(settings);
-        await cluster.InitializeAsync();
+        try
+        {
+            await cluster.InitializeAsync();
+        }
+        catch
+        {
+            // Nothing started may outlive a failed start (a Redis process would).
+            await cluster.DisposeAsync();
+            throw;
+        }
         return cluster;
     }
 

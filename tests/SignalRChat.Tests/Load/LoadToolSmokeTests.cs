@@ -86,7 +86,7 @@ public sealed class LoadToolSmokeTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "--help" }, 0, "usage: dotnet run -c Release --project tests/Load")]
-    [InlineData(new[] { "fanot" }, 2, "Unknown scenario 'fanot'. Scenarios: fanout, connections, presence, room, chaos.")]
+    [InlineData(new[] { "fanot" }, 2, "Unknown scenario 'fanot'. Scenarios: fanout, connections, presence, room, flood, chaos.")]
     [InlineData(new[] { "presence", "--rates", "10,x" }, 2, "--rates holds 'x'; each must be a whole number from 1 to 100000.")]
     [InlineData(new[] { "room", "--members", "4", "--senders", "5" }, 2, "--senders must be at most --members (4); it was 5.")]
     [InlineData(new[] { "fanout", "--modes", "stock" }, 2, "Unknown mode 'stock'. Modes: per-instance, fan-out-on-read, stock-clients, stock-groups.")]
