@@ -41,6 +41,7 @@ internal sealed record LoadOptions
           --queries Q           presence: Nearby queries (full 5000, quick 1000), at --query-rate per second (full 500, quick 200)
           --members N           room: members (default 20), on K instances (default 2); flood: the chatting members
           --attackers A         flood: the flooding user's connections (full 100, quick 20)
+          --limits L            flood: on, off or both, one after another (default both)
           --senders S           room: members that send (default all 20), each with --in-flight calls queued (default 8;
                                 the hub runs one call of a connection at a time, in order)
           --histories LIST      room: history lengths to start from, one fresh room each (default 10,1000)
@@ -76,6 +77,7 @@ internal sealed record LoadOptions
     public int QueryRate { get; init; } = 500;
     public int Members { get; init; } = 20;
     public int Attackers { get; init; } = 100;
+    public IReadOnlyList<string> FloodLimits { get; init; } = ["limits off", "limits on"];
     public int Senders { get; init; } = 20;
     public int InFlight { get; init; } = 8;
     public IReadOnlyList<int> Histories { get; init; } = [10, 1000];
@@ -133,7 +135,8 @@ internal sealed record LoadOptions
                 "--queries" => options with { Queries = Int(1, 1_000_000) },
                 "--query-rate" => options with { QueryRate = Int(1, 100_000) },
                 "--members" => options with { Members = Int(2, 10_000) },
-                "--attackers" => options with { Attackers = Int(1, 10_000) },
+                "--attackers" => options with { Attackers = Int(1, 100_000) },
+                "--limits" => options with { FloodLimits = Value() switch { "on" => ["limits on"], "off" => ["limits off"], "both" => ["limits off", "limits on"], var l => throw new ArgumentException($"--limits must be on, off or both; it was '{l}'.") } },
                 "--senders" => options with { Senders = Int(1, 10_000) },
                 "--in-flight" => options with { InFlight = Int(1, 1000) },
                 "--histories" => options with { Histories = ParseList("--histories", Value(), 0, 100_000) },

@@ -67,7 +67,7 @@ if (options.Scenario == "chaos")
     return chaos.Any(r => r.Lost > 0 || r.Duplicated > 0 || r.MissingAtClients > 0) ? 3 : 0;
 }
 
-var steps = options.Runs * options.Scenario switch { "fanout" => options.Modes.Count, "presence" or "room" => 1, "flood" => 2, _ => options.ConnectionModes.Count };
+var steps = options.Runs * options.Scenario switch { "fanout" => options.Modes.Count, "presence" or "room" => 1, "flood" => options.FloodLimits.Count, _ => options.ConnectionModes.Count };
 var progress = new Progress(steps);
 try
 {

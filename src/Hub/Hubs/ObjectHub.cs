@@ -55,20 +55,23 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
             return;
         }
         await Clients.Caller.SendAsync(RegisteredMethod, WireValue.From(new Registration(ClientId, instances.LocalInstanceId, UserName())));
-        await ReplayAnnouncementsAsync();
+        // Not awaited: SignalR runs none of the client's calls until this method returns, and the board's silo may be
+        // slow or gone (then the client's calls would wait for it to be declared dead).
+        _ = ReplayAnnouncementsAsync(Clients.Caller);
     }
 
     /// <summary>
-    /// Sends the recent announcements to the new connection. Asked after the connection is registered, so one made
-    /// meanwhile reaches it by push or here (possibly both: clients drop an <c>id</c> they have seen).
+    /// Sends the recent announcements to the new connection, within the call timeout. Asked after the connection is
+    /// registered, so one made meanwhile reaches it by push or here (possibly both: clients drop an <c>id</c> they
+    /// have seen).
     /// </summary>
-    private async Task ReplayAnnouncementsAsync()
+    private async Task ReplayAnnouncementsAsync(IClientProxy caller)
     {
         try
         {
-            foreach (var announcement in await Announcements.RecentAsync(grains))
+            foreach (var announcement in await Announcements.RecentAsync(grains).WaitAsync(options.Value.CallTimeout))
             {
-                await Clients.Caller.SendAsync(AnnouncementBoard.AnnouncementMethod, WireValue.From(announcement));
+                await caller.SendAsync(AnnouncementBoard.AnnouncementMethod, WireValue.From(announcement));
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

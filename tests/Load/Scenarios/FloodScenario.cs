@@ -30,7 +30,7 @@ internal sealed class FloodScenario(LoadOptions options, RedisProcess redis, str
     public async Task<IReadOnlyList<Result>> RunAsync(CancellationToken cancellationToken)
     {
         var results = new List<Result>();
-        foreach (var (mode, settings) in Modes)
+        foreach (var (mode, settings) in Modes.Where(m => options.FloodLimits.Contains(m.Mode)))
         {
             var runs = new List<List<Result>>();
             for (var run = 1; run <= options.Runs; run++)
