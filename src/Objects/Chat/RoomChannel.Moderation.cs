@@ -179,9 +179,14 @@ public abstract partial class RoomChannel
             Room.Mutes.Where(m => m.Value > now).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal)));
     }
 
-    /// <summary>Refuses a join of a banned user, or of a user not on a private room's member list.</summary>
+    /// <summary>Refuses a join of a banned user, or of a user not on a private room's member list; administrators
+    /// always join (a room's owner cannot lock them out).</summary>
     private void CheckMayJoin(string user)
     {
+        if (Caller.IsAdmin)
+        {
+            return;
+        }
         if (Room.Bans.TryGetValue(user, out var until) && until > NowMs)
         {
             throw new ObjectCallException(until == long.MaxValue

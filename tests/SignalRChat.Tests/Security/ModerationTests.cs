@@ -82,6 +82,9 @@ public sealed class ModerationTests
         // An administrator moderates any room, its owner included.
         await root.CallAsync(room, "Kick", new { user = "alice", reason = "admin says" });
         Assert.Equal(["carol", "dave"], (await dave.CallAsync(room, "ListMembers")).EnumerateArray().Select(m => m.GetString()));
+        // An owner cannot lock an administrator out.
+        await alice.CallAsync(room, "Ban", new { user = "root" });
+        await root.CallAsync(room, "Join");
     }
 
     [Fact]
