@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SignalRChat.Hub.Hosting;
 using SignalRChat.Push;
 using SignalRChat.Push.Internal;
@@ -40,13 +41,17 @@ public sealed class HubInstance : IAsyncDisposable
     /// <param name="settings">Extra configuration, as <c>key=value</c> (for example <c>Push:Strategy=FanOutOnRead</c>).</param>
     public static Task<HubInstance> StartAsync(string? redis, params string[] settings) => StartAsync(redis, "http://127.0.0.1:0", settings);
 
+    /// <summary>Starts an instance whose log lines also go to <paramref name="logs"/>.</summary>
+    public static Task<HubInstance> StartAsync(string? redis, CapturedLogs logs, params string[] settings) =>
+        StartAsync(redis, "http://127.0.0.1:0", settings, builder => builder.Logging.AddProvider(logs));
+
     /// <summary>
     /// Starts a new instance (a new instance ID, as after a process restart) on this one's URL, with its configuration.
     /// Stop this one first.
     /// </summary>
     public Task<HubInstance> StartAgainAsync() => StartAsync(_redis, Url, _settings);
 
-    private static async Task<HubInstance> StartAsync(string? redis, string url, string[] settings)
+    private static async Task<HubInstance> StartAsync(string? redis, string url, string[] settings, Action<WebApplicationBuilder>? configure = null)
     {
         List<string> args =
         [
@@ -69,7 +74,7 @@ public sealed class HubInstance : IAsyncDisposable
             args.Add($"--ConnectionStrings:Redis={redis}");
         }
         args.AddRange(settings.Select(s => $"--{s}"));
-        var app = HubApplication.Build([.. args]);
+        var app = HubApplication.Build([.. args], configure);
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
         return new HubInstance(app, redis, settings);
     }
