@@ -194,6 +194,25 @@ public sealed class WebClientTests(ClusterFixture cluster, BrowserFixture browse
     }
 
     [Fact]
+    public async Task AKickAndAMute_ShowWhoDidItAndWhy_AndTheKickedPageLeavesTheRoom()
+    {
+        await using var owner = await TestClient.ConnectAsync(cluster.A, "room-owner");
+        await owner.CreateAsync("ChatRoom", "ChatRoom-kicking");
+        await owner.CallAsync("ChatRoom-kicking", "Join");
+        await using var page = await ChatPage.OpenAsync(browser, cluster.B.Url, "kicked-user");
+        await page.JoinAsync("kicking");
+        await Expect(page.Members).ToHaveTextAsync(["kicked-user", "room-owner"]);
+
+        await owner.CallAsync("ChatRoom-kicking", "Mute", new { user = "kicked-user", minutes = 5, reason = "too loud" });
+        await Expect(page.Error).ToContainTextAsync("room-owner muted you in ChatRoom-kicking until");
+        await owner.CallAsync("ChatRoom-kicking", "Kick", new { user = "kicked-user", reason = "bye" });
+
+        await Expect(page.Error).ToHaveTextAsync("room-owner removed you from ChatRoom-kicking: bye");
+        Assert.Equal(["room-owner"], (await owner.CallAsync("ChatRoom-kicking", "ListMembers")).EnumerateArray().Select(m => m.GetString()));
+        Assert.Empty(page.PageErrors);
+    }
+
+    [Fact]
     public async Task CreatingARoomThatExists_ShowsTheServersReason_AndThePageKeepsWorking()
     {
         await using var page = await ChatPage.OpenAsync(browser, cluster.A.Url, "creator");
