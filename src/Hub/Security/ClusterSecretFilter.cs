@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using SignalRChat.Hub.Hosting;
 using SignalRChat.Hub.Logging;
@@ -17,7 +17,7 @@ namespace SignalRChat.Hub.Security;
 /// traffic between our processes can learn it (keep the silo and gateway ports on a private network); Orleans' own
 /// system grains are not covered.
 /// </remarks>
-internal sealed class ClusterSecretFilter(IOptions<ClusterOptions> cluster, ILogger<ClusterSecretFilter> logger)
+internal sealed class ClusterSecretFilter(IOptions<ClusterOptions> cluster, LogThrottles throttles, ILogger<ClusterSecretFilter> logger)
     : IIncomingGrainCallFilter, IOutgoingGrainCallFilter
 {
     /// <summary>The request context key the secret travels under.</summary>
@@ -25,13 +25,12 @@ internal sealed class ClusterSecretFilter(IOptions<ClusterOptions> cluster, ILog
 
     private static readonly System.Reflection.Assembly Objects = typeof(IObjectGrain).Assembly;
 
-    private readonly byte[] _secret = Encoding.UTF8.GetBytes(cluster.Value.Secret!);
-    private readonly LogThrottle _refusals = new(TimeSpan.FromSeconds(10));
+    private readonly string _secret = cluster.Value.Secret!;
 
     /// <inheritdoc/>
     public Task Invoke(IOutgoingGrainCallContext context)
     {
-        RequestContext.Set(Key, cluster.Value.Secret!);
+        RequestContext.Set(Key, _secret);
         return context.Invoke();
     }
 
@@ -42,13 +41,14 @@ internal sealed class ClusterSecretFilter(IOptions<ClusterOptions> cluster, ILog
         {
             return context.Invoke();
         }
-        if (_refusals.Allow(out var suppressed))
+        if (throttles.Allow(nameof(SecurityLog.CallWithoutSecret), out var suppressed))
         {
             SecurityLog.CallWithoutSecret(logger, context.InterfaceName, context.MethodName, suppressed);
         }
         throw new UnauthorizedAccessException("Refused: the call did not carry this cluster's secret (Cluster:Secret).");
     }
 
+    // On every grain call: compared in constant time, without allocating.
     private bool Holds(string? secret) =>
-        secret is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secret), _secret);
+        secret is not null && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(secret.AsSpan()), MemoryMarshal.AsBytes(_secret.AsSpan()));
 }
