@@ -71,23 +71,8 @@ public sealed class ChatRoom(
     protected override Task OnMakingAsync(string user) => ReserveAsync(user);
 
     /// <inheritdoc/>
-    protected override async Task OnOccupiedAsync()
-    {
-        try
-        {
-            if (await this.GetReminder(ExpiryReminder) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-        }
-        catch (Exception e) when (e is not ObjectCallException)
-        {
-            // It fires, finds members and ends itself.
-            ObjectsLog.ReminderFailed(logger, Id.ToString(), e.Message);
-        }
-    }
-
-    /// <inheritdoc/>
+    /// <remarks>A join does not cancel it (that would cost two reminder-table round trips on a join): a tick that finds
+    /// members ends it, and the next emptying schedules it afresh.</remarks>
     protected override Task OnEmptiedAsync() => ScheduleExpiryAsync();
 
     /// <summary>Deletes the room once it has been without members for <c>Quotas:RoomIdleExpiry</c>.</summary>
@@ -97,14 +82,13 @@ public sealed class ChatRoom(
         {
             return;
         }
+        await CancelExpiryAsync();
         if (Room.Members.Count > 0 || !Exists)
         {
-            // Occupied again (or gone): this reminder has nothing to do.
-            await OnOccupiedAsync();
+            // Used again since it emptied (or already gone): nothing to delete.
             return;
         }
         var maker = Room.Maker;
-        await OnOccupiedAsync();
         await DeleteAsync();
         ObjectsLog.RoomExpired(logger, Id.ToString(), quotas.Value.RoomIdleExpiry);
         if (maker is not null)
@@ -122,6 +106,22 @@ public sealed class ChatRoom(
             throw new ObjectCallException(refusal);
         }
         Room.Maker = user;
+    }
+
+    private async Task CancelExpiryAsync()
+    {
+        try
+        {
+            if (await this.GetReminder(ExpiryReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception e) when (e is not ObjectCallException)
+        {
+            // It fires again (at most a day later) and tries again.
+            ObjectsLog.ReminderFailed(logger, Id.ToString(), e.Message);
+        }
     }
 
     private async Task ScheduleExpiryAsync()

@@ -100,10 +100,6 @@ public abstract partial class RoomChannel(
             }
             Room.Members[clientId] = user;
             await SaveAsync();
-            if (Room.Members.Count == 1)
-            {
-                await OnOccupiedAsync();
-            }
             if (isNewUser)
             {
                 AuditLog.Joined(Audit, user, Id.ToString());
@@ -243,9 +239,6 @@ public abstract partial class RoomChannel(
     /// <summary>Runs when a user's join is about to store a room that did not exist; throw
     /// <see cref="ObjectCallException"/> to refuse it.</summary>
     protected virtual Task OnMakingAsync(string user) => Task.CompletedTask;
-
-    /// <summary>Runs when the room's first member joined.</summary>
-    protected virtual Task OnOccupiedAsync() => Task.CompletedTask;
 
     /// <summary>Runs when the room's last member left.</summary>
     protected virtual Task OnEmptiedAsync() => Task.CompletedTask;

@@ -94,6 +94,9 @@ public sealed class QuotaTests
         await using var ivy = await TestClient.ConnectAsync(cluster.A, "ivy");
         await using var jon = await TestClient.ConnectAsync(cluster.B, "jon");
         await jon.CallAsync("ChatRoom-jons", "Join");
+        // Emptied (its expiry scheduled) and used again: the expiry's tick must find members and delete nothing.
+        await jon.CallAsync("ChatRoom-jons", "Leave");
+        await jon.CallAsync("ChatRoom-jons", "Join");
         await ivy.CreateAsync("ChatRoom", "ChatRoom-ivy1", new { title = "made" });
         await ivy.CallAsync("ChatRoom-ivy2", "Join");
         await ivy.CallAsync("ChatRoom-ivy2", "SendMessage", new { text = "a history to delete" });
