@@ -88,8 +88,11 @@ internal sealed class Revocations(BackplaneHost backplane, ClusterInstances inst
             return 0;
         }
         _entries[entry] = parsed;
-        return instances.CloseLocalConnections(c => c.User is { } principal && IsRevoked(principal), RevokedReason);
+        return CloseRevoked();
     }
+
+    /// <summary>Closes the connections here whose token the denylist now revokes.</summary>
+    private int CloseRevoked() => instances.CloseLocalConnections(c => c.User is { } principal && IsRevoked(principal), RevokedReason);
 
     private bool Holds(string entry, out long revokedAt)
     {
@@ -160,7 +163,7 @@ internal sealed class Revocations(BackplaneHost backplane, ClusterInstances inst
                 }
                 _entries[entry.Name!] = parsed;
             }
-            instances.CloseLocalConnections(c => c.User is { } principal && IsRevoked(principal), RevokedReason);
+            CloseRevoked();
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {

@@ -40,9 +40,9 @@ internal sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider ti
             Issuer = _options.Issuer,
             Audience = _options.Audience,
             // A token ID, so that one token can be revoked (Revocations).
-            Subject = new ClaimsIdentity(_options.IsDevelopmentAdmin(user)
-                ? [new Claim("sub", user), new Claim(UserClaim, user), new Claim("jti", Guid.NewGuid().ToString("N")), new Claim(RoleClaim, AdminRole)]
-                : [new Claim("sub", user), new Claim(UserClaim, user), new Claim("jti", Guid.NewGuid().ToString("N"))]),
+            Subject = new ClaimsIdentity([
+                new Claim("sub", user), new Claim(UserClaim, user), new Claim("jti", Guid.NewGuid().ToString("N")),
+                .. _options.IsDevelopmentAdmin(user) ? [new Claim(RoleClaim, AdminRole)] : Array.Empty<Claim>()]),
             NotBefore = now,
             IssuedAt = now,
             Expires = now + _options.TokenLifetime,

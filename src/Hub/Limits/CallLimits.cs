@@ -17,10 +17,15 @@ internal sealed class CallLimits : IDisposable
     private readonly LimitMetrics _metrics;
     private readonly PartitionedRateLimiter<Subject> _limiter;
 
+    // The per-user rules by (type, method), with their "Type.Method" key: a call looks its rule up without building a string.
+    private readonly Dictionary<(string Type, string Method), (string Key, RateRule Rule)> _perUser;
+
     public CallLimits(IOptions<RateLimitOptions> options, LimitMetrics metrics)
     {
         _options = options.Value;
         _metrics = metrics;
+        _perUser = _options.PerUser.Where(r => !r.Value.IsOff)
+            .ToDictionary(r => (r.Key.Split('.')[0], r.Key.Split('.')[1]), r => (r.Key, r.Value));
         _limiter = PartitionedRateLimiter.Create<Subject, Subject>(subject =>
             RateLimitPartition.GetTokenBucketLimiter(subject, s => TokenBuckets.Options(s.Rule.PerSecond, s.Rule.Burst)));
     }
@@ -50,10 +55,9 @@ internal sealed class CallLimits : IDisposable
             return ObjectErrors.RateLimited(
                 $"Too many calls on this connection: {rule.Describe()} ({RateLimitOptions.Section}:PerConnection).", connectionWait);
         }
-        var key = $"{type}.{method}";
-        if (_options.PerUser.TryGetValue(key, out var userRule) && !userRule.IsOff
-            && Refused(new Subject(user, key, userRule)) is { } userWait)
+        if (_perUser.TryGetValue((type, method), out var perUser) && Refused(new Subject(user, perUser.Key, perUser.Rule)) is { } userWait)
         {
+            var (key, userRule) = perUser;
             _metrics.Refused($"{RateLimitOptions.Section}:PerUser:{key}");
             return ObjectErrors.RateLimited(
                 $"Too many {key} calls by {user}: {userRule.Describe()} ({RateLimitOptions.Section}:PerUser:{key}).", userWait);

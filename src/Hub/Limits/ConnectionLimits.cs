@@ -21,14 +21,8 @@ internal static class ConnectionLimits
                 var perAddress = limits.Value.Enabled ? limits.Value.ConnectionsPerAddress : new RateRule();
                 var perUser = limits.Value.Enabled ? limits.Value.ConnectionsPerUser : new RateRule();
                 limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                    PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                        IsNewConnection(context, hubPath) && !perAddress.IsOff
-                            ? RateLimitPartition.GetTokenBucketLimiter($"address {Address(context)}", _ => TokenBuckets.Options(perAddress.PerSecond, perAddress.Burst))
-                            : RateLimitPartition.GetNoLimiter("")),
-                    PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                        IsNewConnection(context, hubPath) && !perUser.IsOff && context.User.Identity?.Name is { } user
-                            ? RateLimitPartition.GetTokenBucketLimiter($"user {user}", _ => TokenBuckets.Options(perUser.PerSecond, perUser.Burst))
-                            : RateLimitPartition.GetNoLimiter("")));
+                    NewConnections(hubPath, perAddress, context => Address(context)),
+                    NewConnections(hubPath, perUser, context => context.User.Identity?.Name));
                 limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
                 limiter.OnRejected = async (rejected, cancellationToken) =>
                 {
@@ -40,6 +34,13 @@ internal static class ConnectionLimits
                         retryAfter), cancellationToken);
                 };
             }).Services;
+
+    /// <summary>A bucket per <paramref name="subject"/> (an address, a user; null: not limited) for new connections.</summary>
+    private static PartitionedRateLimiter<HttpContext> NewConnections(string hubPath, RateRule rule, Func<HttpContext, string?> subject) =>
+        PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            !rule.IsOff && IsNewConnection(context, hubPath) && subject(context) is { } key
+                ? RateLimitPartition.GetTokenBucketLimiter(key, _ => TokenBuckets.Options(rule.PerSecond, rule.Burst))
+                : RateLimitPartition.GetNoLimiter(""));
 
     private static bool IsNewConnection(HttpContext context, string hubPath) =>
         context.Request.Path.StartsWithSegments(hubPath, out var rest)
