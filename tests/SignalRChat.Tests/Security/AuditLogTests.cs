@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using SignalRChat.Tests.Infrastructure;
 
 namespace SignalRChat.Tests.Security;
@@ -17,10 +16,7 @@ public sealed class AuditLogTests
         await alice.CallAsync("ChatRoom-audited", "Join");
         await bob.CallAsync("ChatRoom-audited", "Join");
         await alice.CallAsync("ChatRoom-audited", "Ban", new { user = "bob", reason = "spam" });
-        using var http = new HttpClient { BaseAddress = new Uri(instance.Url) };
-        using var revoke = new HttpRequestMessage(HttpMethod.Post, "/admin/users/bob/revoke");
-        revoke.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TestClient.LoginAsync(instance.Url, "root"));
-        (await http.SendAsync(revoke)).EnsureSuccessStatusCode();
+        await HubHttp.AdminPostAsync(instance.Url, "/admin/users/bob/revoke");
 
         await Eventually.TrueAsync(() => audit.Lines.Count >= 4, "four audit lines");
         var lines = audit.Lines.Select(l => l.Message).ToList();

@@ -78,7 +78,7 @@ public sealed class ModerationTests
         await Refused(dave, room, "Kick", new { user = "dave" }, $"You cannot kick yourself in {room}.");
         await Refused(dave, room, "Mute", new { user = "carol", minutes = 0 }, "minutes must be between 1 and 43200; it was 0.");
         await dave.CallAsync(room, "Mute", new { user = "carol", minutes = 1 });
-        await Refused(dave, room, "Ban", new { user = "bad name!" }, "user");
+        await Refused(dave, room, "Ban", new { user = "bad name!" }, "user may hold only letters, digits, '_', '-' and '.' (ASCII).");
         // An administrator moderates any room, its owner included.
         await root.CallAsync(room, "Kick", new { user = "alice", reason = "admin says" });
         Assert.Equal(["carol", "dave"], (await dave.CallAsync(room, "ListMembers")).EnumerateArray().Select(m => m.GetString()));

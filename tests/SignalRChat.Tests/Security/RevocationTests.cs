@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -19,7 +18,7 @@ public sealed class RevocationTests
         await using var onB = await TestClient.ConnectAsync(cluster.B, "bob");
         await using var carol = await TestClient.ConnectAsync(cluster.B, "carol");
 
-        await AdminPostAsync(cluster.A, "/admin/users/bob/revoke");
+        await HubHttp.AdminPostAsync(cluster.A.Url, "/admin/users/bob/revoke");
 
         foreach (var closed in new[] { onA.Closed, onB.Closed })
         {
@@ -27,10 +26,10 @@ public sealed class RevocationTests
             Assert.Contains("Your session was revoked by an administrator: log in again.", error?.Message);
         }
         Assert.False(carol.Closed.IsCompleted);
-        Assert.Equal(HttpStatusCode.Unauthorized, await NegotiateAsync(cluster.B, oldToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await HubHttp.NegotiateAsync(cluster.B.Url, oldToken)).StatusCode);
         // A token issued after the revocation works (token times are whole seconds: one issued in the same second is
         // revoked too).
-        await Eventually.TrueAsync(async () => await NegotiateAsync(cluster.B, await TestClient.LoginAsync(cluster.B.Url, "bob")) == HttpStatusCode.OK,
+        await Eventually.TrueAsync(async () => (await HubHttp.NegotiateAsync(cluster.B.Url, await TestClient.LoginAsync(cluster.B.Url, "bob"))).StatusCode == HttpStatusCode.OK,
             "a token issued after the revocation is accepted", TimeSpan.FromSeconds(10));
         await using (var fresh = await TestClient.ConnectAsync(cluster.B, "bob"))
         {
@@ -38,7 +37,7 @@ public sealed class RevocationTests
         }
 
         await cluster.RestartInstancesAsync();
-        Assert.Equal(HttpStatusCode.Unauthorized, await NegotiateAsync(cluster.A, oldToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await HubHttp.NegotiateAsync(cluster.A.Url, oldToken)).StatusCode);
     }
 
     [Fact]
@@ -50,12 +49,12 @@ public sealed class RevocationTests
         var firstToken = await TestClient.LoginAsync(cluster.A.Url, "dana");
         await using var third = await ConnectWithAsync(cluster.B, firstToken);
 
-        await AdminPostAsync(cluster.B, $"/admin/tokens/{TokenId(firstToken)}/revoke");
+        await HubHttp.AdminPostAsync(cluster.B.Url, $"/admin/tokens/{TokenId(firstToken)}/revoke");
 
         await third.Closed.WaitAsync(TimeSpan.FromSeconds(15));
         await first.CallAsync("ChatRoom-one-token", "Join");
         await second.CallAsync("ChatRoom-one-token", "Join");
-        Assert.Equal(HttpStatusCode.Unauthorized, await NegotiateAsync(cluster.A, firstToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await HubHttp.NegotiateAsync(cluster.A.Url, firstToken)).StatusCode);
     }
 
     [Fact]
@@ -65,7 +64,7 @@ public sealed class RevocationTests
         await using var onA = await TestClient.ConnectAsync(cluster.A, "erin");
         await using var onB = await TestClient.ConnectAsync(cluster.B, "erin");
 
-        await AdminPostAsync(cluster.B, "/admin/users/erin/disconnect");
+        await HubHttp.AdminPostAsync(cluster.B.Url, "/admin/users/erin/disconnect");
 
         Assert.Contains("An administrator disconnected you.", (await onA.Closed.WaitAsync(TimeSpan.FromSeconds(15)))?.Message);
         Assert.Contains("An administrator disconnected you.", (await onB.Closed.WaitAsync(TimeSpan.FromSeconds(15)))?.Message);
@@ -90,23 +89,6 @@ public sealed class RevocationTests
             .Build();
         var client = await TestClient.WrapAsync(connection, "dana");
         return client;
-    }
-
-    private static async Task AdminPostAsync(HubInstance instance, string path)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(instance.Url) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TestClient.LoginAsync(instance.Url, "root"));
-        var response = await http.SendAsync(request);
-        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
-    private static async Task<HttpStatusCode> NegotiateAsync(HubInstance instance, string token)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(instance.Url) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/hub/negotiate?negotiateVersion=1");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return (await http.SendAsync(request)).StatusCode;
     }
 
     private static string TokenId(string jwt)
