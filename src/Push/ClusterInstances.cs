@@ -23,16 +23,25 @@ public sealed class ClusterInstances
 
     /// <summary>
     /// Asks every connection of this instance, of every hub, to close with a close message that lets its client
-    /// reconnect (SignalR's <c>allowReconnect</c>), and waits until they are closed, their disconnects handled, or
-    /// <paramref name="timeout"/> passes. For a stopping instance: its clients move to other instances at once instead of
+    /// reconnect (SignalR's <c>allowReconnect</c>), an even share at a time over <paramref name="spread"/>, so the
+    /// instances its clients move to are not stampeded; then waits until they are closed, their disconnects handled, or
+    /// <paramref name="timeout"/> more passes. For a stopping instance: its clients move to other instances instead of
     /// finding their connections cut. Refusing new connections meanwhile is the caller's part.
     /// </summary>
     /// <returns>How many connections were still open when it returned.</returns>
-    public async Task<int> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<int> DrainAsync(TimeSpan spread, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        _host.RequestCloseAll();
-        for (var waited = TimeSpan.Zero; _host.ConnectionCount > 0 && waited < timeout; waited += DrainCheckInterval)
+        var total = _host.ConnectionCount;
+        var asked = 0;
+        var started = Environment.TickCount64;
+        var deadline = spread + timeout;
+        for (var elapsed = TimeSpan.Zero; _host.ConnectionCount > 0 && elapsed < deadline; elapsed = TimeSpan.FromMilliseconds(Environment.TickCount64 - started))
         {
+            var due = elapsed >= spread ? int.MaxValue : (int)Math.Ceiling(total * (elapsed / spread));
+            if (due > asked)
+            {
+                asked += _host.RequestClose(due - asked);
+            }
             await Task.Delay(DrainCheckInterval, cancellationToken).ConfigureAwait(false);
         }
         return _host.ConnectionCount;

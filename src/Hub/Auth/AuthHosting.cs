@@ -66,8 +66,9 @@ internal static class AuthHosting
         return services;
     }
 
-    /// <summary>Maps <c>POST /auth/token</c> with body <c>{"user":"alice"}</c>, answering <c>{"token":"…"}</c>, when enabled.</summary>
-    public static void MapDevelopmentLogin(this WebApplication app)
+    /// <summary>Maps <c>POST /auth/token</c> with body <c>{"user":"alice"}</c>, answering <c>{"token":"…"}</c>, when enabled;
+    /// pages of the cluster's origins may call it (<paramref name="corsPolicy"/>).</summary>
+    public static void MapDevelopmentLogin(this WebApplication app, string corsPolicy)
     {
         if (!app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevelopmentLogin)
         {
@@ -76,7 +77,7 @@ internal static class AuthHosting
         app.MapPost("/auth/token", (LoginRequest? request, TokenIssuer issuer) =>
             UserNames.Problem(request?.User) is { } problem
                 ? Results.BadRequest(new LoginError(problem))
-                : Results.Ok(new LoginResponse(issuer.Issue(request!.User!))));
+                : Results.Ok(new LoginResponse(issuer.Issue(request!.User!)))).RequireCors(corsPolicy);
     }
 
     internal sealed record LoginRequest(string? User);

@@ -50,6 +50,32 @@ public sealed class ClusterOptions
     /// <summary>How long a stopping process waits for connections and the silo to close gracefully.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Over how long a stopping instance asks its clients to reconnect elsewhere: a share of them at a time, so the
+    /// other instances are not stampeded. Less than <see cref="ShutdownTimeout"/>.
+    /// </summary>
+    public TimeSpan DrainTime { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The URL clients reach this instance on (scheme, host, port; for example <c>https://chat-3.example.com</c>),
+    /// listed by <c>/cluster</c> and used to send clients here. When empty, the first address the server listens on,
+    /// unless that is a wildcard (<c>0.0.0.0</c>, <c>[::]</c>, <c>*</c>): then clients are not sent here and lists
+    /// show no URL for it.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>
+    /// How much more than the least-loaded instance this one must hold, as a fraction of the average load, before it
+    /// sends a negotiating client there (SignalR's negotiate redirect). 0 turns the redirect off.
+    /// </summary>
+    public double RebalanceThreshold { get; set; } = 0.1;
+
+    /// <summary>
+    /// Web origins, besides the cluster's own public URLs, whose pages may call the hub, <c>/auth/token</c> and
+    /// <c>/cluster</c> (CORS), for example <c>https://game.example.com</c>.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
     /// <summary>The Redis connection string (<c>ConnectionStrings:Redis</c>); null runs the embedded single-process mode.</summary>
     internal string? Redis { get; set; }
 
@@ -87,6 +113,22 @@ internal sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
         {
             problems.Add($"Cluster:ShutdownTimeout must be positive; it is {options.ShutdownTimeout}.");
         }
+        if (options.DrainTime < TimeSpan.Zero || options.DrainTime >= options.ShutdownTimeout)
+        {
+            problems.Add($"Cluster:DrainTime must be at least 0 and less than Cluster:ShutdownTimeout ({options.ShutdownTimeout}); it is {options.DrainTime}.");
+        }
+        if (!string.IsNullOrEmpty(options.PublicUrl) && !IsWebUrl(options.PublicUrl))
+        {
+            problems.Add($"Cluster:PublicUrl '{options.PublicUrl}' must be an absolute http or https URL such as https://chat-1.example.com.");
+        }
+        if (options.RebalanceThreshold is < 0 or > 10 || double.IsNaN(options.RebalanceThreshold))
+        {
+            problems.Add($"Cluster:RebalanceThreshold must be between 0 (off) and 10; it is {options.RebalanceThreshold}.");
+        }
+        foreach (var origin in options.AllowedOrigins.Where(o => !IsWebUrl(o)))
+        {
+            problems.Add($"Cluster:AllowedOrigins entry '{origin}' must be an origin such as https://game.example.com.");
+        }
         if (options.Secret is not { Length: >= ClusterOptions.MinSecretLength })
         {
             problems.Add($"Cluster:Secret is required: a random string of at least {ClusterOptions.MinSecretLength} characters, the same on every process of the cluster (run.sh makes one under .local/). Objects refuse calls without it.");
@@ -97,4 +139,7 @@ internal sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
         }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
+
+    private static bool IsWebUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 }

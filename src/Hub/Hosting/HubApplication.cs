@@ -1,12 +1,16 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using SignalRChat.Hub.Access;
 using SignalRChat.Hub.Admin;
 using SignalRChat.Hub.Auth;
+using SignalRChat.Hub.Cluster;
 using SignalRChat.Hub.Health;
 using SignalRChat.Hub.Hubs;
 using SignalRChat.Hub.Limits;
 using SignalRChat.Hub.Logging;
+using SignalRChat.Hub.Metrics;
 using SignalRChat.Hub.Presence;
 using SignalRChat.Objects.Runtime;
 using SignalRChat.Push;
@@ -45,7 +49,9 @@ public static class HubApplication
         builder.Services.AddSingleton<LogThrottles>();
         builder.Services.AddSingleton<IClientPush, HubClientPush>();
         builder.Services.AddSingleton<IClientDirectory, ClusterClientDirectory>();
-        builder.AddObjects(cluster);
+        var dashboard = builder.Configuration.ReadDashboardOptions();
+        builder.AddObjects(cluster, dashboard);
+        builder.AddClusterMetrics();
         AddHealthChecks(builder.Services, cluster);
         if (cluster.HostsHub)
         {
@@ -59,6 +65,8 @@ public static class HubApplication
             builder.Services.AddSingleton<CallLimits>();
             builder.Services.AddConnectionLimits(HubPath);
             builder.Services.AddSingleton<InstanceDrain>();
+            builder.Services.AddSingleton<HubMetrics>();
+            AddClusterView(builder.Services);
             builder.Services.AddOptions<ObjectCallOptions>().Bind(builder.Configuration.GetSection(ObjectCallOptions.Section))
                 .Validate(o => o.CallTimeout > TimeSpan.Zero && o.CallTimeout <= TimeSpan.FromMinutes(5), "Objects:CallTimeout must be positive and at most 5 minutes.")
                 .ValidateOnStart();
@@ -68,17 +76,23 @@ public static class HubApplication
         }
 
         var app = builder.Build();
-        app.MapHealthChecks("/healthz");
+        MapHealthChecks(app);
+        app.MapClusterMetrics();
+        app.MapDashboard(dashboard);
         if (cluster.HostsHub)
         {
             app.UseWebClient();
+            app.UseCors();
             app.UseAuthentication();
             // After authentication (connections are counted per user) and before authorization (attempts without a
             // valid token are counted per address too).
             app.UseRateLimiter();
             app.UseAuthorization();
-            app.MapDevelopmentLogin();
+            app.MapDevelopmentLogin(ClusterOrigins.Policy);
             app.MapAdmin();
+            app.MapCluster();
+            // Before the refusal below: a draining instance sends negotiating clients to another one.
+            app.UseNegotiateRedirect(HubPath);
             var drain = app.Services.GetRequiredService<InstanceDrain>();
             app.Use(async (context, next) =>
             {
@@ -92,8 +106,10 @@ public static class HubApplication
                 await next(context);
             });
             // A connection closes when its token expires, not only new ones are refused.
-            app.MapHub<ObjectHub>(HubPath, options => options.CloseOnAuthenticationExpiration = true);
-            drain.RunWhenStopping(app.Lifetime);
+            app.MapHub<ObjectHub>(HubPath, options => options.CloseOnAuthenticationExpiration = true).RequireCors(ClusterOrigins.Policy);
+            drain.RunWhenStopping(app.Lifetime, app.Services.GetRequiredService<InstanceLoads>().RefreshNowAsync);
+            // Made now, so its gauges are measured before the first call.
+            app.Services.GetRequiredService<HubMetrics>();
             var access = app.Services.GetRequiredService<AccessRules>();
             app.Lifetime.ApplicationStarted.Register(() => HostingLog.AccessRules(app.Logger, string.Join("; ", access.Describe())));
         }
@@ -115,6 +131,28 @@ public static class HubApplication
         options.Configuration = cluster.Redis;
         options.InstanceId = cluster.InstanceId;
         options.InstanceTtl = cluster.InstanceTtl;
+    }
+
+    /// <summary>The instance directory's loads, the negotiate redirect, <c>/cluster</c> and the cluster's web origins.</summary>
+    private static void AddClusterView(IServiceCollection services)
+    {
+        services.AddSingleton<LoadSampler>();
+        services.AddSingleton<InstanceLoads>();
+        services.AddHostedService(provider => provider.GetRequiredService<InstanceLoads>());
+        services.AddSingleton<LoadBalancer>();
+        services.AddSingleton<GrainCounts>();
+        services.AddSingleton<ClusterOrigins>();
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<ClusterOrigins>((cors, origins) => cors.AddPolicy(ClusterOrigins.Policy, origins.Configure));
+    }
+
+    /// <summary><c>/healthz/live</c> answers while the process serves requests; <c>/healthz/ready</c> (and <c>/healthz</c>)
+    /// while it takes clients: not draining, Redis and the silo reachable.</summary>
+    private static void MapHealthChecks(WebApplication app)
+    {
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/healthz/ready");
+        app.MapHealthChecks("/healthz");
     }
 
     private static void AddHealthChecks(IServiceCollection services, ClusterOptions cluster)

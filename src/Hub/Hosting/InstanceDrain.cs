@@ -6,16 +6,18 @@ namespace SignalRChat.Hub.Hosting;
 
 /// <summary>
 /// The first step of stopping, before SignalR, the web server and the silo stop: from then on the hub refuses new
-/// connections (503, and <c>/healthz</c> unhealthy, so a load balancer sends clients elsewhere), and every connection
-/// is closed with a close message that lets its client reconnect, while the objects can still hear of the disconnects.
+/// connections (503, and <c>/healthz/ready</c> unhealthy, so a load balancer sends clients elsewhere), and every
+/// connection is closed with a close message that lets its client reconnect, spread over
+/// <see cref="ClusterOptions.DrainTime"/>, while the objects can still hear of the disconnects.
 /// The silo then deactivates objects nobody uses any more, and the process ends well within
 /// <see cref="ClusterOptions.ShutdownTimeout"/>.
 /// </summary>
 internal sealed class InstanceDrain(ClusterInstances instances, IOptions<ClusterOptions> cluster, ILogger<InstanceDrain> logger) : IHealthCheck
 {
-    /// <summary>The longest the drain waits for connections to close.</summary>
-    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(10);
+    /// <summary>The longest the drain waits, after asking the last connections, for them to close.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
 
+    private static readonly TimeSpan AnnounceTimeout = TimeSpan.FromSeconds(2);
     private volatile bool _draining;
 
     /// <summary>True once the instance is stopping: it takes no new connections.</summary>
@@ -26,20 +28,24 @@ internal sealed class InstanceDrain(ClusterInstances instances, IOptions<Cluster
     /// last-registered first, and SignalR's own, registered when the hub is mapped, cuts every connection without a
     /// close message.
     /// </summary>
-    public void RunWhenStopping(IHostApplicationLifetime lifetime) =>
-        lifetime.ApplicationStopping.Register(() => DrainAsync().GetAwaiter().GetResult());
+    /// <param name="lifetime">The application's lifetime.</param>
+    /// <param name="announce">Tells the cluster that this instance drains, before its clients are asked to move.</param>
+    public void RunWhenStopping(IHostApplicationLifetime lifetime, Func<Task> announce) =>
+        lifetime.ApplicationStopping.Register(() => DrainAsync(announce).GetAwaiter().GetResult());
 
     /// <inheritdoc/>
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(_draining ? HealthCheckResult.Unhealthy("Stopping: this instance takes no new connections.") : HealthCheckResult.Healthy());
 
-    private async Task DrainAsync()
+    private async Task DrainAsync(Func<Task> announce)
     {
         _draining = true;
+        await announce().WaitAsync(AnnounceTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var open = instances.LocalConnections;
-        // A third of the graceful stop time at most: the silo's own stop needs the rest.
-        var wait = TimeSpan.FromTicks(Math.Min(MaxWait.Ticks, cluster.Value.ShutdownTimeout.Ticks / 3));
-        var left = await instances.DrainAsync(wait).ConfigureAwait(false);
-        HostingLog.Drained(logger, open, open - left, left, wait);
+        var spread = cluster.Value.DrainTime;
+        // A third of the graceful stop time left at most: the silo's own stop needs the rest.
+        var wait = TimeSpan.FromTicks(Math.Min(MaxWait.Ticks, (cluster.Value.ShutdownTimeout - spread).Ticks / 3));
+        var left = await instances.DrainAsync(open == 0 ? TimeSpan.Zero : spread, wait).ConfigureAwait(false);
+        HostingLog.Drained(logger, open, open - left, left, spread + wait);
     }
 }

@@ -21,7 +21,7 @@ namespace SignalRChat.Hub.Hosting;
 /// <summary>Hosts the objects: an Orleans silo in this process, or a client of silos elsewhere.</summary>
 internal static class ObjectsHosting
 {
-    public static void AddObjects(this WebApplicationBuilder builder, ClusterOptions cluster)
+    public static void AddObjects(this WebApplicationBuilder builder, ClusterOptions cluster, OrleansDashboardOptions dashboard)
     {
         builder.Services.AddSingleton(ObjectCatalog.Default);
         builder.Services.AddSingleton<ObjectClient>();
@@ -71,14 +71,19 @@ internal static class ObjectsHosting
             {
                 builder.Services.AddSingleton<IMessageLog, RedisMessageLog>();
             }
-            builder.UseOrleans(silo => ConfigureSilo(silo, cluster));
+            builder.UseOrleans(silo =>
+            {
+                ConfigureSilo(silo, cluster);
+                silo.AddDashboard(dashboard);
+            });
         }
         else
         {
             builder.UseOrleansClient(client => client
                 .UseRedisClustering(options => options.ConfigurationOptions = RedisConfiguration(cluster.Redis!))
                 .Configure<Orleans.Configuration.ClusterOptions>(options => options.ClusterId = options.ServiceId = cluster.ClusterId)
-                .AddOutgoingGrainCallFilter<ClusterSecretFilter>());
+                .AddOutgoingGrainCallFilter<ClusterSecretFilter>()
+                .AddDashboard(dashboard));
         }
     }
 

@@ -5,6 +5,7 @@ using SignalRChat.Hub.Access;
 using SignalRChat.Hub.Auth;
 using SignalRChat.Hub.Limits;
 using SignalRChat.Hub.Logging;
+using SignalRChat.Hub.Metrics;
 using SignalRChat.Hub.Presence;
 using SignalRChat.Hub.Wire;
 using SignalRChat.Objects.Notices;
@@ -19,8 +20,9 @@ namespace SignalRChat.Hub.Hubs;
 /// (presence) about connections and activity. Objects own all domain logic.
 /// </summary>
 [Authorize]
-internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLimits limits, LimitMetrics metrics, ClusterInstances instances,
-    PresenceReporter presence, IGrainFactory grains, IOptions<ObjectCallOptions> options, LogThrottles throttles, ILogger<ObjectHub> logger)
+internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLimits limits, LimitMetrics metrics, HubMetrics calls,
+    ClusterInstances instances, PresenceReporter presence, IGrainFactory grains, IOptions<ObjectCallOptions> options, LogThrottles throttles,
+    ILogger<ObjectHub> logger)
     : Microsoft.AspNetCore.SignalR.Hub
 {
     /// <summary>The client method invoked on connect with <see cref="Registration"/>.</summary>
@@ -84,24 +86,46 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
     public async Task<object?> Call(string objectId, string method, object? args)
     {
         var id = Check(() => objects.Resolve(objectId, method));
-        Refuse(access.RefuseCall(id.Type, method));
-        RefuseOverLimits(limits.Refuse(Context.ConnectionId, UserName(), id.Type, method));
-        presence.Active(UserName(), objectId, Activity);
-        var json = ArgsJson(id.Type, method, args);
-        var result = await RunAsync($"{id.Type}.{method}", objectId, () => objects.CallAsync(objectId, method, json, Caller(objectId)));
-        return await CompleteAsync(objectId, result);
+        return await CountedAsync(id.Type, method, async () =>
+        {
+            Refuse(access.RefuseCall(id.Type, method));
+            RefuseOverLimits(limits.Refuse(Context.ConnectionId, UserName(), id.Type, method));
+            presence.Active(UserName(), objectId, Activity);
+            var json = ArgsJson(id.Type, method, args);
+            var result = await RunAsync($"{id.Type}.{method}", objectId, () => objects.CallAsync(objectId, method, json, Caller(objectId)));
+            return await CompleteAsync(objectId, result);
+        });
     }
 
     /// <summary>Creates <paramref name="objectId"/> of <paramref name="type"/> with <paramref name="args"/>; fails when it exists.</summary>
     public async Task<object?> Create(string type, string objectId, object? args)
     {
         var id = Check(() => objects.ResolveCreate(type, objectId));
-        Refuse(access.RefuseCreate(id.Type));
-        RefuseOverLimits(limits.Refuse(Context.ConnectionId, UserName(), id.Type, CallLimits.CreateMethod));
-        presence.Active(UserName(), objectId, Activity);
-        var json = ArgsJson(id.Type, "create", args);
-        var result = await RunAsync($"{id.Type} create", objectId, () => objects.CreateAsync(type, objectId, json, Caller(objectId)));
-        return await CompleteAsync(objectId, result);
+        return await CountedAsync(id.Type, CallLimits.CreateMethod, async () =>
+        {
+            Refuse(access.RefuseCreate(id.Type));
+            RefuseOverLimits(limits.Refuse(Context.ConnectionId, UserName(), id.Type, CallLimits.CreateMethod));
+            presence.Active(UserName(), objectId, Activity);
+            var json = ArgsJson(id.Type, "create", args);
+            var result = await RunAsync($"{id.Type} create", objectId, () => objects.CreateAsync(type, objectId, json, Caller(objectId)));
+            return await CompleteAsync(objectId, result);
+        });
+    }
+
+    /// <summary>Runs a call of a known type and method, counting it by its result.</summary>
+    private async Task<object?> CountedAsync(string type, string method, Func<Task<object?>> call)
+    {
+        try
+        {
+            var result = await call();
+            calls.Called(type, method, HubMetrics.Ok);
+            return result;
+        }
+        catch (HubException)
+        {
+            calls.Called(type, method, HubMetrics.Failed);
+            throw;
+        }
     }
 
     /// <inheritdoc/>

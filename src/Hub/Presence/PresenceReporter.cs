@@ -26,6 +26,18 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
     private readonly Channel<string> _goneInstances = Channel.CreateUnbounded<string>();
     private readonly CancellationTokenSource _stopping = new();
 
+    /// <summary>Users with at least one connection here.</summary>
+    public int LocalUsers
+    {
+        get
+        {
+            lock (_localConnections)
+            {
+                return _localConnections.Count;
+            }
+        }
+    }
+
     /// <summary>A connection of <paramref name="user"/> opened here. Returns why it must close instead (the user's
     /// connection quota), or null. Failures are logged: the connection works without presence.</summary>
     public async Task<string?> ConnectedAsync(string user, string clientId)

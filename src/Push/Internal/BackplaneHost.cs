@@ -32,13 +32,16 @@ internal sealed class BackplaneHost(IOptions<ClusterBackplaneOptions> options, I
     /// <summary>How many connections the hubs hold.</summary>
     public int ConnectionCount => Hubs().Sum(h => h.Connections.Count);
 
-    /// <summary>Asks every connection of every hub to close with a close message that allows reconnecting.</summary>
-    public void RequestCloseAll()
+    /// <summary>Asks up to <paramref name="count"/> connections not asked before, over every hub, to close with a close
+    /// message that allows reconnecting; returns how many were asked.</summary>
+    public int RequestClose(int count)
     {
+        var asked = 0;
         foreach (var (_, connections) in Hubs())
         {
-            connections.RequestCloseAll();
+            asked += connections.RequestClose(count - asked);
         }
+        return asked;
     }
 
     /// <summary>Closes the connections of every hub that <paramref name="match"/> picks, telling their clients why and

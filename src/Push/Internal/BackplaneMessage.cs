@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
 
@@ -8,14 +9,15 @@ namespace SignalRChat.Push.Internal;
 /// The bytes of one Redis publish: the sending instance's ID, then one or more <see cref="BackplaneItem"/>s in the order
 /// they were sent. An outbox that falls behind publishes what has queued up as one message, and an item naming the
 /// same recipients as the item before it does not repeat them.
-/// Layout: version byte, length-prefixed origin instance ID, then items to the end. An item: kind byte; a names byte
+/// Layout: version byte, length-prefixed origin instance ID, the time the message was begun (Unix milliseconds, 8
+/// bytes little-endian; receivers measure the push latency with it), then items to the end. An item: kind byte; a names byte
 /// (<see cref="NewNames"/> followed by a 7-bit count and that many length-prefixed UTF-8 strings, or
 /// <see cref="SameNames"/>); the excluded IDs (count and strings); the group, the correlation ID and the reply instance
 /// (length-prefixed strings, empty when unused); a 7-bit count of (length-prefixed protocol name, length-prefixed bytes).
 /// </summary>
 internal static class BackplaneMessage
 {
-    private const byte Version = 3;
+    private const byte Version = 4;
     private const byte NewNames = 0;
     private const byte SameNames = 1;
 
@@ -38,6 +40,8 @@ internal static class BackplaneMessage
             {
                 WriteByte(Version);
                 WriteString(origin);
+                BinaryPrimitives.WriteInt64LittleEndian(_buffer.GetSpan(8), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                _buffer.Advance(8);
             }
             WriteByte((byte)item.Kind);
             if (_lastNames is not null && _lastKind == item.Kind && PushRuns.SameRecipients(_lastNames, item.Names))
@@ -118,9 +122,9 @@ internal static class BackplaneMessage
     /// (<c>{instanceId}/</c>) are decoded; the others are skipped unread. An instance receiving a fan-out-on-read send,
     /// which names every recipient in the cluster, decodes only its own.
     /// </param>
-    /// <returns>The sender's instance ID and the items in order. Consecutive items naming the same recipients share one <see cref="BackplaneItem.Names"/> list.</returns>
+    /// <returns>The sender's instance ID, when it began the message (Unix milliseconds), and the items in order. Consecutive items naming the same recipients share one <see cref="BackplaneItem.Names"/> list.</returns>
     /// <exception cref="FormatException">The bytes are not a backplane message of this version.</exception>
-    public static (string Origin, IReadOnlyList<BackplaneItem> Items) Decode(ReadOnlyMemory<byte> bytes, ReadOnlySpan<byte> only = default)
+    public static (string Origin, long SentAt, IReadOnlyList<BackplaneItem> Items) Decode(ReadOnlyMemory<byte> bytes, ReadOnlySpan<byte> only = default)
     {
         var reader = new Reader(bytes);
         var version = reader.ReadByte();
@@ -129,6 +133,7 @@ internal static class BackplaneMessage
             throw new FormatException($"Unknown backplane message version {version}.");
         }
         var origin = reader.ReadString();
+        var sentAt = reader.ReadInt64();
         if (reader.AtEnd)
         {
             throw new FormatException("The backplane message holds no item.");
@@ -159,7 +164,7 @@ internal static class BackplaneMessage
             lastKind = kind;
             items.Add(new BackplaneItem(kind, names, messages) { Excluded = excluded, Group = group, Id = id, Reply = reply });
         }
-        return (origin, items);
+        return (origin, sentAt, items);
     }
 
     private static IReadOnlyList<string> ReadStrings(ref Reader reader, ReadOnlySpan<byte> only)
@@ -186,6 +191,17 @@ internal static class BackplaneMessage
         private int _position;
 
         public readonly bool AtEnd => _position == bytes.Length;
+
+        public long ReadInt64()
+        {
+            if (bytes.Length - _position < 8)
+            {
+                throw new FormatException("The backplane message is truncated.");
+            }
+            var value = BinaryPrimitives.ReadInt64LittleEndian(bytes.Span[_position..]);
+            _position += 8;
+            return value;
+        }
 
         public byte ReadByte() =>
             _position < bytes.Length ? bytes.Span[_position++] : throw new FormatException("The backplane message is truncated.");

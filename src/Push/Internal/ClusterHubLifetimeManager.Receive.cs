@@ -7,9 +7,9 @@ internal sealed partial class ClusterHubLifetimeManager<THub>
     /// <summary>
     /// What another instance sent this hub in one message: sends resolved against this instance's connections, and
     /// requests or replies. Consecutive sends to the same target (a burst to one room, or broadcasts) are joined here
-    /// into one write per connection.
+    /// into one write per connection. <paramref name="sentAt"/> is when the sender began the message (Unix milliseconds).
     /// </summary>
-    private async ValueTask ReceiveAsync(IReadOnlyList<BackplaneItem> items)
+    private async ValueTask ReceiveAsync(IReadOnlyList<BackplaneItem> items, long sentAt)
     {
         var first = 0;
         while (first < items.Count)
@@ -30,7 +30,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub>
             var message = end - first == 1
                 ? new SerializedHubMessage(item.Messages)
                 : PushRuns.Join([.. items.Skip(first).Take(end - first).Select(i => new SerializedHubMessage(i.Messages))], recipients);
-            await _writer.WriteAsync(recipients, message, end - first);
+            await _writer.WriteAsync(recipients, message, end - first, sentAt);
             first = end;
         }
     }

@@ -46,7 +46,9 @@ internal sealed class ConnectionWriter
     /// <param name="recipients">The connections.</param>
     /// <param name="message">The bytes to write.</param>
     /// <param name="messages">How many hub messages the bytes hold: a received run of sends is joined already.</param>
-    public ValueTask WriteAsync(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message, int messages = 1)
+    /// <param name="sentAt">When the send began (Unix milliseconds; for a received one, its publish), for the latency;
+    /// 0 for now.</param>
+    public ValueTask WriteAsync(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message, int messages = 1, long sentAt = 0)
     {
         if (recipients.Count == 0)
         {
@@ -61,7 +63,8 @@ internal sealed class ConnectionWriter
                 message.GetSerializedMessage(serialized);
             }
         }
-        var send = new Send(recipients, message, messages);
+        var send = new Send(recipients, message, messages,
+            sentAt == 0 ? DateTime.UtcNow.Ticks : DateTime.UnixEpoch.Ticks + sentAt * TimeSpan.TicksPerMillisecond);
         return _queue.Writer.TryWrite(send) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(send);
     }
 
@@ -82,6 +85,8 @@ internal sealed class ConnectionWriter
             var first = next;
             next = null;
             var messages = first.Messages;
+            var now = DateTime.UtcNow.Ticks;
+            _metrics.OnLatency(Math.Max(0, now - first.SentAt) / (double)TimeSpan.TicksPerMillisecond);
             try
             {
                 run.Clear();
@@ -97,6 +102,7 @@ internal sealed class ConnectionWriter
                     }
                     run.Add(candidate.Message);
                     messages += candidate.Messages;
+                    _metrics.OnLatency(Math.Max(0, now - candidate.SentAt) / (double)TimeSpan.TicksPerMillisecond);
                     bytes += candidate.Message.GetSerializedMessage(protocol).Length;
                 }
                 Write(first.Recipients, run.Count == 1 ? run[0] : PushRuns.Join(run, first.Recipients), messages);
@@ -179,5 +185,6 @@ internal sealed class ConnectionWriter
         }
     }
 
-    private sealed record Send(IReadOnlyList<LocalConnection> Recipients, SerializedHubMessage Message, int Messages);
+    /// <summary>A queued send; <c>SentAt</c> is when it began, in UTC ticks.</summary>
+    private sealed record Send(IReadOnlyList<LocalConnection> Recipients, SerializedHubMessage Message, int Messages, long SentAt);
 }

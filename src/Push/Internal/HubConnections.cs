@@ -123,13 +123,24 @@ internal sealed class HubConnections(string instanceId)
     /// <summary>The connections of the users, each once.</summary>
     public List<LocalConnection> Users(IReadOnlyList<string> users) => Members(_users, users, null);
 
-    /// <summary>Asks every connection to close with a close message that allows the client to reconnect (SignalR does
-    /// that for a connection whose close is requested through <see cref="IConnectionLifetimeNotificationFeature"/>);
-    /// connections without the feature are aborted.</summary>
-    public void RequestCloseAll()
+    /// <summary>Asks up to <paramref name="count"/> connections not asked before to close with a close message that
+    /// allows the client to reconnect (SignalR does that for a connection whose close is requested through
+    /// <see cref="IConnectionLifetimeNotificationFeature"/>); connections without the feature are aborted. Returns how
+    /// many were asked.</summary>
+    public int RequestClose(int count)
     {
+        var asked = 0;
         foreach (var connection in _connections.Values)
         {
+            if (asked >= count)
+            {
+                break;
+            }
+            if (Interlocked.Exchange(ref connection.CloseRequested, 1) == 1)
+            {
+                continue;
+            }
+            asked++;
             if (connection.Context.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
             {
                 lifetime.RequestClose();
@@ -139,6 +150,7 @@ internal sealed class HubConnections(string instanceId)
                 connection.Context.Abort();
             }
         }
+        return asked;
     }
 
     /// <summary>

@@ -21,4 +21,7 @@ internal sealed class LocalConnection(HubConnectionContext context, string clien
 
     /// <summary>1 once the writer disconnected the client as slow.</summary>
     public int Aborted;
+
+    /// <summary>1 once the connection was asked to close so its client reconnects elsewhere.</summary>
+    public int CloseRequested;
 }

@@ -4,12 +4,14 @@ namespace SignalRChat.Push.Internal;
 
 /// <summary>
 /// Counts of the push path, readable in process and exported as the <c>SignalRChat.Push</c> meter
-/// (<c>dotnet-counters monitor --counters SignalRChat.Push</c>).
+/// (<c>/metrics</c>, or <c>dotnet-counters monitor --counters SignalRChat.Push</c>).
 /// </summary>
 internal sealed class PushMetrics : IDisposable
 {
     public const string MeterName = "SignalRChat.Push";
     private readonly Meter _meter;
+    private readonly Histogram<double> _latency;
+    private readonly List<Func<int>> _outboxDepths = [];
     private long _published;
     private long _received;
     private long _delivered;
@@ -27,11 +29,49 @@ internal sealed class PushMetrics : IDisposable
         _meter.CreateObservableCounter("signalrchat.push.backplane.received", () => Received, "{message}", "Backplane messages received by this instance.");
         _meter.CreateObservableCounter("signalrchat.push.delivered", () => Delivered, "{delivery}", "Messages handed to local connections.");
         _meter.CreateObservableCounter("signalrchat.push.writes", () => Writes, "{write}", "Writes to local connections; a run of several messages is one write.");
-        _meter.CreateObservableCounter("signalrchat.push.dropped.instance_gone", () => DroppedInstanceGone, "{delivery}", "Deliveries dropped because the target instance is gone.");
-        _meter.CreateObservableCounter("signalrchat.push.dropped.client_gone", () => DroppedClientGone, "{delivery}", "Deliveries dropped because the connection is gone.");
-        _meter.CreateObservableCounter("signalrchat.push.dropped.publish_failed", () => DroppedPublishFailed, "{delivery}", "Deliveries dropped because Redis refused the publish.");
+        _meter.CreateObservableCounter("signalrchat.push.dropped", () => (Measurement<long>[])
+        [
+            new(DroppedInstanceGone, new KeyValuePair<string, object?>("cause", "instance_gone")),
+            new(DroppedClientGone, new KeyValuePair<string, object?>("cause", "client_gone")),
+            new(DroppedPublishFailed, new KeyValuePair<string, object?>("cause", "publish_failed")),
+        ], "{delivery}", "Deliveries dropped, by cause: the target instance is gone, the connection is gone, or Redis refused the publish.");
         _meter.CreateObservableCounter("signalrchat.push.refused", () => Refused, "{message}", "Messages refused because an outbox was full.");
         _meter.CreateObservableCounter("signalrchat.push.slow_clients", () => SlowClients, "{connection}", "Connections closed for not reading their messages.");
+        _meter.CreateObservableGauge("signalrchat.push.outbox.depth", () => OutboxDepth, "{item}", "Sends queued for other instances, not yet published.");
+        _latency = _meter.CreateHistogram<double>("signalrchat.push.latency", "s",
+            "From a send (on another instance: the publish) to its hand-over to a local connection.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+    }
+
+    /// <summary>This process's push latencies since the last read of it.</summary>
+    public LatencyWindow LatencyWindow { get; } = new();
+
+    /// <summary>Sends queued in outboxes, over every hub.</summary>
+    public int OutboxDepth
+    {
+        get
+        {
+            lock (_outboxDepths)
+            {
+                return _outboxDepths.Sum(depth => depth());
+            }
+        }
+    }
+
+    /// <summary>Counts a backplane's queued sends in <see cref="OutboxDepth"/>.</summary>
+    public void TrackOutboxDepth(Func<int> depth)
+    {
+        lock (_outboxDepths)
+        {
+            _outboxDepths.Add(depth);
+        }
+    }
+
+    /// <summary>Records how long a send took to reach its local connections.</summary>
+    public void OnLatency(double milliseconds)
+    {
+        _latency.Record(milliseconds / 1000);
+        LatencyWindow.Record(milliseconds);
     }
 
     public long Published => Volatile.Read(ref _published);

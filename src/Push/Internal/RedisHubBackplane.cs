@@ -31,7 +31,7 @@ internal sealed class RedisHubBackplane : IHubBackplane
     private readonly ClusterBackplaneOptions _options;
     private readonly PushMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly Func<IReadOnlyList<BackplaneItem>, ValueTask> _receive;
+    private readonly Func<IReadOnlyList<BackplaneItem>, long, ValueTask> _receive;
     private readonly Func<Task> _resync;
     private readonly ConcurrentDictionary<string, InstanceOutbox> _outboxes = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _starting = new(1, 1);
@@ -40,7 +40,7 @@ internal sealed class RedisHubBackplane : IHubBackplane
     private volatile bool _stopped;
 
     public RedisHubBackplane(BackplaneHost host, string hubName, string instanceId, InstanceDirectory directory, IHubProtocolResolver protocols,
-        ClusterBackplaneOptions options, PushMetrics metrics, ILogger logger, Func<IReadOnlyList<BackplaneItem>, ValueTask> receive,
+        ClusterBackplaneOptions options, PushMetrics metrics, ILogger logger, Func<IReadOnlyList<BackplaneItem>, long, ValueTask> receive,
         Func<Task> resync)
     {
         _resync = resync;
@@ -54,6 +54,7 @@ internal sealed class RedisHubBackplane : IHubBackplane
         _metrics = metrics;
         _logger = logger;
         _receive = receive;
+        metrics.TrackOutboxDepth(() => _outboxes.Values.Sum(outbox => outbox.Depth));
     }
 
     public async Task StartAsync()
@@ -263,10 +264,11 @@ internal sealed class RedisHubBackplane : IHubBackplane
     private async Task ReceiveAsync(ChannelMessage message)
     {
         string origin;
+        long sentAt;
         IReadOnlyList<BackplaneItem> items;
         try
         {
-            (origin, items) = BackplaneMessage.Decode((ReadOnlyMemory<byte>)message.Message, _ownClientIdPrefix);
+            (origin, sentAt, items) = BackplaneMessage.Decode((ReadOnlyMemory<byte>)message.Message, _ownClientIdPrefix);
         }
         catch (FormatException e)
         {
@@ -281,7 +283,7 @@ internal sealed class RedisHubBackplane : IHubBackplane
         _metrics.OnReceived();
         try
         {
-            await _receive(items);
+            await _receive(items, sentAt);
         }
         catch (Exception e)
         {

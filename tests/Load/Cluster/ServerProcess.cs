@@ -47,7 +47,7 @@ internal sealed class ServerProcess : IAsyncDisposable
                 "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Orleans=Error",
                 // The benchmark drives the cluster past any per-user limit and quota; the flood scenario turns limits on.
                 "--RateLimits:Enabled=false",
-                "--Quotas:RoomsPerUser=1000000", "--Quotas:ConnectionsPerUser=1000000",
+                "--Quotas:RoomsPerUser=1000000", "--Quotas:ConnectionsPerUser=1000000", "--Cluster:DrainTime=00:00:00",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,

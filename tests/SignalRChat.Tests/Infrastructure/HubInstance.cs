@@ -25,8 +25,9 @@ public sealed class HubInstance : IAsyncDisposable
         _app = app;
         _redis = redis;
         _settings = settings;
-        // Kestrel bound port 0: the system picked a free port, with no window for another test to take it.
-        Url = app.Urls.Single();
+        // Kestrel bound port 0: the system picked a free port, with no window for another test to take it. The first
+        // address when there are several (a private metrics port, say).
+        Url = app.Urls.First();
     }
 
     public string Url { get; }
@@ -68,6 +69,8 @@ public sealed class HubInstance : IAsyncDisposable
             "--RateLimits:Enabled=false",
             // Tests make rooms freely as few users; the quota's tests set it low.
             "--Quotas:RoomsPerUser=100000",
+            // Tests stop instances at once; the drain tests set a drain time.
+            "--Cluster:DrainTime=00:00:00",
         ];
         if (redis is not null)
         {

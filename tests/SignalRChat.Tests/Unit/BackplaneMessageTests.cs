@@ -6,15 +6,17 @@ namespace SignalRChat.Tests.Unit;
 public sealed class BackplaneMessageTests
 {
     [Fact]
-    public void Encode_ThenDecode_GivesBackOriginRecipientsAndEveryProtocolsBytes()
+    public void Encode_ThenDecode_GivesBackOriginSendTimeRecipientsAndEveryProtocolsBytes()
     {
         var push = new BackplaneItem(ItemKind.Clients, ["hub-a/c1", "hub-a/ç2"],
             [new SerializedMessage("json", "{\"type\":1}\u001e"u8.ToArray()), new SerializedMessage("messagepack", new byte[300])]);
 
-        var (origin, items) = BackplaneMessage.Decode(Encode("hub-z", push));
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var (origin, sentAt, items) = BackplaneMessage.Decode(Encode("hub-z", push));
         var decoded = Assert.Single(items);
 
         Assert.Equal("hub-z", origin);
+        Assert.InRange(sentAt, before, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         Assert.Equal(push.Names, decoded.Names);
         Assert.Equal(["json", "messagepack"], decoded.Messages.Select(m => m.ProtocolName));
         Assert.Equal(push.Messages[0].Serialized.ToArray(), decoded.Messages[0].Serialized.ToArray());

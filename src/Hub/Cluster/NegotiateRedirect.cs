@@ -1,0 +1,48 @@
+using System.Text.Json;
+
+namespace SignalRChat.Hub.Cluster;
+
+/// <summary>
+/// Sends a negotiating client to another instance when <see cref="LoadBalancer"/> says so, with SignalR's negotiate
+/// redirect: the reply <c>{"url": "{other}/hub", "accessToken": "{the client's token}"}</c>, which the official
+/// clients follow. Only authenticated negotiations are redirected (the token goes with them); clients that skip
+/// negotiation (WebSockets only) always stay where they connected. The redirect URL carries <c>?balanced=1</c>, and
+/// an instance does not send such a client on again unless it is draining: loads are seconds old, and two instances
+/// that each think the other less loaded would otherwise bounce clients between them.
+/// </summary>
+internal static class NegotiateRedirect
+{
+    private const string BalancedMarker = "balanced";
+
+    public static void UseNegotiateRedirect(this WebApplication app, string hubPath)
+    {
+        var balancer = app.Services.GetRequiredService<LoadBalancer>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(NegotiateRedirect));
+        var negotiate = $"{hubPath}/negotiate";
+        var drain = app.Services.GetRequiredService<Hosting.InstanceDrain>();
+        app.Use(async (context, next) =>
+        {
+            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(negotiate, StringComparison.OrdinalIgnoreCase)
+                && context.User.Identity?.IsAuthenticated == true && TokenOf(context.Request) is { } token
+                && (drain.IsDraining || !context.Request.Query.ContainsKey(BalancedMarker))
+                && balancer.ChooseElsewhere() is { Url: { } url } target)
+            {
+                ClusterLog.Redirected(logger, context.User.Identity.Name ?? "", target.InstanceId, url);
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(JsonSerializer.Serialize(new { url = $"{url}{hubPath}?{BalancedMarker}=1", accessToken = token }));
+                return;
+            }
+            await next(context);
+        });
+    }
+
+    private static string? TokenOf(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+        return request.Query["access_token"].ToString() is { Length: > 0 } query ? query : null;
+    }
+}
