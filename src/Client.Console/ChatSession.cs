@@ -1,5 +1,8 @@
+using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace SignalRChat.Client.Console;
@@ -8,7 +11,7 @@ namespace SignalRChat.Client.Console;
 /// One logged-in connection and the room it is in. Prints messages once each, in order; a gap in <c>seq</c>, a join or
 /// a reconnect makes it fetch what it missed with <c>GetMessages</c>, so nothing sent meanwhile goes unseen.
 /// </summary>
-internal sealed class ChatSession(HubConnection connection, Output output, string user) : IAsyncDisposable
+internal sealed class ChatSession(HubConnection connection, Output output, string user, ClusterServers servers) : IAsyncDisposable
 {
     private const int PageSize = 200;
     private const int RecentOnJoin = 10;
@@ -29,18 +32,28 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
 
     public static async Task<ChatSession> ConnectAsync(ClientOptions options, Output output)
     {
-        await LoginAsync(options); // a clear error for a bad name or server before connecting
+        await LoginAsync(options.Server, options.User); // a clear error for a bad name or server before connecting
+        var servers = new ClusterServers(options.Server);
         var builder = new HubConnectionBuilder()
-            // A fresh token for every connect, so a reconnect after hours never fails on an expired one.
-            .WithUrl(new Uri(options.Server, "/hub"), http => http.AccessTokenProvider = async () => await LoginAsync(options))
+            // A fresh token for every connect, from the instance being connected to, so a reconnect after hours never
+            // fails on an expired one.
+            .WithUrl(new Uri(options.Server, "/hub"), http => http.AccessTokenProvider = async () => await LoginAsync(servers.Current, options.User))
             .WithAutomaticReconnect(new RetryForever());
+        // When its instance is gone, a reconnect goes to another one of the cluster: the factory takes the URL of each
+        // try from the endpoint, not the options.
+        builder.Services.PostConfigure<HttpConnectionOptions>(http => http.Url = null);
+        builder.Services.AddSingleton<EndPoint>(new UriEndPoint(new Uri(options.Server, "/hub")));
+        builder.Services.AddSingleton<HttpConnectionFactory>();
+        builder.Services.AddSingleton<IConnectionFactory>(provider =>
+            new FailoverConnectionFactory(provider.GetRequiredService<HttpConnectionFactory>(), servers));
         if (options.MessagePack)
         {
             builder.AddMessagePackProtocol();
         }
-        var session = new ChatSession(builder.Build(), output, options.User);
+        var session = new ChatSession(builder.Build(), output, options.User, servers);
         session.Wire();
         await session.Connection.StartAsync();
+        await servers.RefreshAsync();
         return session;
     }
 
@@ -259,7 +272,8 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
         connection.Reconnecting += _ => { output.Line("* connection lost, reconnecting..."); return Task.CompletedTask; };
         connection.Reconnected += async _ =>
         {
-            output.Line("* reconnected");
+            output.Line($"* reconnected to {servers.Current.GetLeftPart(UriPartial.Authority)}");
+            await servers.RefreshAsync();
             if (Room is not { } room)
             {
                 return;
@@ -421,10 +435,10 @@ internal sealed class ChatSession(HubConnection connection, Output output, strin
         }
     }
 
-    private static async Task<string?> LoginAsync(ClientOptions options)
+    private static async Task<string?> LoginAsync(Uri server, string user)
     {
-        using var http = new HttpClient { BaseAddress = options.Server };
-        var response = await http.PostAsJsonAsync("/auth/token", new { user = options.User });
+        using var http = new HttpClient { BaseAddress = server };
+        var response = await http.PostAsJsonAsync("/auth/token", new { user });
         if (response.IsSuccessStatusCode)
         {
             return (await response.Content.ReadFromJsonAsync<LoginResponse>())!.Token;

@@ -1,4 +1,5 @@
-// Bundles the page into dist/: app.js (the page with @microsoft/signalr and the MessagePack protocol), index.html, style.css.
+// Bundles the pages into dist/: app.js (the chat page with @microsoft/signalr and the MessagePack protocol), cluster.js
+// (the cluster page), their HTML and style.css.
 import { build } from "esbuild";
 import { copyFile, mkdir, rm } from "node:fs/promises";
 
@@ -6,8 +7,11 @@ const out = new URL("./dist/", import.meta.url);
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 await build({
-  entryPoints: [new URL("./src/main.js", import.meta.url).pathname],
-  outfile: new URL("app.js", out).pathname,
+  entryPoints: [
+    { in: new URL("./src/main.js", import.meta.url).pathname, out: "app" },
+    { in: new URL("./src/cluster.js", import.meta.url).pathname, out: "cluster" },
+  ],
+  outdir: out.pathname,
   bundle: true,
   format: "esm",
   target: "es2022",
@@ -16,6 +20,6 @@ await build({
   legalComments: "linked",
   logLevel: "warning",
 });
-for (const file of ["index.html", "style.css"]) {
+for (const file of ["index.html", "cluster.html", "style.css", "favicon.svg"]) {
   await copyFile(new URL(`./src/${file}`, import.meta.url), new URL(file, out));
 }

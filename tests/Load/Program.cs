@@ -55,11 +55,11 @@ if (options.Scenario == "chaos")
 {
     var chaos = await new SignalRChat.Load.Chaos.ChaosRun(options.Quick ? SignalRChat.Load.Chaos.ChaosSettings.Quick : SignalRChat.Load.Chaos.ChaosSettings.Full,
         logDir, line => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}")).RunAsync(stop.Token);
-    Console.WriteLine("| fault | sent | acknowledged | not acknowledged | lost | duplicated | longest wait s (via live instances) | recovery s | missing at clients | gaps told |");
-    Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    Console.WriteLine("| fault | sent | acknowledged | not acknowledged | lost | duplicated | longest wait s (via live instances) | recovery s | missing at clients | gaps told | reconnects | reconnect s median (longest) |");
+    Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     foreach (var r in chaos)
     {
-        Console.WriteLine($"| {r.Fault} | {r.Sent} | {r.Acknowledged} | {r.NotAcknowledged} | {r.Lost} | {r.Duplicated} | {r.LongestWaitSeconds} ({r.LongestWaitViaLiveInstanceSeconds}) | {r.RecoverySeconds} | {r.MissingAtClients} | {r.GapsTold} |");
+        Console.WriteLine($"| {r.Fault} | {r.Sent} | {r.Acknowledged} | {r.NotAcknowledged} | {r.Lost} | {r.Duplicated} | {r.LongestWaitSeconds} ({r.LongestWaitViaLiveInstanceSeconds}) | {r.RecoverySeconds} | {r.MissingAtClients} | {r.GapsTold} | {r.Reconnects} | {r.MedianReconnectSeconds} ({r.LongestReconnectSeconds}) |");
     }
     var path = Path.Combine(outDir, $"chaos-{stamp}.json");
     await File.WriteAllTextAsync(path, System.Text.Json.JsonSerializer.Serialize(chaos, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));

@@ -1,11 +1,13 @@
 // One logged-in connection and the channel it shows, with no DOM: the page (main.js) renders what it reports.
 // A channel is a room or world (joined per connection) or a guild or party (the user is a member; nothing to join).
-// After a reconnect it joins the room again and fetches what it missed, so nothing sent meanwhile goes unseen.
+// After a reconnect it joins the room again and fetches what it missed, so nothing sent meanwhile goes unseen. When
+// its instance is gone, it reconnects to another instance of the cluster (ClusterServers).
 // It keeps the user's read markers (MarkRead) as messages show, and reports the inbox with unread counts.
 // It follows the room's members (Player.Follow) so their presence shows live, and unfollows on leaving the ones it
 // followed itself; users you followed elsewhere stay followed.
 import * as signalR from "@microsoft/signalr";
 import { MessagePackHubProtocol } from "@microsoft/signalr-protocol-msgpack";
+import { ClusterServers } from "./cluster-servers.js";
 
 const PAGE_SIZE = 200;
 const MAX_USERS_PER_CALL = 500;
@@ -33,6 +35,9 @@ const isJoinedPerConnection = id => id.startsWith("ChatRoom-") || id.startsWith(
 
 /** The conversation ID of two users, as the server spells it: their names sorted, joined by ':'. */
 export const conversationOf = (a, b) => (a < b ? `${a}:${b}` : `${b}:${a}`);
+
+/** The hub endpoint of an instance. */
+const hubUrl = server => new URL("/hub", server).href;
 
 /** Connection states, as the page shows them. */
 export const Status = Object.freeze({ Connecting: "connecting", Connected: "connected", Reconnecting: "reconnecting", Offline: "offline" });
@@ -95,6 +100,7 @@ export class ChatSession {
   #markTimer = null;
   #markedSeq = 0;                // the read marker last stored for the open channel
   #waiting = [];                 // sends waiting for the connection to come back
+  #servers;                      // the cluster's instances, to move to when ours is gone
 
   /**
    * @param {object} options
@@ -112,10 +118,20 @@ export class ChatSession {
   constructor({ server, user, messagePack }, events) {
     this.#events = events;
     this.#user = user;
+    this.#servers = new ClusterServers(server);
     const builder = new signalR.HubConnectionBuilder()
-      // A fresh token for every connect, so a reconnect after hours never fails on an expired one.
-      .withUrl(new URL("/hub", server).href, { accessTokenFactory: () => login(server, user) })
-      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ({ previousRetryCount }) => RETRY_DELAYS_MS[previousRetryCount] ?? MAX_RETRY_DELAY_MS })
+      // A fresh token for every connect, from the instance being connected to, so a reconnect after hours never fails
+      // on an expired one.
+      .withUrl(hubUrl(server), { accessTokenFactory: () => login(this.#servers.current, user) })
+      .withAutomaticReconnect({
+        nextRetryDelayInMilliseconds: ({ previousRetryCount }) => {
+          // The first delay is asked for before the connection is Reconnecting: onreconnecting moves on for it.
+          if (previousRetryCount > 0) {
+            this.#moveOn();
+          }
+          return RETRY_DELAYS_MS[previousRetryCount] ?? MAX_RETRY_DELAY_MS;
+        },
+      })
       .configureLogging(signalR.LogLevel.Warning);
     if (messagePack) {
       builder.withHubProtocol(new MessagePackHubProtocol());
@@ -157,6 +173,7 @@ export class ChatSession {
         await this.#connection.start();
         this.#events.status?.(Status.Connected);
         this.#wakeWaiting();
+        this.#servers.refresh();
         const [self] = await this.#call(this.#player, "GetPresence", { users: [this.#user] });
         this.#events.self?.(self);
         return;
@@ -166,6 +183,7 @@ export class ChatSession {
         }
         this.#events.status?.(Status.Offline, reasonOf(error));
         await delay(RETRY_DELAYS_MS[attempt + 1] ?? MAX_RETRY_DELAY_MS);
+        this.#moveOn();
       }
     }
   }
@@ -393,10 +411,14 @@ export class ChatSession {
     connection.on("Muted", ({ room, by, reason, until }) => this.#events.error?.(until
       ? `${by} muted you in ${room} until ${new Date(until).toLocaleTimeString()}${reason ? `: ${reason}` : "."}`
       : `${by} unmuted you in ${room}.`));
-    connection.onreconnecting(error => this.#events.status?.(Status.Reconnecting, error ? reasonOf(error) : undefined));
+    connection.onreconnecting(error => {
+      this.#moveOn();
+      this.#events.status?.(Status.Reconnecting, error ? reasonOf(error) : undefined);
+    });
     connection.onreconnected(async () => {
       this.#events.status?.(Status.Connected);
       this.#wakeWaiting();
+      this.#servers.refresh();
       // Direct messages pushed while we were away are lost: read them (the page shows each once).
       this.loadInbox().catch(error => this.#events.error?.(reasonOf(error)));
       if (!this.#room) {
@@ -419,6 +441,11 @@ export class ChatSession {
       this.#events.status?.(Status.Offline, error ? reasonOf(error) : undefined);
       this.#wakeWaiting();
     });
+  }
+
+  /** Points every next try at the next instance the page knows: the one it was on may be gone for good. */
+  #moveOn() {
+    this.#connection.baseUrl = hubUrl(this.#servers.next());
   }
 
   /** Shows a message once, in order; a gap in seq means something was missed, so fetch from the last one seen. */

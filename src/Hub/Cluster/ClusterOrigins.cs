@@ -5,22 +5,22 @@ using SignalRChat.Hub.Hosting;
 namespace SignalRChat.Hub.Cluster;
 
 /// <summary>
-/// The web origins of the cluster: every live instance's public URL and <see cref="ClusterOptions.AllowedOrigins"/>.
-/// Pages from these origins may call any instance (CORS), and the web client may connect to any of them (its
-/// Content-Security-Policy), so it can move to another instance when its own is gone.
+/// The web origins of the cluster: every public URL its instances had (<see cref="InstanceLoads.KnownUrls"/>; gone
+/// ones too) and <see cref="ClusterOptions.AllowedOrigins"/>. Pages from these origins may call any instance (CORS),
+/// and the web client may connect to any of them (its Content-Security-Policy), so a page can move to another
+/// instance when the one that served it is gone.
 /// </summary>
 internal sealed class ClusterOrigins(InstanceLoads loads, IOptions<ClusterOptions> cluster)
 {
     /// <summary>The CORS policy of the hub, <c>/auth/token</c> and <c>/cluster</c>.</summary>
     public const string Policy = "cluster";
 
-    public bool Allows(string origin) =>
-        cluster.Value.AllowedOrigins.Any(allowed => SameOrigin(allowed, origin)) || loads.Live.Any(load => load.Url is { } url && SameOrigin(url, origin));
+    public bool Allows(string origin) => Origins().Any(allowed => SameOrigin(allowed, origin));
 
     /// <summary>The origins, with their WebSocket forms, for a Content-Security-Policy's <c>connect-src</c>.</summary>
     public IEnumerable<string> ConnectSources()
     {
-        foreach (var origin in cluster.Value.AllowedOrigins.Concat(loads.Live.Select(load => load.Url).OfType<string>()).Distinct())
+        foreach (var origin in Origins().Distinct())
         {
             if (Uri.TryCreate(origin, UriKind.Absolute, out var uri))
             {
@@ -36,6 +36,9 @@ internal sealed class ClusterOrigins(InstanceLoads loads, IOptions<ClusterOption
         .AllowAnyMethod()
         // The official JavaScript client sends credentials by default (withCredentials), so the origin is echoed, never '*'.
         .AllowCredentials();
+
+    private IEnumerable<string> Origins() =>
+        cluster.Value.AllowedOrigins.Concat(loads.KnownUrls).Concat(loads.Live.Select(load => load.Url).OfType<string>());
 
     private static bool SameOrigin(string url, string origin) =>
         Uri.TryCreate(url, UriKind.Absolute, out var a) && Uri.TryCreate(origin, UriKind.Absolute, out var b)

@@ -11,7 +11,8 @@ namespace SignalRChat.Hub.Cluster;
 /// it next to the instance directory in Redis: the latest sample in a hash (<c>{prefix}:load</c>, one field per
 /// instance) and the last <see cref="HistoryLength"/> in a list per instance (<c>{prefix}:load:{id}</c>), then reads
 /// everyone's. Instances that are gone, or silent for longer than the directory's TTL, are not listed. Without Redis
-/// the list holds this instance alone.
+/// the list holds this instance alone. Every public URL an instance ever had is kept in a set (<c>{prefix}:urls</c>), so
+/// a page served by an instance that is gone may still move to another one (<see cref="ClusterOrigins"/>).
 /// </summary>
 internal sealed class InstanceLoads(LoadSampler sampler, BackplaneHost backplane, ClusterInstances instances,
     IOptions<ClusterBackplaneOptions> options, ILogger<InstanceLoads> logger) : BackgroundService
@@ -24,13 +25,18 @@ internal sealed class InstanceLoads(LoadSampler sampler, BackplaneHost backplane
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly RedisKey _latestKey = $"{options.Value.ChannelPrefix}:load";
+    private readonly RedisKey _urlsKey = $"{options.Value.ChannelPrefix}:urls";
     private readonly string _historyPrefix = $"{options.Value.ChannelPrefix}:load:";
     private readonly TimeSpan _ttl = options.Value.InstanceTtl;
     private readonly Queue<InstanceLoad> _localHistory = new();
     private volatile IReadOnlyList<InstanceLoad> _live = [];
+    private volatile IReadOnlyList<string> _knownUrls = [];
 
     /// <summary>The live instances' latest loads, this one's included once it has sampled, ordered by instance ID.</summary>
     public IReadOnlyList<InstanceLoad> Live => _live;
+
+    /// <summary>The public URLs of every instance the cluster had, gone ones included.</summary>
+    public IReadOnlyList<string> KnownUrls => _knownUrls;
 
     /// <summary>Samples and publishes at once (a draining instance says so without waiting for the next round).</summary>
     public Task RefreshNowAsync() => RefreshAsync();
@@ -92,6 +98,10 @@ internal sealed class InstanceLoads(LoadSampler sampler, BackplaneHost backplane
         try
         {
             _live = backplane.UsesRedis ? await PublishAndReadAsync(sample) : [sample];
+            if (!backplane.UsesRedis)
+            {
+                _knownUrls = sample.Url is { } url ? [url] : [];
+            }
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -111,8 +121,14 @@ internal sealed class InstanceLoads(LoadSampler sampler, BackplaneHost backplane
             batch.ListTrimAsync(history, 0, HistoryLength - 1),
             batch.KeyExpireAsync(history, TimeSpan.FromHours(1)));
         var read = batch.HashGetAllAsync(_latestKey);
+        if (sample.Url is { } url)
+        {
+            _ = batch.SetAddAsync(_urlsKey, url);
+        }
+        var urls = batch.SetMembersAsync(_urlsKey);
         batch.Execute();
         await writes;
+        _knownUrls = [.. (await urls).Select(u => (string)u!)];
         var oldest = sample.At - (long)_ttl.TotalMilliseconds;
         List<InstanceLoad> live = [];
         List<RedisValue> stale = [];

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using SignalRChat.Hub.Access;
@@ -147,12 +148,21 @@ public static class HubApplication
     }
 
     /// <summary><c>/healthz/live</c> answers while the process serves requests; <c>/healthz/ready</c> (and <c>/healthz</c>)
-    /// while it takes clients: not draining, Redis and the silo reachable.</summary>
+    /// while it takes clients: not draining (degraded), Redis and the silo reachable.</summary>
     private static void MapHealthChecks(WebApplication app)
     {
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/healthz/ready");
-        app.MapHealthChecks("/healthz");
+        var ready = new HealthCheckOptions
+        {
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        };
+        app.MapHealthChecks("/healthz/ready", ready);
+        app.MapHealthChecks("/healthz", ready);
     }
 
     private static void AddHealthChecks(IServiceCollection services, ClusterOptions cluster)

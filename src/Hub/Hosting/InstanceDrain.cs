@@ -33,9 +33,9 @@ internal sealed class InstanceDrain(ClusterInstances instances, IOptions<Cluster
     public void RunWhenStopping(IHostApplicationLifetime lifetime, Func<Task> announce) =>
         lifetime.ApplicationStopping.Register(() => DrainAsync(announce).GetAwaiter().GetResult());
 
-    /// <inheritdoc/>
+    /// <summary>Degraded while draining: readiness fails (503), and every probe of a stopping instance is no Error in the log.</summary>
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_draining ? HealthCheckResult.Unhealthy("Stopping: this instance takes no new connections.") : HealthCheckResult.Healthy());
+        Task.FromResult(_draining ? HealthCheckResult.Degraded("Stopping: this instance takes no new connections.") : HealthCheckResult.Healthy());
 
     private async Task DrainAsync(Func<Task> announce)
     {

@@ -34,6 +34,7 @@ internal sealed class ChaosMember : IAsyncDisposable
     private HubConnection? _connection;
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _abandoned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentQueue<(long Lost, long Back)> _outages = new();
 
     /// <param name="urls">The instances' URLs as they are now (a replaced instance has a new one).</param>
     public ChaosMember(string user, Func<IReadOnlyList<string>> urls, int firstUrl, string room, bool messagePack)
@@ -56,6 +57,9 @@ internal sealed class ChaosMember : IAsyncDisposable
 
     /// <summary>The URL of the instance this member is connected to now, or was last.</summary>
     public string Url => _urls()[_url % _urls().Count];
+
+    /// <summary>Each time the member lost its connection and when it was back in the room (Stopwatch timestamps).</summary>
+    public IEnumerable<(long Lost, long Back)> Outages => _outages;
 
     /// <summary>Completes once the member is connected and has joined the room (again).</summary>
     public Task Connected => _connected.Task;
@@ -126,6 +130,7 @@ internal sealed class ChaosMember : IAsyncDisposable
 
     private async Task ConnectForeverAsync()
     {
+        long? lost = null;
         for (var failures = 0; !_stop.IsCancellationRequested;)
         {
             var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -140,6 +145,11 @@ internal sealed class ChaosMember : IAsyncDisposable
                 await connection.InvokeAsync<ChaosRoomInfo>("Call", _room, "Join", null, timeout.Token);
                 await CatchUpAsync(connection);
                 failures = 0;
+                if (lost is { } since)
+                {
+                    _outages.Enqueue((since, Stopwatch.GetTimestamp()));
+                    lost = null;
+                }
                 _connected.TrySetResult();
                 Task closedOrAbandoned = Task.WhenAny(closed.Task, _abandoned.Task);
                 await closedOrAbandoned.WaitAsync(_stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -152,6 +162,7 @@ internal sealed class ChaosMember : IAsyncDisposable
             {
                 return;
             }
+            lost ??= Stopwatch.GetTimestamp();
             _connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _connection = null;
             // Not awaited: closing a connection to a frozen instance waits for it.

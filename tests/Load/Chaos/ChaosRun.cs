@@ -9,7 +9,7 @@ internal sealed record ChaosSettings(int Members, int Senders, TimeSpan SendInte
     TimeSpan Settle, IReadOnlyList<string> Faults)
 {
     /// <summary>Every fault, in the order they run.</summary>
-    public static readonly IReadOnlyList<string> AllFaults = ["sigkill", "sigterm", "sigstop", "redis-restart", "write-pause"];
+    public static readonly IReadOnlyList<string> AllFaults = ["sigkill", "sigterm", "sigstop", "redis-restart", "write-pause", "rolling-restart"];
 
     /// <summary>The suite's version: a few minutes, the shape at a smaller scale (pauses below Orleans' death declaration).</summary>
     public static ChaosSettings Quick => new(Members: 12, Senders: 3, SendInterval: TimeSpan.FromMilliseconds(50), Steady: TimeSpan.FromSeconds(3),
@@ -21,15 +21,18 @@ internal sealed record ChaosSettings(int Members, int Senders, TimeSpan SendInte
 }
 
 /// <summary>What one fault did: sends and their fate, the longest call, and the recovery time: the longest any sender went
-/// without an acknowledged send from the moment the fault began (in steady traffic, about the send interval).</summary>
+/// without an acknowledged send from the moment the fault began (in steady traffic, about the send interval); how many
+/// times members lost their connection, and the longest and median time until they were back in the room.</summary>
 internal sealed record FaultResult(string Fault, int Sent, int Acknowledged, int NotAcknowledged, int Lost, int Duplicated,
-    double LongestWaitSeconds, double LongestWaitViaLiveInstanceSeconds, double RecoverySeconds, int MissingAtClients, long GapsTold);
+    double LongestWaitSeconds, double LongestWaitViaLiveInstanceSeconds, double RecoverySeconds, int MissingAtClients, long GapsTold,
+    int Reconnects, double MedianReconnectSeconds, double LongestReconnectSeconds);
 
 /// <summary>
 /// The chaos run: Redis and three real hub processes on loopback, one room, members on the official client following
 /// the README's advice (<see cref="ChaosMember"/>), senders under steady traffic, and one fault after another against
-/// the instance hosting the room (SIGKILL, SIGTERM, SIGSTOP) or Redis (restart, write pause). Faulted instances that
-/// end are replaced by new ones. The suite runs the quick settings; <c>tests/Load -- chaos</c> the full ones.
+/// the instance hosting the room (SIGKILL, SIGTERM, SIGSTOP), Redis (restart, write pause), or every instance in turn
+/// (a rolling restart: SIGTERM, which drains, then a new instance before the next). Faulted instances that end are
+/// replaced by new ones. The suite runs the quick settings; <c>tests/Load -- chaos</c> the full ones.
 /// </summary>
 internal sealed class ChaosRun(ChaosSettings settings, string logDir, Action<string> log)
 {
@@ -40,6 +43,8 @@ internal sealed class ChaosRun(ChaosSettings settings, string logDir, Action<str
         // Everything the run sends stays: a message missing at the end was lost, not retired.
         "History:ChatRoom:MaxMessages=1000000",
         "Cluster:ShutdownTimeout=00:00:15",
+        // A stopping instance moves its clients over 2 s, as Cluster:DrainTime does over 10 s by default.
+        "Cluster:DrainTime=00:00:02",
         "Logging:LogLevel:SignalRChat=Warning",
     ];
 
@@ -171,6 +176,15 @@ internal sealed class ChaosRun(ChaosSettings settings, string logDir, Action<str
                 await redis.PauseWritesAsync(settings.WritePause);
                 await Task.Delay(settings.WritePause, cancellationToken);
                 break;
+            case "rolling-restart":
+                foreach (var server in _servers.ToList())
+                {
+                    log($"  SIGTERM of {server.Url}");
+                    server.Signal("TERM");
+                    await server.WaitForExitAsync(TimeSpan.FromSeconds(30));
+                    await ReplaceAsync(server, redis, cancellationToken);
+                }
+                break;
             default:
                 throw new ArgumentException($"Unknown fault '{fault}'.", nameof(fault));
         }
@@ -202,6 +216,8 @@ internal sealed class ChaosRun(ChaosSettings settings, string logDir, Action<str
             List<long> acknowledged = [started, .. sent.Where(s => s.Sender == sender && s.Outcome.Seq is not null && s.Ended >= started).Select(s => s.Ended).Order()];
             return acknowledged.Zip(acknowledged.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a, b)).DefaultIfEmpty(Stopwatch.GetElapsedTime(started, ended)).Max();
         }).Max();
+        var reconnects = members.SelectMany(m => m.Outages).Where(o => o.Lost >= started && o.Lost <= ended)
+            .Select(o => Stopwatch.GetElapsedTime(o.Lost, o.Back).TotalSeconds).Order().ToList();
         var historySeqs = history.Keys.ToHashSet();
         // Retention keeps everything in these runs: a member told of a gap would be one that skipped messages.
         var missing = members.Sum(m => historySeqs.Count(seq => !m.Seen.ContainsKey(seq)));
@@ -217,7 +233,10 @@ internal sealed class ChaosRun(ChaosSettings settings, string logDir, Action<str
             RecoverySeconds: Seconds(outage),
             // Counted for the last fault only: every member's view is checked once, at the end.
             MissingAtClients: phase == settings.Faults.Count - 1 ? missing : 0,
-            GapsTold: phase == settings.Faults.Count - 1 ? members.Sum(m => m.GapsTold) : 0);
+            GapsTold: phase == settings.Faults.Count - 1 ? members.Sum(m => m.GapsTold) : 0,
+            Reconnects: reconnects.Count,
+            MedianReconnectSeconds: reconnects.Count == 0 ? 0 : Math.Round(reconnects[reconnects.Count / 2], 2),
+            LongestReconnectSeconds: reconnects.Count == 0 ? 0 : Math.Round(reconnects[^1], 2));
     }
 
     private static double Seconds(TimeSpan time) => Math.Round(time.TotalSeconds, 2);

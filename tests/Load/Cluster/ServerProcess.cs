@@ -48,6 +48,8 @@ internal sealed class ServerProcess : IAsyncDisposable
                 // The benchmark drives the cluster past any per-user limit and quota; the flood scenario turns limits on.
                 "--RateLimits:Enabled=false",
                 "--Quotas:RoomsPerUser=1000000", "--Quotas:ConnectionsPerUser=1000000", "--Cluster:DrainTime=00:00:00",
+                // The benchmark puts each client on the instance it names.
+                "--Cluster:RebalanceThreshold=0",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,

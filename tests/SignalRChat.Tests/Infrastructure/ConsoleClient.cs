@@ -7,9 +7,13 @@ public static class ConsoleClient
         ScriptedProcess.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "signalrchat-console.dll"), .. args]);
 
     /// <summary>Starts the client against <paramref name="instance"/> and waits until it is connected and ready for commands.</summary>
-    public static async Task<ScriptedProcess> ConnectAsync(HubInstance instance, string user, Protocol protocol = Protocol.Json)
+    public static Task<ScriptedProcess> ConnectAsync(HubInstance instance, string user, Protocol protocol = Protocol.Json) =>
+        ConnectAsync(instance.Url, user, protocol);
+
+    /// <summary>Starts the client against the instance at <paramref name="baseUrl"/> and waits until it is ready for commands.</summary>
+    public static async Task<ScriptedProcess> ConnectAsync(string baseUrl, string user, Protocol protocol = Protocol.Json)
     {
-        var client = Start("--server", instance.Url, "--user", user, "--protocol", protocol == Protocol.MessagePack ? "messagepack" : "json");
+        var client = Start("--server", baseUrl, "--user", user, "--protocol", protocol == Protocol.MessagePack ? "messagepack" : "json");
         await client.ExpectAsync(line => line.StartsWith("commands:", StringComparison.Ordinal), "the help line printed once connected");
         return client;
     }

@@ -71,6 +71,8 @@ public sealed class HubInstance : IAsyncDisposable
             "--Quotas:RoomsPerUser=100000",
             // Tests stop instances at once; the drain tests set a drain time.
             "--Cluster:DrainTime=00:00:00",
+            // Tests put clients on the instance they name; the load balancing tests turn the redirect on.
+            "--Cluster:RebalanceThreshold=0",
         ];
         if (redis is not null)
         {

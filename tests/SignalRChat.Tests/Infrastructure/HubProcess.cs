@@ -33,7 +33,7 @@ public sealed class HubProcess : IAsyncDisposable
                 $"--Cluster:SiloPort={FreePort.Next()}", $"--Cluster:GatewayPort={FreePort.Next()}",
                 // As in HubInstance: tests of the limits turn them on.
                 "--RateLimits:Enabled=false",
-                "--Quotas:RoomsPerUser=100000", "--Cluster:DrainTime=00:00:00",
+                "--Quotas:RoomsPerUser=100000", "--Cluster:DrainTime=00:00:00", "--Cluster:RebalanceThreshold=0",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,

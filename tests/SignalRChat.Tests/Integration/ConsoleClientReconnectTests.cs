@@ -21,7 +21,7 @@ public sealed class ConsoleClientReconnectTests
         await bob.CallAsync("ChatRoom-reconnects", "SendMessage", new { text = "while you were away 2" });
         await cluster.StartAAgainAsync();
 
-        await alice.ExpectAsync(line => line == "* reconnected", "the reconnect", TimeSpan.FromSeconds(60));
+        await alice.ExpectAsync(line => line.StartsWith("* reconnected to ", StringComparison.Ordinal), "the reconnect", TimeSpan.FromSeconds(60));
         Assert.Equal("bob: while you were away 1", await alice.NextMessageAsync());
         Assert.Equal("bob: while you were away 2", await alice.NextMessageAsync());
         await bob.CallAsync("ChatRoom-reconnects", "SendMessage", new { text = "welcome back" });
