@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # Runs the local cluster: Redis from redis/ and two hub instances on http://127.0.0.1:5000 and :5001.
 # Without redis-server (and no way to install it) it runs one instance in embedded mode instead, and says so.
+# ./run.sh --metrics also starts Debian's prometheus on http://127.0.0.1:9090, scraping the instances' /metrics.
 # Ctrl+C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/ensure-packages.sh
+
+metrics=false
+for arg in "$@"; do
+  case "$arg" in
+    --metrics) metrics=true ;;
+    *) echo "usage: ./run.sh [--metrics]" >&2; exit 2 ;;
+  esac
+done
+PROMETHEUS_PORT="${PROMETHEUS_PORT:-9090}"
 
 REDIS_PORT="${REDIS_PORT:-6379}"
 pids=()
@@ -73,11 +83,36 @@ fi
 
 for url in "${urls[@]}"; do wait_healthy "$url"; done
 last=${urls[${#urls[@]}-1]}
+
+if $metrics; then
+  if ensure_commands "prometheus:prometheus"; then
+    mkdir -p .local/prometheus
+    targets=$(printf "'%s', " "${urls[@]#http://}")
+    cat > .local/prometheus/prometheus.yml <<YML
+global:
+  scrape_interval: 5s
+scrape_configs:
+  - job_name: signalrchat
+    metrics_path: /metrics
+    static_configs:
+      - targets: [${targets%, }]
+YML
+    setsid "$(command_path prometheus)" --config.file="$PWD/.local/prometheus/prometheus.yml" --storage.tsdb.path="$PWD/.local/prometheus/data" \
+      --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --log.level=warn &
+    pids+=($!)
+    prometheus_url="http://127.0.0.1:$PROMETHEUS_PORT"
+  else
+    echo "prometheus is not installed and cannot be installed here: running without it (each instance still serves /metrics)." >&2
+  fi
+fi
 echo
 echo "SignalRChat is running:"
 for url in "${urls[@]}"; do
-  echo "  hub instance  $url   (hub endpoint $url/hub, health $url/healthz)"
+  echo "  hub instance  $url   (hub $url/hub, cluster page $url/cluster, metrics $url/metrics, health $url/healthz/ready)"
 done
+if [ -n "${prometheus_url:-}" ]; then
+  echo "  prometheus:   $prometheus_url   (try signalrchat_hub_connections, or rate(signalrchat_push_delivered_total[1m]))"
+fi
 if [ ${#web[@]} -eq 0 ]; then
   echo "  web client:   open ${urls[*]} in a browser (one tab per instance), log in with any name, join a room"
 fi

@@ -7,8 +7,9 @@ using SignalRChat.Tests.Infrastructure;
 namespace SignalRChat.Tests.Operations;
 
 /// <summary>
-/// <c>/metrics</c>: OpenTelemetry metrics in Prometheus' format, with values that match known traffic. Real processes:
-/// an exporter sees every meter of its name in the process, so in-process instances would count each other's.
+/// <c>/metrics</c>: OpenTelemetry metrics in Prometheus' format, with values that match known traffic. Real processes
+/// (an exporter sees every meter of its name in the process, so in-process instances would count each other's): two
+/// hub-only instances and one that hosts the objects, so every push crosses the backplane wherever the room is.
 /// </summary>
 public sealed class MetricsTests
 {
@@ -20,8 +21,9 @@ public sealed class MetricsTests
     public async Task AfterKnownTraffic_MetricsShowTheCallsConnectionsDeliveriesAndLatencies()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var hubA = await HubProcess.StartAsync(redis.ConnectionString);
-        await using var hubB = await HubProcess.StartAsync(redis.ConnectionString);
+        await using var objects = await HubProcess.StartAsync(redis.ConnectionString, "Cluster:Role=Objects");
+        await using var hubA = await HubProcess.StartAsync(redis.ConnectionString, "Cluster:Role=Hub");
+        await using var hubB = await HubProcess.StartAsync(redis.ConnectionString, "Cluster:Role=Hub");
         await using var alice = await TestClient.ConnectAsync(hubA.Url, "alice");
         await using var bob = await TestClient.ConnectAsync(hubB.Url, "bob");
         await alice.CallAsync(Room, "Join");
@@ -42,9 +44,8 @@ public sealed class MetricsTests
         Assert.Equal(1, Value(a, "signalrchat_hub_calls_total", "method=\"Join\"", "result=\"ok\""));
         Assert.Equal(1, Value(a, "signalrchat_hub_connections"));
         Assert.Equal(1, Value(a, "signalrchat_hub_users"));
-        // Sends to bob's instance, one publish each or fewer (an outbox that falls behind joins them).
-        Assert.InRange(Value(a, "signalrchat_push_backplane_published_total"), 1, Messages + 1);
-        Assert.Equal(0, Value(a, "signalrchat_push_outbox_depth"));
+        // Hubs forward calls; the objects push.
+        Assert.Equal(0, Value(a, "signalrchat_push_backplane_published_total"));
         foreach (var cause in new[] { "instance_gone", "client_gone", "publish_failed" })
         {
             Assert.Equal(0, Value(a, "signalrchat_push_dropped_total", $"cause=\"{cause}\""));
@@ -53,11 +54,16 @@ public sealed class MetricsTests
         var b = await ScrapeAsync(hubB.Url);
         Assert.Equal(1, Value(b, "signalrchat_hub_calls_total", "method=\"Join\"", "result=\"ok\""));
         Assert.DoesNotContain(b, line => line.StartsWith("signalrchat_hub_calls_total", StringComparison.Ordinal) && line.Contains("method=\"SendMessage\""));
-        Assert.InRange(Value(b, "signalrchat_push_delivered_total"), Messages, Messages + 2);
-        Assert.InRange(Value(b, "signalrchat_push_backplane_received_total"), 1, Messages + 1);
+        // The messages, and the few notices of a connect and a join (Registered, alice's MemberJoined).
+        Assert.InRange(Value(b, "signalrchat_push_delivered_total"), Messages, Messages + 4);
+        // The room's pushes to bob, one backplane message each or fewer (an outbox that falls behind joins them).
+        Assert.InRange(Value(b, "signalrchat_push_backplane_received_total"), 1, Messages + 2);
         // Every delivery to bob went through B's writer and was timed, from A's publish on.
         Assert.True(Value(b, "signalrchat_push_latency_seconds_count") >= Messages);
         Assert.Equal(Value(b, "signalrchat_push_latency_seconds_count"), Value(b, "signalrchat_push_latency_seconds_bucket", "le=\"+Inf\""));
+        var o = await ScrapeAsync(objects.Url);
+        Assert.InRange(Value(o, "signalrchat_push_backplane_published_total"), 1, 2 * (Messages + 2));
+        Assert.Equal(0, Value(o, "signalrchat_push_outbox_depth"));
         // ASP.NET Core's and the runtime's own.
         Assert.Contains(b, line => line.StartsWith("http_server_request_duration_seconds_bucket", StringComparison.Ordinal));
         Assert.Contains(b, line => line.StartsWith("dotnet_gc_", StringComparison.Ordinal) || line.StartsWith("process_runtime_dotnet_gc_", StringComparison.Ordinal));
