@@ -140,6 +140,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
     {
         ArgumentNullException.ThrowIfNull(connectionIds);
         var recipients = RecipientGroups.Create(connectionIds, _instanceId, _connections);
+        _metrics.OnSent();
         if (recipients.LocalGone > 0)
         {
             _metrics.OnClientGone(recipients.LocalGone);
@@ -163,6 +164,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
     private async Task SendEverywhereAsync(ItemKind kind, IReadOnlyList<string> names, IReadOnlyList<string> excluded, List<LocalConnection> local,
         string methodName, object?[] args)
     {
+        _metrics.OnSent();
         var message = new SerializedHubMessage(new InvocationMessage(methodName, args));
         await _writer.WriteAsync(local, message);
         _backplane.Broadcast(new BackplaneItem(kind, names, _backplane.Serialize(message)) { Excluded = excluded });

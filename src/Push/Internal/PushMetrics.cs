@@ -12,6 +12,7 @@ internal sealed class PushMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Histogram<double> _latency;
     private readonly List<Func<int>> _outboxDepths = [];
+    private long _sent;
     private long _published;
     private long _received;
     private long _delivered;
@@ -25,6 +26,7 @@ internal sealed class PushMetrics : IDisposable
     public PushMetrics(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(MeterName);
+        _meter.CreateObservableCounter("signalrchat.push.sent", () => Sent, "{send}", "Sends made on this instance (object pushes and hub sends), each counted once whatever its recipients.");
         _meter.CreateObservableCounter("signalrchat.push.backplane.published", () => Published, "{message}", "Backplane messages published by this instance.");
         _meter.CreateObservableCounter("signalrchat.push.backplane.received", () => Received, "{message}", "Backplane messages received by this instance.");
         _meter.CreateObservableCounter("signalrchat.push.delivered", () => Delivered, "{delivery}", "Messages handed to local connections.");
@@ -74,6 +76,7 @@ internal sealed class PushMetrics : IDisposable
         LatencyWindow.Record(milliseconds);
     }
 
+    public long Sent => Volatile.Read(ref _sent);
     public long Published => Volatile.Read(ref _published);
     public long Received => Volatile.Read(ref _received);
     public long Delivered => Volatile.Read(ref _delivered);
@@ -84,6 +87,7 @@ internal sealed class PushMetrics : IDisposable
     public long Refused => Volatile.Read(ref _refused);
     public long SlowClients => Volatile.Read(ref _slowClients);
 
+    public void OnSent() => Interlocked.Increment(ref _sent);
     public void OnPublished() => Interlocked.Increment(ref _published);
     public void OnReceived() => Interlocked.Increment(ref _received);
     public void OnDelivered(int messages, int writes)

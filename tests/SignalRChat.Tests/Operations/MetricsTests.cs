@@ -62,6 +62,10 @@ public sealed class MetricsTests
         Assert.True(Value(b, "signalrchat_push_latency_seconds_count") >= Messages);
         Assert.Equal(Value(b, "signalrchat_push_latency_seconds_count"), Value(b, "signalrchat_push_latency_seconds_bucket", "le=\"+Inf\""));
         var o = await ScrapeAsync(objects.Url);
+        // The room pushed every message once, whatever the members' instances (and a few join notices).
+        Assert.InRange(Value(o, "signalrchat_push_sent_total"), Messages, Messages + 6);
+        // A hub instance sends only its own Registered to each connection.
+        Assert.Equal(1, Value(a, "signalrchat_push_sent_total"));
         Assert.InRange(Value(o, "signalrchat_push_backplane_published_total"), 1, 2 * (Messages + 2));
         Assert.Equal(0, Value(o, "signalrchat_push_outbox_depth"));
         // ASP.NET Core's and the runtime's own.
