@@ -10,7 +10,8 @@ namespace SignalRChat.Hub.Cluster;
 /// (<see cref="ClusterOptions.RebalanceThreshold"/> of the average), or always elsewhere while this one drains.
 /// Published loads are up to two <see cref="InstanceLoads.SampleInterval"/>s old, so the clients sent to an instance
 /// since its sample was taken are added to it: a burst of connections spreads instead of all going to the instance
-/// that was least loaded at the last sample.
+/// that was least loaded at the last sample. (A sample's time is its instance's clock: machines' clocks should agree
+/// to well within a second, as NTP keeps them.)
 /// </summary>
 internal sealed class LoadBalancer(InstanceLoads loads, ClusterInstances instances, InstanceDrain drain, IOptions<ClusterOptions> cluster)
 {

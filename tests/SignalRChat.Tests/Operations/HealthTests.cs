@@ -12,10 +12,10 @@ public sealed class HealthTests
     [Fact]
     public async Task WhileAnInstanceDrains_ItIsLiveButNotReady_AndSendsNegotiatingClientsToAnother()
     {
-        await using var cluster = await ClusterFixture.StartAsync("Cluster:DrainTime=00:00:04");
+        await using var cluster = await ClusterFixture.StartAsync("Cluster:DrainTime=00:00:08");
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync($"{cluster.A.Url}/healthz/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync($"{cluster.A.Url}/healthz/ready")).StatusCode);
-        // Two clients, so the drain spreads their closes over the drain time.
+        // Two clients, so the drain spreads their closes over the drain time: the second is asked to move after 4 s.
         await using var first = await TestClient.ConnectAsync(cluster.A, "first");
         await using var second = await TestClient.ConnectAsync(cluster.A, "second");
         await Eventually.TrueAsync(() => ThreeInstances.LiveLoads(cluster.A).Count == 2 && ThreeInstances.LiveLoads(cluster.A).All(l => l.Url is not null),
