@@ -27,6 +27,7 @@ public sealed class HealthTests
         await Eventually.TrueAsync(async () => (await Http.GetAsync($"{cluster.A.Url}/healthz/ready")).StatusCode == HttpStatusCode.ServiceUnavailable,
             "A is not ready once it drains");
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync($"{cluster.A.Url}/healthz/live")).StatusCode);
+        await Eventually.TrueAsync(async () => await StatusAsync(cluster.A.Url) == "draining", "A lists itself as draining", TimeSpan.FromSeconds(3));
         var negotiation = await HubHttp.NegotiateAsync(cluster.A.Url, token);
         var redirect = await negotiation.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal($"{cluster.B.Url}/hub?balanced=1", redirect.GetProperty("url").GetString());
@@ -35,5 +36,13 @@ public sealed class HealthTests
         await stopping.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Null(await first.Closed.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Null(await second.Closed.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    /// <summary>The status the instance at <paramref name="baseUrl"/> lists for itself at <c>/cluster</c>.</summary>
+    private static async Task<string?> StatusAsync(string baseUrl)
+    {
+        var view = await Http.GetFromJsonAsync<JsonElement>($"{baseUrl}/cluster");
+        var self = view.GetProperty("instance").GetString();
+        return view.GetProperty("instances").EnumerateArray().Single(i => i.GetProperty("instanceId").GetString() == self).GetProperty("status").GetString();
     }
 }
