@@ -1,10 +1,11 @@
 using Orleans.Runtime;
+using SignalRChat.Hub.Logging;
 
 namespace SignalRChat.Hub.Cluster;
 
 /// <summary>How many objects (grain activations) of each of our types the cluster holds, read from Orleans' management
 /// grain at most every <see cref="MaxAge"/>.</summary>
-internal sealed class GrainCounts(IGrainFactory grains, ILogger<GrainCounts> logger)
+internal sealed class GrainCounts(IGrainFactory grains, LogThrottles throttles, ILogger<GrainCounts> logger)
 {
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
@@ -34,7 +35,11 @@ internal sealed class GrainCounts(IGrainFactory grains, ILogger<GrainCounts> log
         }
         catch (Exception e) when (e is TimeoutException or OrleansException)
         {
-            ClusterLog.GrainCountFailed(logger, e.Message);
+            // Every open cluster page asks every 2 s: once per throttle window is enough.
+            if (throttles.Allow(nameof(ClusterLog.GrainCountFailed), out var suppressed))
+            {
+                ClusterLog.GrainCountFailed(logger, e.Message, suppressed);
+            }
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using SignalRChat.Hub.Logging;
 using SignalRChat.Push;
 using SignalRChat.Push.Internal;
 using StackExchange.Redis;
@@ -15,7 +16,7 @@ namespace SignalRChat.Hub.Cluster;
 /// a page served by an instance that is gone may still move to another one (<see cref="ClusterOrigins"/>).
 /// </summary>
 internal sealed class InstanceLoads(LoadSampler sampler, BackplaneHost backplane, ClusterInstances instances,
-    IOptions<ClusterBackplaneOptions> options, ILogger<InstanceLoads> logger) : BackgroundService
+    IOptions<ClusterBackplaneOptions> options, LogThrottles throttles, ILogger<InstanceLoads> logger) : BackgroundService
 {
     /// <summary>How often an instance samples and publishes its load.</summary>
     public static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(2);
@@ -105,7 +106,11 @@ internal sealed class InstanceLoads(LoadSampler sampler, BackplaneHost backplane
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            ClusterLog.LoadRefreshFailed(logger, e.Message);
+            // Every 2 s while Redis is away: once per throttle window is enough.
+            if (throttles.Allow(nameof(ClusterLog.LoadRefreshFailed), out var suppressed))
+            {
+                ClusterLog.LoadRefreshFailed(logger, e.Message, suppressed);
+            }
         }
     }
 

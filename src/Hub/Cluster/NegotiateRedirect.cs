@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SignalRChat.Hub.Hosting;
 
 namespace SignalRChat.Hub.Cluster;
 
@@ -19,7 +20,7 @@ internal static class NegotiateRedirect
         var balancer = app.Services.GetRequiredService<LoadBalancer>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(NegotiateRedirect));
         var negotiate = $"{hubPath}/negotiate";
-        var drain = app.Services.GetRequiredService<Hosting.InstanceDrain>();
+        var drain = app.Services.GetRequiredService<InstanceDrain>();
         app.Use(async (context, next) =>
         {
             if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(negotiate, StringComparison.OrdinalIgnoreCase)
