@@ -31,6 +31,8 @@ internal static class AuthHosting
         {
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters = issuer.ValidationParameters;
+            // Kept with the request's authentication (GetTokenAsync("access_token")): a negotiate redirect hands it on.
+            jwt.SaveToken = true;
             jwt.Events = new JwtBearerEvents
             {
                 // WebSockets and server-sent events cannot send headers from browsers: SignalR clients put the token in the query.

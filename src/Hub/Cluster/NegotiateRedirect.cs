@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
 using SignalRChat.Hub.Hosting;
 
 namespace SignalRChat.Hub.Cluster;
@@ -24,26 +25,17 @@ internal static class NegotiateRedirect
         app.Use(async (context, next) =>
         {
             if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(negotiate, StringComparison.OrdinalIgnoreCase)
-                && context.User.Identity?.IsAuthenticated == true && TokenOf(context.Request) is { } token
                 && (drain.IsDraining || !context.Request.Query.ContainsKey(BalancedMarker))
+                // The token authentication validated (the header's or the query's), to hand on to the other instance.
+                && await context.GetTokenAsync("access_token") is { } token
                 && balancer.ChooseElsewhere() is { Url: { } url } target)
             {
-                ClusterLog.Redirected(logger, context.User.Identity.Name ?? "", target.InstanceId, url);
+                ClusterLog.Redirected(logger, context.User.Identity?.Name ?? "", target.InstanceId, url);
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync(JsonSerializer.Serialize(new { url = $"{url}{hubPath}?{BalancedMarker}=1", accessToken = token }));
                 return;
             }
             await next(context);
         });
-    }
-
-    private static string? TokenOf(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return header["Bearer ".Length..].Trim();
-        }
-        return request.Query["access_token"].ToString() is { Length: > 0 } query ? query : null;
     }
 }
