@@ -29,7 +29,8 @@ internal sealed class InstanceLoads(LoadSampler sampler, BackplaneHost backplane
     private readonly RedisKey _urlsKey = $"{options.Value.ChannelPrefix}:urls";
     private readonly string _historyPrefix = $"{options.Value.ChannelPrefix}:load:";
     private readonly TimeSpan _ttl = options.Value.InstanceTtl;
-    private readonly Queue<InstanceLoad> _localHistory = new();
+    private readonly Lock _sampling = new();
+    private readonly Queue<InstanceLoad> _embeddedHistory = new(); // without Redis only: with it, Redis keeps the history
     private volatile IReadOnlyList<InstanceLoad> _live = [];
     private volatile IReadOnlyList<string> _knownUrls = [];
 
@@ -48,9 +49,9 @@ internal sealed class InstanceLoads(LoadSampler sampler, BackplaneHost backplane
         var live = _live;
         if (!backplane.UsesRedis)
         {
-            lock (_localHistory)
+            lock (_sampling)
             {
-                return [.. live.Select(load => load with { History = [.. _localHistory] })];
+                return [.. live.Select(load => load with { History = [.. _embeddedHistory] })];
             }
         }
         var db = backplane.Redis.GetDatabase();
@@ -87,22 +88,25 @@ internal sealed class InstanceLoads(LoadSampler sampler, BackplaneHost backplane
     private async Task RefreshAsync()
     {
         InstanceLoad sample;
-        lock (_localHistory)
+        // The drain's refresh may run beside the timer's: each sample covers the time since the one before.
+        lock (_sampling)
         {
             sample = sampler.Sample();
-            _localHistory.Enqueue(sample);
-            while (_localHistory.Count > HistoryLength)
+            if (!backplane.UsesRedis)
             {
-                _localHistory.Dequeue();
+                _embeddedHistory.Enqueue(sample);
+                if (_embeddedHistory.Count > HistoryLength)
+                {
+                    _embeddedHistory.Dequeue();
+                }
+                _live = [sample];
+                _knownUrls = sample.Url is { } url ? [url] : [];
+                return;
             }
         }
         try
         {
-            _live = backplane.UsesRedis ? await PublishAndReadAsync(sample) : [sample];
-            if (!backplane.UsesRedis)
-            {
-                _knownUrls = sample.Url is { } url ? [url] : [];
-            }
+            _live = await PublishAndReadAsync(sample);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {

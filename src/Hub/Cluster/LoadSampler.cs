@@ -14,7 +14,7 @@ internal sealed class LoadSampler(ClusterInstances instances, PushMetrics push, 
 {
     private readonly long _startedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     private long _lastTicks = Stopwatch.GetTimestamp();
-    private TimeSpan _lastCpu = Process.GetCurrentProcess().TotalProcessorTime;
+    private TimeSpan _lastCpu = Environment.CpuUsage.TotalTime;
     private long _lastDelivered = push.Delivered;
     private string? _url;
 
@@ -27,8 +27,7 @@ internal sealed class LoadSampler(ClusterInstances instances, PushMetrics push, 
     {
         var now = Stopwatch.GetTimestamp();
         var seconds = Math.Max(1e-3, Stopwatch.GetElapsedTime(_lastTicks, now).TotalSeconds);
-        using var process = Process.GetCurrentProcess();
-        var cpu = process.TotalProcessorTime;
+        var cpu = Environment.CpuUsage.TotalTime;
         var delivered = push.Delivered;
         var load = new InstanceLoad(
             instances.LocalInstanceId,
@@ -38,7 +37,7 @@ internal sealed class LoadSampler(ClusterInstances instances, PushMetrics push, 
             Math.Round((delivered - _lastDelivered) / seconds, 1),
             push.LatencyWindow.TakeQuantile(0.99) is { } p99 ? Math.Round(p99, 2) : null,
             Math.Round(100 * (cpu - _lastCpu).TotalSeconds / seconds / Environment.ProcessorCount, 1),
-            process.WorkingSet64,
+            Environment.WorkingSet,
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             _startedAt);
         (_lastTicks, _lastCpu, _lastDelivered) = (now, cpu, delivered);
