@@ -1,6 +1,8 @@
-// The cluster page: polls GET /cluster?history=true every 2 s and shows every live instance's load, with plots of
-// the last minutes (the samples each instance keeps in Redis) and the objects per type. No dependencies.
+// The cluster page: polls GET /cluster every 2 s and shows every live instance's load, with plots of the last minutes
+// and the objects per type. The samples of the last minutes (kept by the instances in Redis) are read once, and again
+// when an instance the page has not seen appears; after that each poll adds the latest sample. No dependencies.
 const REFRESH_MS = 2000;
+const PLOT_MS = 5 * 60 * 1000;
 const COLORS = ["#2563eb", "#15803d", "#b45309", "#9333ea", "#0891b2", "#be123c", "#4d7c0f", "#c2410c"];
 const SVG = "http://www.w3.org/2000/svg";
 const $ = id => document.getElementById(id);
@@ -12,6 +14,7 @@ const plots = [
   { svg: $("plot-cpu"), value: s => s.cpuPercent },
 ];
 const colors = new Map(); // instance ID -> color, stable while the page is open
+const histories = new Map(); // instance ID -> its samples of the last minutes, oldest first
 
 function colorOf(id) {
   if (!colors.has(id)) {
@@ -93,10 +96,10 @@ function showInstances(view) {
 
 /** One polyline per instance over the last five minutes; the y axis from 0 to the largest value, shown in the caption. */
 function plot({ svg, value }, instances) {
-  const series = instances.map(i => ({ id: i.instanceId, points: (i.history ?? []).map(s => [s.at, value(s)]).filter(([, v]) => v != null) }));
+  const series = instances.map(i => ({ id: i.instanceId, points: histories.get(i.instanceId).map(s => [s.at, value(s)]).filter(([, v]) => v != null) }));
   const all = series.flatMap(s => s.points);
   const now = Math.max(...instances.map(i => i.at), 0);
-  const from = now - 5 * 60 * 1000;
+  const from = now - PLOT_MS;
   const max = Math.max(1, ...all.map(([, v]) => v));
   const x = t => (t - from) / (now - from) * 300;
   const y = v => 115 - v / max * 105;
@@ -125,13 +128,37 @@ function setStatus(text, className) {
   $("status").className = `status ${className}`;
 }
 
+async function readView(history) {
+  const response = await fetch(history ? "/cluster?history=true" : "/cluster", { headers: { accept: "application/json" }, cache: "no-store" });
+  if (!response.ok) {
+    throw new Error(`GET /cluster answered ${response.status}`);
+  }
+  return response.json();
+}
+
+/** Keeps each listed instance's samples: all of them when the view has them, else the latest added to what the page has. */
+function remember(instances) {
+  for (const id of histories.keys()) {
+    if (!instances.some(i => i.instanceId === id)) {
+      histories.delete(id);
+    }
+  }
+  for (const instance of instances) {
+    const samples = instance.history ?? histories.get(instance.instanceId);
+    if (!instance.history && samples.at(-1)?.at !== instance.at) {
+      samples.push(instance);
+    }
+    histories.set(instance.instanceId, samples.filter(s => s.at >= instance.at - PLOT_MS));
+  }
+}
+
 async function refresh() {
   try {
-    const response = await fetch("/cluster?history=true", { headers: { accept: "application/json" }, cache: "no-store" });
-    if (!response.ok) {
-      throw new Error(`GET /cluster answered ${response.status}`);
+    let view = await readView(false);
+    if (view.instances.some(i => !histories.has(i.instanceId))) {
+      view = await readView(true);
     }
-    const view = await response.json();
+    remember(view.instances);
     showInstances(view);
     for (const p of plots) plot(p, view.instances);
     setStatus("live", "connected");
