@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SignalRChat.Hub.Cluster;
 using SignalRChat.Hub.Hosting;
 using SignalRChat.Push;
 using SignalRChat.Push.Internal;
@@ -37,6 +38,9 @@ public sealed class HubInstance : IAsyncDisposable
     public string InstanceId => Services.GetRequiredService<ClusterInstances>().LocalInstanceId;
 
     internal PushMetrics Metrics => Services.GetRequiredService<PushMetrics>();
+
+    /// <summary>The live instances' loads, as this instance last read them from the directory.</summary>
+    internal IReadOnlyList<InstanceLoad> LiveLoads => Services.GetRequiredService<InstanceLoads>().Live;
 
     /// <param name="redis">The Redis connection string; null for the embedded single-process mode.</param>
     /// <param name="settings">Extra configuration, as <c>key=value</c> (for example <c>Push:Strategy=FanOutOnRead</c>).</param>

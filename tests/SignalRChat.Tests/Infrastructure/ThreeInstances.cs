@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using SignalRChat.Hub.Cluster;
-
 namespace SignalRChat.Tests.Infrastructure;
 
 /// <summary>A real Redis and three hub instances that know each other's loads, for the load balancing and cluster view tests.</summary>
@@ -21,7 +18,7 @@ public sealed class ThreeInstances : IAsyncDisposable
         try
         {
             var cluster = new ThreeInstances(redis, await Task.WhenAll(starts));
-            await Eventually.TrueAsync(() => cluster.Instances.All(i => LiveLoads(i) is { Count: 3 } loads && loads.All(l => l.Url is not null)),
+            await Eventually.TrueAsync(() => cluster.Instances.All(i => i.LiveLoads is { Count: 3 } loads && loads.All(l => l.Url is not null)),
                 "every instance sees the three instances' loads and URLs", TimeSpan.FromSeconds(30));
             return cluster;
         }
@@ -35,9 +32,6 @@ public sealed class ThreeInstances : IAsyncDisposable
             throw;
         }
     }
-
-    /// <summary>The instances' loads as <paramref name="instance"/> last read them.</summary>
-    public static IReadOnlyList<InstanceLoad> LiveLoads(HubInstance instance) => instance.Services.GetRequiredService<InstanceLoads>().Live;
 
     public async ValueTask DisposeAsync()
     {

@@ -18,7 +18,7 @@ public sealed class HealthTests
         // Two clients, so the drain spreads their closes over the drain time: the second is asked to move after 4 s.
         await using var first = await TestClient.ConnectAsync(cluster.A, "first");
         await using var second = await TestClient.ConnectAsync(cluster.A, "second");
-        await Eventually.TrueAsync(() => ThreeInstances.LiveLoads(cluster.A).Count == 2 && ThreeInstances.LiveLoads(cluster.A).All(l => l.Url is not null),
+        await Eventually.TrueAsync(() => cluster.A.LiveLoads.Count == 2 && cluster.A.LiveLoads.All(l => l.Url is not null),
             "A knows B's URL");
         var token = await TestClient.LoginAsync(cluster.A.Url, "late");
 

@@ -76,7 +76,7 @@ public sealed class LoadBalancingTests(ITestOutputHelper output)
             await direct[1].CallAsync("ChatRoom-direct", "Join");
             await direct[0].CallAsync("ChatRoom-direct", "SendMessage", new { text = "still here" });
             Assert.Equal("still here", (await direct[1].NextAsync("NewMessage")).GetProperty("text").GetString());
-            await Eventually.TrueAsync(() => ThreeInstances.LiveLoads(cluster.A).Single(l => l.InstanceId == cluster.A.InstanceId).Connections == 8,
+            await Eventually.TrueAsync(() => cluster.A.LiveLoads.Single(l => l.InstanceId == cluster.A.InstanceId).Connections == 8,
                 "A has published its 8 connections");
 
             await using var node = ScriptedProcess.Start("node", Path.Combine(RepoPaths.Root, "tests", "SignalRChat.Tests", "Node", "spread-clients.mjs"),
