@@ -20,10 +20,13 @@ internal sealed class InstanceOutbox
     private static readonly int[] UnheardRetryDelaysMs = [50, 100, 200, 400, 800, 1600];
 
     /// <summary>How many times a publish nobody heard is tried again.</summary>
+    public static int UnheardRetries => UnheardRetryDelaysMs.Length;
+
+    /// <summary>How long a publish nobody hears is tried again, in all, before it is dropped.</summary>
+    public static TimeSpan UnheardWindow => TimeSpan.FromMilliseconds(UnheardRetryDelaysMs.Sum());
+
     /// <summary>Sends queued, not yet published.</summary>
     public int Depth => _queue.Reader.Count;
-
-    public static int UnheardRetries => UnheardRetryDelaysMs.Length;
     private const int MaxMessageBytes = 256 * 1024;
     private readonly Channel<OutboxEntry> _queue;
     private readonly ISubscriber _subscriber;
