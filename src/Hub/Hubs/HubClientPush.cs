@@ -2,16 +2,22 @@ using Microsoft.AspNetCore.SignalR;
 using SignalRChat.Hub.Wire;
 using SignalRChat.Objects.Runtime;
 using SignalRChat.Push;
+using ObjectPushPriority = SignalRChat.Objects.Runtime.PushPriority;
 
 namespace SignalRChat.Hub.Hubs;
 
-/// <summary>The push API objects use: <c>Clients.Clients(clientIds)</c> on the hub context, through the cluster backplane.</summary>
+/// <summary>
+/// The push API objects use: <c>Clients.Clients(clientIds)</c> (or users, or all) on the hub context, through the
+/// cluster backplane, in the push's class (<see cref="PushPriorities"/>).
+/// </summary>
 internal sealed class HubClientPush(IHubContext<ObjectHub> hub) : IClientPush
 {
-    public Task PushToClientAsync(string clientId, string method, object? payload, CancellationToken cancellationToken = default) =>
-        PushToClientsAsync([clientId], method, payload, cancellationToken);
+    public Task PushToClientAsync(string clientId, string method, object? payload, ObjectPushPriority priority = ObjectPushPriority.Chat,
+        string? subject = null, CancellationToken cancellationToken = default) =>
+        PushToClientsAsync([clientId], method, payload, priority, subject, cancellationToken);
 
-    public async Task PushToClientsAsync(IReadOnlyList<string> clientIds, string method, object? payload, CancellationToken cancellationToken = default)
+    public async Task PushToClientsAsync(IReadOnlyList<string> clientIds, string method, object? payload, ObjectPushPriority priority = ObjectPushPriority.Chat,
+        string? subject = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clientIds);
         ArgumentException.ThrowIfNullOrEmpty(method);
@@ -24,10 +30,11 @@ internal sealed class HubClientPush(IHubContext<ObjectHub> hub) : IClientPush
         {
             return;
         }
-        await SendAsync(hub.Clients.Clients(clientIds), method, payload, cancellationToken);
+        await SendAsync(hub.Clients.Clients(clientIds), method, payload, priority, subject, cancellationToken);
     }
 
-    public async Task PushToUsersAsync(IReadOnlyList<string> users, string method, object? payload, CancellationToken cancellationToken = default)
+    public async Task PushToUsersAsync(IReadOnlyList<string> users, string method, object? payload, ObjectPushPriority priority = ObjectPushPriority.Chat,
+        string? subject = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(users);
         ArgumentException.ThrowIfNullOrEmpty(method);
@@ -35,20 +42,26 @@ internal sealed class HubClientPush(IHubContext<ObjectHub> hub) : IClientPush
         {
             return;
         }
-        await SendAsync(hub.Clients.Users(users), method, payload, cancellationToken);
+        await SendAsync(hub.Clients.Users(users), method, payload, priority, subject, cancellationToken);
     }
 
-    public Task PushToAllAsync(string method, object? payload, CancellationToken cancellationToken = default)
+    public Task PushToAllAsync(string method, object? payload, ObjectPushPriority priority = ObjectPushPriority.Chat,
+        string? subject = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
-        return SendAsync(hub.Clients.All, method, payload, cancellationToken);
+        return SendAsync(hub.Clients.All, method, payload, priority, subject, cancellationToken);
     }
 
-    private static async Task SendAsync(IClientProxy clients, string method, object? payload, CancellationToken cancellationToken)
+    private static async Task SendAsync(IClientProxy clients, string method, object? payload, ObjectPushPriority priority, string? subject,
+        CancellationToken cancellationToken)
     {
         try
         {
-            await clients.SendCoreAsync(method, [WireValue.From(payload)], cancellationToken);
+            // The object's classes are the backplane's, value for value.
+            using (PushPriorities.Use((Push.PushPriority)priority, subject))
+            {
+                await clients.SendCoreAsync(method, [WireValue.From(payload)], cancellationToken);
+            }
         }
         catch (OutboxFullException e)
         {

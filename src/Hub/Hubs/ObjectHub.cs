@@ -56,7 +56,10 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
             instances.CloseLocalConnections(connection => connection.ConnectionId == connectionId, refusal);
             return;
         }
-        await Clients.Caller.SendAsync(RegisteredMethod, WireValue.From(new Registration(ClientId, instances.LocalInstanceId, UserName())));
+        using (PushPriorities.Use(Push.PushPriority.System))
+        {
+            await Clients.Caller.SendAsync(RegisteredMethod, WireValue.From(new Registration(ClientId, instances.LocalInstanceId, UserName())));
+        }
         // Not awaited: SignalR runs none of the client's calls until this method returns, and the board's silo may be
         // slow or gone (then the client's calls would wait for it to be declared dead).
         _ = ReplayAnnouncementsAsync(Clients.Caller);
@@ -73,7 +76,10 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
         {
             foreach (var announcement in await Announcements.RecentAsync(grains).WaitAsync(options.Value.CallTimeout))
             {
-                await caller.SendAsync(AnnouncementBoard.AnnouncementMethod, WireValue.From(announcement));
+                using (PushPriorities.Use(Push.PushPriority.System))
+                {
+                    await caller.SendAsync(AnnouncementBoard.AnnouncementMethod, WireValue.From(announcement));
+                }
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -123,7 +123,7 @@ internal sealed class ChannelMessages
         var (upTo, moved) = await MarkReadAsync(user, seq);
         if (moved && members.Count <= MaxReadUpToMembers)
         {
-            await _push.ToUsersAsync(_logger, _channel, members, ChatRoom.ReadUpToMethod, new ReadMarker(_channel, user, upTo));
+            await _push.ToUsersAsync(_logger, _channel, members, ChatRoom.ReadUpToMethod, new ReadMarker(_channel, user, upTo), PushPriority.Presence, subject: user);
         }
         return new MarkReadResult(upTo);
     }
@@ -132,7 +132,7 @@ internal sealed class ChannelMessages
     /// <see cref="TypingThrottle.Interval"/>, never stored.</summary>
     public Task TypingToMembersAsync(string user, IEnumerable<string> members) =>
         AllowTyping(user)
-            ? _push.ToUsersAsync(_logger, _channel, [.. members.Where(m => m != user)], ChatRoom.TypingMethod, new TypingNotice(_channel, user))
+            ? _push.ToUsersAsync(_logger, _channel, [.. members.Where(m => m != user)], ChatRoom.TypingMethod, new TypingNotice(_channel, user), PushPriority.Presence, subject: user)
             : Task.CompletedTask;
 
     /// <summary>The channel as <c>GetInbox</c> lists it.</summary>

@@ -172,7 +172,7 @@ public abstract partial class RoomChannel(
             return;
         }
         var others = Room.Members.Where(m => m.Value != user && clients.MayBeConnected(m.Key)).Select(m => m.Key).ToList();
-        await PushAsync(others, TypingMethod, new TypingNotice(Id.ToString(), user));
+        await PushAsync(others, TypingMethod, new TypingNotice(Id.ToString(), user), PushPriority.Presence, subject: user);
     }
 
     /// <summary>
@@ -186,7 +186,7 @@ public abstract partial class RoomChannel(
         var (upTo, moved) = await Messages.MarkReadAsync(user, args.Seq);
         if (moved && Room.Members.Values.Distinct(StringComparer.Ordinal).Count() <= ChannelMessages.MaxReadUpToMembers)
         {
-            await PushAsync(OtherMembers(clientId), ReadUpToMethod, new ReadMarker(Id.ToString(), user, upTo));
+            await PushAsync(OtherMembers(clientId), ReadUpToMethod, new ReadMarker(Id.ToString(), user, upTo), PushPriority.Presence, subject: user);
         }
         return new MarkReadResult(upTo);
     }
@@ -283,8 +283,8 @@ public abstract partial class RoomChannel(
         await SaveAsync();
     }
 
-    private Task PushAsync(IReadOnlyList<string> recipients, string method, object payload) =>
-        push.ToClientsAsync(logger, Id.ToString(), recipients, method, payload);
+    private Task PushAsync(IReadOnlyList<string> recipients, string method, object payload, PushPriority priority = PushPriority.Chat, string? subject = null) =>
+        push.ToClientsAsync(logger, Id.ToString(), recipients, method, payload, priority, subject);
 
     private List<string> OtherMembers(string clientId) =>
         Room.Members.Keys.Where(id => id != clientId && clients.MayBeConnected(id)).ToList();

@@ -128,7 +128,7 @@ public sealed class Conversation(
             if (await log.AddReceiptAsync(LogName, seq, at, history.Value.Direct))
             {
                 confirmed++;
-                await push.ToUsersAsync(logger, Key, [message.From], DeliveredMethod, new DeliveryReceipt(message.Id, user, at));
+                await push.ToUsersAsync(logger, Key, [message.From], DeliveredMethod, new DeliveryReceipt(message.Id, user, at), PushPriority.System);
             }
         }
         return confirmed;
@@ -158,7 +158,7 @@ public sealed class Conversation(
     {
         var other = Other(user);
         return _typing.Allow(user)
-            ? push.ToUsersAsync(logger, Key, [other], ChatRoom.TypingMethod, new TypingNotice(Key, user))
+            ? push.ToUsersAsync(logger, Key, [other], ChatRoom.TypingMethod, new TypingNotice(Key, user), PushPriority.Presence, subject: user)
             : Task.CompletedTask;
     }
 
@@ -186,7 +186,7 @@ public sealed class Conversation(
         }
         state.State.Unread[user] = Math.Max(0, state.State.Unread.GetValueOrDefault(user) - read);
         await _writer!.SaveAsync();
-        await push.ToUsersAsync(logger, Key, [other], ReadUpToMethod, new ReadMarker(Key, user, upTo));
+        await push.ToUsersAsync(logger, Key, [other], ReadUpToMethod, new ReadMarker(Key, user, upTo), PushPriority.Presence, subject: user);
         return upTo;
     }
 

@@ -29,7 +29,7 @@ public sealed class AnnouncementBoard(
         await state.WriteStateAsync();
         try
         {
-            await push.PushToAllAsync(AnnouncementMethod, announcement);
+            await push.PushToAllAsync(AnnouncementMethod, announcement, PushPriority.System);
         }
         catch (Exception e)
         {

@@ -114,7 +114,7 @@ public sealed partial class Player
         {
             try
             {
-                await push.PushToUsersAsync(users, PresenceChangedMethod, payload);
+                await push.PushToUsersAsync(users, PresenceChangedMethod, payload, PushPriority.Presence, subject: User);
                 return;
             }
             catch (PushBackpressureException) when (waited.Elapsed < BackpressureWait)

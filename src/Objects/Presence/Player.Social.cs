@@ -88,7 +88,7 @@ public sealed partial class Player
             pending.RemoveAt(0);
         }
         await SaveSocialAsync();
-        await push.ToUsersAsync(logger, Id.ToString(), [User], SystemMessageMethod, message);
+        await push.ToUsersAsync(logger, Id.ToString(), [User], SystemMessageMethod, message, PushPriority.System);
         return message;
     }
 
@@ -97,7 +97,7 @@ public sealed partial class Player
     {
         foreach (var message in social.State.SystemMessages.ToList())
         {
-            await push.ToClientsAsync(logger, Id.ToString(), [clientId], SystemMessageMethod, message);
+            await push.ToClientsAsync(logger, Id.ToString(), [clientId], SystemMessageMethod, message, PushPriority.System);
         }
     }
 

@@ -8,11 +8,13 @@ namespace SignalRChat.Objects.Runtime;
 /// </summary>
 internal static class BestEffortPush
 {
-    public static Task ToClientsAsync(this IClientPush push, ILogger logger, string objectId, IReadOnlyList<string> clientIds, string method, object payload) =>
-        clientIds.Count == 0 ? Task.CompletedTask : RunAsync(() => push.PushToClientsAsync(clientIds, method, payload), logger, objectId, method);
+    public static Task ToClientsAsync(this IClientPush push, ILogger logger, string objectId, IReadOnlyList<string> clientIds, string method, object payload,
+        PushPriority priority = PushPriority.Chat, string? subject = null) =>
+        clientIds.Count == 0 ? Task.CompletedTask : RunAsync(() => push.PushToClientsAsync(clientIds, method, payload, priority, subject), logger, objectId, method);
 
-    public static Task ToUsersAsync(this IClientPush push, ILogger logger, string objectId, IReadOnlyList<string> users, string method, object payload) =>
-        users.Count == 0 ? Task.CompletedTask : RunAsync(() => push.PushToUsersAsync(users, method, payload), logger, objectId, method);
+    public static Task ToUsersAsync(this IClientPush push, ILogger logger, string objectId, IReadOnlyList<string> users, string method, object payload,
+        PushPriority priority = PushPriority.Chat, string? subject = null) =>
+        users.Count == 0 ? Task.CompletedTask : RunAsync(() => push.PushToUsersAsync(users, method, payload, priority, subject), logger, objectId, method);
 
     private static async Task RunAsync(Func<Task> push, ILogger logger, string objectId, string method)
     {

@@ -3,12 +3,14 @@ namespace SignalRChat.Objects.Runtime;
 /// <summary>
 /// Pushes client-method invocations to connected clients, wherever in the cluster they are connected.
 /// A client ID is <c>{instanceId}/{connectionId}</c>, as the hub hands it to the client in <c>Registered</c>.
+/// Every method takes the push's <see cref="PushPriority"/> (chat by default) and, for presence, its subject: the user
+/// or thing whose state it carries, so that a newer push about the same subject replaces a queued one.
 /// </summary>
 public interface IClientPush
 {
     /// <summary>Invokes <paramref name="method"/> on one client.</summary>
     /// <exception cref="ArgumentException">The client ID is malformed.</exception>
-    Task PushToClientAsync(string clientId, string method, object? payload, CancellationToken cancellationToken = default);
+    Task PushToClientAsync(string clientId, string method, object? payload, PushPriority priority = PushPriority.Chat, string? subject = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Invokes <paramref name="method"/> on many clients with one message per hub instance that holds recipients.
@@ -16,7 +18,7 @@ public interface IClientPush
     /// </summary>
     /// <exception cref="ArgumentException">A client ID is malformed.</exception>
     /// <exception cref="PushBackpressureException">The outgoing buffer towards an instance is full.</exception>
-    Task PushToClientsAsync(IReadOnlyList<string> clientIds, string method, object? payload, CancellationToken cancellationToken = default);
+    Task PushToClientsAsync(IReadOnlyList<string> clientIds, string method, object? payload, PushPriority priority = PushPriority.Chat, string? subject = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Invokes <paramref name="method"/> on every connection of the named users, wherever they are connected, with one
@@ -24,9 +26,9 @@ public interface IClientPush
     /// connection are skipped.
     /// </summary>
     /// <exception cref="PushBackpressureException">The outgoing buffer towards an instance is full.</exception>
-    Task PushToUsersAsync(IReadOnlyList<string> users, string method, object? payload, CancellationToken cancellationToken = default);
+    Task PushToUsersAsync(IReadOnlyList<string> users, string method, object? payload, PushPriority priority = PushPriority.Chat, string? subject = null, CancellationToken cancellationToken = default);
 
     /// <summary>Invokes <paramref name="method"/> on every connection of the cluster, with one backplane message.</summary>
     /// <exception cref="PushBackpressureException">The outgoing buffer towards an instance is full.</exception>
-    Task PushToAllAsync(string method, object? payload, CancellationToken cancellationToken = default);
+    Task PushToAllAsync(string method, object? payload, PushPriority priority = PushPriority.Chat, string? subject = null, CancellationToken cancellationToken = default);
 }

@@ -296,7 +296,7 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
             _lastPresencePush = now;
             try
             {
-                await push.PushToUsersAsync([.. _members.Keys], ZonePresenceMethod, batch);
+                await push.PushToUsersAsync([.. _members.Keys], ZonePresenceMethod, batch, PushPriority.Presence);
             }
             catch (Exception e)
             {

@@ -58,6 +58,19 @@ internal sealed record BackplaneItem(ItemKind Kind, IReadOnlyList<string> Names,
     /// <summary>The instance that waits for the reply to a request.</summary>
     public string Reply { get; init; } = "";
 
+    /// <summary>The send's class: where it queues, here and on the receiving instance.</summary>
+    public PushPriority Priority { get; init; } = PushPriority.Chat;
+
+    /// <summary>For a presence send, what it replaces while queued (<see cref="PushClass.ReplacementKey"/>); null for nothing.</summary>
+    public string? ReplacementKey { get; init; }
+
+    /// <summary>Whether both items go to the same recipients.</summary>
+    public bool SameRecipients(BackplaneItem other) =>
+        Kind == other.Kind && PushRuns.SameRecipients(Names, other.Names) && PushRuns.SameRecipients(Excluded, other.Excluded);
+
+    /// <summary>A hash of what <see cref="SameRecipients"/> compares.</summary>
+    public int RecipientsHash() => HashCode.Combine(Kind, PushRuns.HashRecipients(Names), PushRuns.HashRecipients(Excluded));
+
     /// <summary>How many deliveries the item names, for the drop counters.</summary>
     public int Recipients => Kind is ItemKind.Clients or ItemKind.Connections ? Names.Count : 1;
 }

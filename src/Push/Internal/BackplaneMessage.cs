@@ -10,14 +10,16 @@ namespace SignalRChat.Push.Internal;
 /// they were sent. An outbox that falls behind publishes what has queued up as one message, and an item naming the
 /// same recipients as the item before it does not repeat them.
 /// Layout: version byte, length-prefixed origin instance ID, the time the message was begun (Unix milliseconds, 8
-/// bytes little-endian; receivers measure the push latency with it), then items to the end. An item: kind byte; a names byte
+/// bytes little-endian; receivers measure the push latency with it), then items to the end. An item: kind byte; its
+/// <see cref="PushPriority"/> byte; a names byte
 /// (<see cref="NewNames"/> followed by a 7-bit count and that many length-prefixed UTF-8 strings, or
 /// <see cref="SameNames"/>); the excluded IDs (count and strings); the group, the correlation ID and the reply instance
-/// (length-prefixed strings, empty when unused); a 7-bit count of (length-prefixed protocol name, length-prefixed bytes).
+/// (length-prefixed strings, empty when unused); the replacement key of a presence send (length-prefixed, empty for
+/// none); a 7-bit count of (length-prefixed protocol name, length-prefixed bytes).
 /// </summary>
 internal static class BackplaneMessage
 {
-    private const byte Version = 4;
+    private const byte Version = 5;
     private const byte NewNames = 0;
     private const byte SameNames = 1;
 
@@ -44,6 +46,7 @@ internal static class BackplaneMessage
                 _buffer.Advance(8);
             }
             WriteByte((byte)item.Kind);
+            WriteByte((byte)item.Priority);
             if (_lastNames is not null && _lastKind == item.Kind && PushRuns.SameRecipients(_lastNames, item.Names))
             {
                 WriteByte(SameNames);
@@ -59,6 +62,7 @@ internal static class BackplaneMessage
             WriteString(item.Group);
             WriteString(item.Id);
             WriteString(item.Reply);
+            WriteString(item.ReplacementKey ?? "");
             WriteCount(item.Messages.Count);
             foreach (var message in item.Messages)
             {
@@ -145,6 +149,8 @@ internal static class BackplaneMessage
         {
             var kindByte = reader.ReadByte();
             var kind = kindByte <= (byte)ItemKind.NotFound ? (ItemKind)kindByte : throw new FormatException($"Unknown item kind {kindByte} in a backplane message.");
+            var priorityByte = reader.ReadByte();
+            var priority = priorityByte <= (byte)PushPriority.Presence ? (PushPriority)priorityByte : throw new FormatException($"Unknown push priority {priorityByte} in a backplane message.");
             names = reader.ReadByte() switch
             {
                 NewNames => ReadStrings(ref reader, kind == ItemKind.Clients ? only : default),
@@ -156,13 +162,16 @@ internal static class BackplaneMessage
             var group = reader.ReadString();
             var id = reader.ReadString();
             var reply = reader.ReadString();
+            var replacementKey = reader.ReadString();
             var messages = new SerializedMessage[reader.ReadItemCount()];
             for (var i = 0; i < messages.Length; i++)
             {
                 messages[i] = new SerializedMessage(reader.ReadString(), reader.ReadBytes());
             }
             lastKind = kind;
-            items.Add(new BackplaneItem(kind, names, messages) { Excluded = excluded, Group = group, Id = id, Reply = reply });
+            items.Add(new BackplaneItem(kind, names, messages) {
+                Excluded = excluded, Group = group, Id = id, Reply = reply, Priority = priority, ReplacementKey = replacementKey.Length == 0 ? null : replacementKey,
+            });
         }
         return (origin, sentAt, items);
     }

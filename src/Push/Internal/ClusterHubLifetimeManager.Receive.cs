@@ -8,8 +8,9 @@ internal sealed partial class ClusterHubLifetimeManager<THub>
     /// What another instance sent this hub in one message: sends resolved against this instance's connections, and
     /// requests or replies. Consecutive sends to the same target (a burst to one room, or broadcasts) are joined here
     /// into one write per connection. <paramref name="sentAt"/> is when the sender began the message (Unix milliseconds).
+    /// Nothing here waits for the writes: a system send behind queued chat must reach the writer's queue to overtake it.
     /// </summary>
-    private async ValueTask ReceiveAsync(IReadOnlyList<BackplaneItem> items, long sentAt)
+    private ValueTask ReceiveAsync(IReadOnlyList<BackplaneItem> items, long sentAt)
     {
         var first = 0;
         while (first < items.Count)
@@ -30,15 +31,17 @@ internal sealed partial class ClusterHubLifetimeManager<THub>
             var message = end - first == 1
                 ? new SerializedHubMessage(item.Messages)
                 : PushRuns.Join([.. items.Skip(first).Take(end - first).Select(i => new SerializedHubMessage(i.Messages))], recipients);
-            await _writer.WriteAsync(recipients, message, end - first, sentAt);
+            _writer.WriteReceived(recipients, message, end - first, sentAt, item.Priority, item.ReplacementKey);
             first = end;
         }
+        return ValueTask.CompletedTask;
     }
 
     private static bool IsSend(ItemKind kind) => kind <= ItemKind.Users;
 
+    /// <summary>Whether two sends can be written as one: same recipients, same class and nothing to replace.</summary>
     private static bool SameTarget(BackplaneItem a, BackplaneItem b) =>
-        a.Kind == b.Kind && PushRuns.SameRecipients(a.Names, b.Names) && PushRuns.SameRecipients(a.Excluded, b.Excluded);
+        a.Priority == b.Priority && a.ReplacementKey is null && b.ReplacementKey is null && a.SameRecipients(b);
 
     /// <summary>This instance's connections a send names.</summary>
     private List<LocalConnection> Resolve(BackplaneItem send) => send.Kind switch

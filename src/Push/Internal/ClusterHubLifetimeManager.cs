@@ -65,7 +65,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
         }
         var everyone = _connections.All([]);
         PushLog.Resync(_logger, everyone.Count, _resyncMethod);
-        await _writer.WriteAsync(everyone, new SerializedHubMessage(new InvocationMessage(_resyncMethod, [ResyncReason])));
+        await _writer.WriteAsync(everyone, new SerializedHubMessage(new InvocationMessage(_resyncMethod, [ResyncReason])), PushPriority.System, null);
     }
 
     /// <inheritdoc/>
@@ -140,20 +140,21 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
     {
         ArgumentNullException.ThrowIfNull(connectionIds);
         var recipients = RecipientGroups.Create(connectionIds, _instanceId, _connections);
+        var (priority, replaces) = ClassOf(methodName);
         _metrics.OnSent();
         if (recipients.LocalGone > 0)
         {
             _metrics.OnClientGone(recipients.LocalGone);
         }
         var message = new SerializedHubMessage(new InvocationMessage(methodName, args));
-        await _writer.WriteAsync(recipients.Local, message);
+        await _writer.WriteAsync(recipients.Local, message, priority, replaces);
         if (recipients.Unrouted.Count > 0)
         {
-            _backplane.Broadcast(new BackplaneItem(ItemKind.Connections, recipients.Unrouted, _backplane.Serialize(message)));
+            _backplane.Broadcast(new BackplaneItem(ItemKind.Connections, recipients.Unrouted, _backplane.Serialize(message)) { Priority = priority, ReplacementKey = replaces });
         }
         if (recipients.Remote.Count > 0)
         {
-            _backplane.SendToClients(recipients.Remote, message);
+            _backplane.SendToClients(recipients.Remote, message, priority, replaces);
         }
     }
 
@@ -164,10 +165,18 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
     private async Task SendEverywhereAsync(ItemKind kind, IReadOnlyList<string> names, IReadOnlyList<string> excluded, List<LocalConnection> local,
         string methodName, object?[] args)
     {
+        var (priority, replaces) = ClassOf(methodName);
         _metrics.OnSent();
         var message = new SerializedHubMessage(new InvocationMessage(methodName, args));
-        await _writer.WriteAsync(local, message);
-        _backplane.Broadcast(new BackplaneItem(kind, names, _backplane.Serialize(message)) { Excluded = excluded });
+        await _writer.WriteAsync(local, message, priority, replaces);
+        _backplane.Broadcast(new BackplaneItem(kind, names, _backplane.Serialize(message)) { Excluded = excluded, Priority = priority, ReplacementKey = replaces });
+    }
+
+    /// <summary>The class of a send made now (<see cref="PushPriorities.Use"/>), and what it replaces while queued.</summary>
+    private static (PushPriority Priority, string? ReplacementKey) ClassOf(string methodName)
+    {
+        var current = PushPriorities.Current;
+        return (current.Priority, current.ReplacementKey(methodName));
     }
 
     /// <summary>The local connection an ID names: a plain connection ID this instance holds, or a client ID of this instance.</summary>

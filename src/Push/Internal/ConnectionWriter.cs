@@ -1,14 +1,13 @@
-using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace SignalRChat.Push.Internal;
 
 /// <summary>
-/// The one place a hub's sends are written to this instance's connections, local and received alike. Sends queue,
-/// and one loop writes them in order: what queued while it was writing goes out as runs, consecutive sends to the
-/// same recipients joined into one write per connection (<see cref="PushRuns"/>). At a low rate each send is written
-/// alone, at once.
+/// The one place a hub's sends are written to this instance's connections, local and received alike. Sends queue by
+/// class (<see cref="PushLanes{T}"/>), and one loop writes them, system before chat before presence and each class in
+/// order: what queued while it was writing goes out as runs, consecutive sends to the same recipients joined into
+/// one write per connection (<see cref="PushRuns"/>). At a low rate each send is written alone, at once.
 /// A write never waits for a client: a slow client's writes queue on its own connection. A client is disconnected
 /// when a write finds <see cref="ClusterBackplaneOptions.SlowClientBufferBytes"/> already waiting for it, or finds its
 /// writes waiting for <see cref="ClusterBackplaneOptions.SlowClientTimeout"/> without any completing. A burst to a
@@ -18,7 +17,7 @@ internal sealed class ConnectionWriter
 {
     private const int MaxSendsPerRun = 64;
     private const int MaxRunBytes = 256 * 1024;
-    private readonly Channel<Send> _queue;
+    private readonly PushLanes<Send> _queue;
     private readonly long _limitBytes;
     private readonly long _limitMs;
     private readonly PushMetrics _metrics;
@@ -30,30 +29,61 @@ internal sealed class ConnectionWriter
         _limitMs = (long)options.SlowClientTimeout.TotalMilliseconds;
         _metrics = metrics;
         _logger = logger;
-        _queue = Channel.CreateBounded<Send>(new BoundedChannelOptions(options.OutboxCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new PushLanes<Send>(options.OutboxCapacity, send => PushRuns.HashConnections(send.Recipients), (a, b) => PushRuns.SameConnections(a.Recipients, b.Recipients),
+            (send, replaced) => metrics.OnDiscarded(send.Recipients.Count * send.Messages, replaced));
         // A loop of this process's own, with no I/O to fail: it ends when the queue completes.
         _ = Task.Run(PumpAsync);
     }
 
     /// <summary>
-    /// Queues the message for the connections; waits only while the queue is full. The message is serialized here,
-    /// once per protocol the recipients speak, so a payload a protocol cannot serialize fails the caller.
+    /// Queues a send of this instance for the connections; waits only while its class's queue is full. The message is
+    /// serialized here, once per protocol the recipients speak, so a payload a protocol cannot serialize fails the caller.
+    /// </summary>
+    /// <param name="recipients">The connections.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="priority">Its class.</param>
+    /// <param name="replacementKey">For presence, what it replaces while queued (<see cref="PushClass.ReplacementKey"/>).</param>
+    public async ValueTask WriteAsync(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message, PushPriority priority, string? replacementKey)
+    {
+        if (recipients.Count == 0)
+        {
+            return;
+        }
+        Serialize(recipients, message);
+        var send = new Send(recipients, message, 1, DateTime.UtcNow.Ticks);
+        while (_queue.TryWrite(send, priority, replacementKey) == LaneWrite.Full)
+        {
+            await _queue.WaitForRoomAsync(priority).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Queues sends another instance published, serialized there, without waiting: the backplane cannot be paused,
+    /// and a system send must reach this queue to overtake the chat before it.
     /// </summary>
     /// <param name="recipients">The connections.</param>
     /// <param name="message">The bytes to write.</param>
     /// <param name="messages">How many hub messages the bytes hold: a received run of sends is joined already.</param>
-    /// <param name="sentAt">When the send began (Unix milliseconds; for a received one, its publish), for the latency;
-    /// 0 for now.</param>
-    public ValueTask WriteAsync(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message, int messages = 1, long sentAt = 0)
+    /// <param name="sentAt">When the sender published it (Unix milliseconds), for the latency.</param>
+    /// <param name="priority">Its class.</param>
+    /// <param name="replacementKey">For presence, what it replaces while queued.</param>
+    public void WriteReceived(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message, int messages, long sentAt,
+        PushPriority priority, string? replacementKey)
     {
         if (recipients.Count == 0)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
+        Serialize(recipients, message);
+        var send = new Send(recipients, message, messages, DateTime.UnixEpoch.Ticks + sentAt * TimeSpan.TicksPerMillisecond);
+        _queue.TryWrite(send, priority, replacementKey, force: true);
+    }
+
+    /// <summary>Stops the loop once what is queued is written.</summary>
+    public void Complete() => _queue.Complete();
+
+    private static void Serialize(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message)
+    {
         IHubProtocol? serialized = null;
         foreach (var connection in recipients)
         {
@@ -63,22 +93,15 @@ internal sealed class ConnectionWriter
                 message.GetSerializedMessage(serialized);
             }
         }
-        var send = new Send(recipients, message, messages,
-            sentAt == 0 ? DateTime.UtcNow.Ticks : DateTime.UnixEpoch.Ticks + sentAt * TimeSpan.TicksPerMillisecond);
-        return _queue.Writer.TryWrite(send) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(send);
     }
-
-    /// <summary>Stops the loop once what is queued is written.</summary>
-    public void Complete() => _queue.Writer.TryComplete();
 
     private async Task PumpAsync()
     {
-        var reader = _queue.Reader;
         var run = new List<SerializedHubMessage>(MaxSendsPerRun);
         Send? next = null;
-        while (next is not null || await reader.WaitToReadAsync())
+        while (next is not null || await _queue.WaitToReadAsync())
         {
-            if (next is null && !reader.TryRead(out next))
+            if (next is null && !_queue.TryRead(out next))
             {
                 continue;
             }
@@ -93,7 +116,7 @@ internal sealed class ConnectionWriter
                 run.Add(first.Message);
                 var protocol = first.Recipients[0].Context.Protocol;
                 var bytes = first.Message.GetSerializedMessage(protocol).Length;
-                while (run.Count < MaxSendsPerRun && bytes < MaxRunBytes && reader.TryRead(out var candidate))
+                while (run.Count < MaxSendsPerRun && bytes < MaxRunBytes && _queue.TryRead(out var candidate))
                 {
                     if (!PushRuns.SameConnections(first.Recipients, candidate.Recipients))
                     {

@@ -13,7 +13,7 @@ internal interface IHubBackplane
     /// recipients on instances that are gone are dropped and counted.
     /// </summary>
     /// <exception cref="OutboxFullException">An instance's outbox is full; the other instances were served.</exception>
-    void SendToClients(IReadOnlyDictionary<string, List<string>> recipientsByInstance, SerializedHubMessage message);
+    void SendToClients(IReadOnlyDictionary<string, List<string>> recipientsByInstance, SerializedHubMessage message, PushPriority priority, string? replacementKey);
 
     /// <summary>Queues an item for every other instance (all, groups, users, plain connection IDs).</summary>
     /// <exception cref="OutboxFullException">The shared outbox is full.</exception>

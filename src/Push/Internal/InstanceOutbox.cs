@@ -1,14 +1,13 @@
-using System.Threading.Channels;
 using StackExchange.Redis;
 
 namespace SignalRChat.Push.Internal;
 
 /// <summary>
-/// The bounded queue of sends towards one channel, and the loop that publishes them in order. Whatever has queued
-/// while the previous publish was under way goes out as one <see cref="BackplaneMessage"/> (up to
-/// <see cref="MaxItemsPerMessage"/> items or about <see cref="MaxMessageBytes"/>): under load, fewer and larger
-/// publishes, and the receiving instance writes several sends to a connection at once; at a low rate, each send goes
-/// alone without waiting. A publish to an instance that no subscriber heard is tried again a few times over about 3 s
+/// The bounded queue of sends towards one channel, and the loop that publishes them, system before chat before
+/// presence and each class in order (<see cref="PushLanes{T}"/>). Whatever has queued while the previous publish was
+/// under way goes out as one <see cref="BackplaneMessage"/> (up to <see cref="MaxItemsPerMessage"/> items or about
+/// <see cref="MaxMessageBytes"/>): under load, fewer and larger publishes, and the receiving instance writes several
+/// sends to a connection at once; at a low rate, each send goes alone without waiting. A publish to an instance that no subscriber heard is tried again a few times over about 3 s
 /// while the instance directory says the instance is alive (it may be re-subscribing after a Redis restart, and will
 /// tell its clients to resync once it has), then dropped and counted. An outbox made with <c>closeWhenUnheard</c>
 /// retires when such a publish leaves its queue empty (an instance that went away stops costing a loop), or when
@@ -26,9 +25,9 @@ internal sealed class InstanceOutbox
     public static TimeSpan UnheardWindow => TimeSpan.FromMilliseconds(UnheardRetryDelaysMs.Sum());
 
     /// <summary>Sends queued, not yet published.</summary>
-    public int Depth => _queue.Reader.Count;
+    public int Depth => _queue.Count;
     private const int MaxMessageBytes = 256 * 1024;
-    private readonly Channel<OutboxEntry> _queue;
+    private readonly PushLanes<OutboxEntry> _queue;
     private readonly ISubscriber _subscriber;
     private readonly string _origin;
     private readonly bool _closeWhenUnheard;
@@ -37,7 +36,6 @@ internal sealed class InstanceOutbox
     private readonly PushMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Task _pump;
-    private volatile bool _closed; // takes no more messages: shutting down, or retired
     private volatile bool _gone;   // retired: what is queued is dropped, not published
 
     public InstanceOutbox(string name, RedisChannel channel, int capacity, bool closeWhenUnheard, ISubscriber subscriber, string origin,
@@ -53,11 +51,7 @@ internal sealed class InstanceOutbox
         _onClosed = onClosed;
         _metrics = metrics;
         _logger = logger;
-        _queue = System.Threading.Channels.Channel.CreateBounded<OutboxEntry>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new PushLanes<OutboxEntry>(capacity, entry => entry.Item.RecipientsHash(), (a, b) => a.Item.SameRecipients(b.Item), OnDiscarded);
         _pump = Task.Run(PumpAsync);
     }
 
@@ -73,10 +67,8 @@ internal sealed class InstanceOutbox
     /// Completed once the item is published, with how many subscribers heard the publish that carried it (0 when it
     /// was dropped), or failed when publishing failed. Requests wait for it; sends do not need it.
     /// </param>
-    public OutboxWrite TryEnqueue(BackplaneItem item, TaskCompletionSource<long>? heard = null) =>
-        _queue.Writer.TryWrite(new OutboxEntry(item, heard)) ? OutboxWrite.Queued
-        : _closed ? OutboxWrite.Closed
-        : OutboxWrite.Full;
+    public LaneWrite TryEnqueue(BackplaneItem item, TaskCompletionSource<long>? heard = null) =>
+        _queue.TryWrite(new OutboxEntry(item, heard), item.Priority, item.ReplacementKey);
 
     /// <summary>Stops at once, dropping and counting what is queued: the instance is known to be gone.</summary>
     public void Retire()
@@ -86,32 +78,29 @@ internal sealed class InstanceOutbox
             return;
         }
         _gone = true;
-        _closed = true;
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         _onClosed(this);
     }
 
     /// <summary>Stops taking messages and waits, up to <paramref name="timeout"/>, for the queued ones to be published.</summary>
     public async Task CloseAsync(TimeSpan timeout)
     {
-        _closed = true;
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         await _pump.WaitAsync(timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private async Task PumpAsync()
     {
         var writer = new BackplaneMessage.Writer(_origin);
-        var reader = _queue.Reader;
         var batch = new List<OutboxEntry>(MaxItemsPerMessage);
         var recipients = 0;
         try
         {
-            while (!_gone && await reader.WaitToReadAsync())
+            while (!_gone && await _queue.WaitToReadAsync())
             {
                 batch.Clear();
                 recipients = 0;
-                while (writer.Items < MaxItemsPerMessage && writer.Length < MaxMessageBytes && reader.TryRead(out var entry))
+                while (writer.Items < MaxItemsPerMessage && writer.Length < MaxMessageBytes && _queue.TryRead(out var entry))
                 {
                     writer.Add(entry.Item);
                     batch.Add(entry);
@@ -122,7 +111,7 @@ internal sealed class InstanceOutbox
                 {
                     entry.Report(heard);
                 }
-                if (heard == 0 && _closeWhenUnheard && reader.Count == 0)
+                if (heard == 0 && _closeWhenUnheard && _queue.Count == 0)
                 {
                     Retire();
                 }
@@ -136,11 +125,18 @@ internal sealed class InstanceOutbox
             Retire();
         }
         // Retired: whatever is still queued can never be delivered.
-        while (reader.TryRead(out var left))
+        while (_queue.TryRead(out var left))
         {
             _metrics.OnInstanceGone(left.Item.Recipients);
             left.Report(0);
         }
+    }
+
+    /// <summary>A presence send replaced by a newer one, or dropped for room, while it waited.</summary>
+    private void OnDiscarded(OutboxEntry entry, bool replaced)
+    {
+        _metrics.OnDiscarded(entry.Item.Recipients, replaced);
+        entry.Report(0);
     }
 
     /// <summary>Publishes; towards an instance the directory says is alive, a publish nobody heard is tried again (the
@@ -195,10 +191,4 @@ internal sealed class InstanceOutbox
             }
         }
     }
-}
-internal enum OutboxWrite
-{
-    Queued,
-    Full,
-    Closed,
 }

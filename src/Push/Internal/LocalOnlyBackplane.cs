@@ -7,7 +7,7 @@ internal sealed class LocalOnlyBackplane(PushMetrics metrics, ILogger logger) : 
 {
     public Task StartAsync() => Task.CompletedTask;
 
-    public void SendToClients(IReadOnlyDictionary<string, List<string>> recipientsByInstance, SerializedHubMessage message)
+    public void SendToClients(IReadOnlyDictionary<string, List<string>> recipientsByInstance, SerializedHubMessage message, PushPriority priority, string? replacementKey)
     {
         var recipients = recipientsByInstance.Values.Sum(list => list.Count);
         PushLog.NoBackplane(logger, recipients);

@@ -20,6 +20,8 @@ internal sealed class PushMetrics : IDisposable
     private long _droppedInstanceGone;
     private long _droppedClientGone;
     private long _droppedPublishFailed;
+    private long _droppedOverflow;
+    private long _coalesced;
     private long _refused;
     private long _slowClients;
 
@@ -36,7 +38,9 @@ internal sealed class PushMetrics : IDisposable
             new(DroppedInstanceGone, new KeyValuePair<string, object?>("cause", "instance_gone")),
             new(DroppedClientGone, new KeyValuePair<string, object?>("cause", "client_gone")),
             new(DroppedPublishFailed, new KeyValuePair<string, object?>("cause", "publish_failed")),
-        ], "{delivery}", "Deliveries dropped, by cause: the target instance is gone, the connection is gone, or Redis refused the publish.");
+            new(DroppedOverflow, new KeyValuePair<string, object?>("cause", "overflow")),
+        ], "{delivery}", "Deliveries dropped, by cause: the target instance is gone, the connection is gone, Redis refused the publish, or a full presence queue made room.");
+        _meter.CreateObservableCounter("signalrchat.push.coalesced", () => Coalesced, "{delivery}", "Presence deliveries replaced, while queued, by a newer one about the same subject.");
         _meter.CreateObservableCounter("signalrchat.push.refused", () => Refused, "{message}", "Messages refused because an outbox was full.");
         _meter.CreateObservableCounter("signalrchat.push.slow_clients", () => SlowClients, "{connection}", "Connections closed for not reading their messages.");
         _meter.CreateObservableGauge("signalrchat.push.outbox.depth", () => OutboxDepth, "{item}", "Sends queued for other instances, not yet published.");
@@ -84,6 +88,8 @@ internal sealed class PushMetrics : IDisposable
     public long DroppedInstanceGone => Volatile.Read(ref _droppedInstanceGone);
     public long DroppedClientGone => Volatile.Read(ref _droppedClientGone);
     public long DroppedPublishFailed => Volatile.Read(ref _droppedPublishFailed);
+    public long DroppedOverflow => Volatile.Read(ref _droppedOverflow);
+    public long Coalesced => Volatile.Read(ref _coalesced);
     public long Refused => Volatile.Read(ref _refused);
     public long SlowClients => Volatile.Read(ref _slowClients);
 
@@ -98,6 +104,8 @@ internal sealed class PushMetrics : IDisposable
     public void OnInstanceGone(int recipients) => Interlocked.Add(ref _droppedInstanceGone, recipients);
     public void OnClientGone(int deliveries = 1) => Interlocked.Add(ref _droppedClientGone, deliveries);
     public void OnPublishFailed(int recipients) => Interlocked.Add(ref _droppedPublishFailed, recipients);
+    /// <summary>A queued presence send left unsent: <paramref name="replaced"/> by a newer one, or else dropped for room.</summary>
+    public void OnDiscarded(int deliveries, bool replaced) => Interlocked.Add(ref replaced ? ref _coalesced : ref _droppedOverflow, deliveries);
     public void OnRefused() => Interlocked.Increment(ref _refused);
     public void OnSlowClient() => Interlocked.Increment(ref _slowClients);
 

@@ -16,6 +16,28 @@ internal static class PushRuns
     /// <summary>True when both lists hold the same connections in the same order.</summary>
     public static bool SameConnections(IReadOnlyList<LocalConnection> a, IReadOnlyList<LocalConnection> b) => Same(a, b, ReferenceEqualityComparer.Instance);
 
+    /// <summary>A hash of the recipients, equal for lists <see cref="SameRecipients"/> finds the same.</summary>
+    public static int HashRecipients(IReadOnlyList<string> recipients)
+    {
+        var hash = new HashCode();
+        foreach (var recipient in recipients)
+        {
+            hash.Add(recipient, StringComparer.Ordinal);
+        }
+        return hash.ToHashCode();
+    }
+
+    /// <summary>A hash of the connections, equal for lists <see cref="SameConnections"/> finds the same.</summary>
+    public static int HashConnections(IReadOnlyList<LocalConnection> connections)
+    {
+        var hash = new HashCode();
+        foreach (var connection in connections)
+        {
+            hash.Add(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(connection));
+        }
+        return hash.ToHashCode();
+    }
+
     private static bool Same<T>(IReadOnlyList<T> a, IReadOnlyList<T> b, IEqualityComparer<T> equal)
     {
         // Consecutive sends to one room usually carry the very same list, or lists of the very same strings.

@@ -116,7 +116,7 @@ internal sealed class RedisHubBackplane : IHubBackplane
     public IReadOnlyList<SerializedMessage> Serialize(SerializedHubMessage message) =>
         [.. _protocols.AllProtocols.Select(p => new SerializedMessage(p.Name, message.GetSerializedMessage(p)))];
 
-    public void SendToClients(IReadOnlyDictionary<string, List<string>> recipientsByInstance, SerializedHubMessage message)
+    public void SendToClients(IReadOnlyDictionary<string, List<string>> recipientsByInstance, SerializedHubMessage message, PushPriority priority, string? replacementKey)
     {
         if (_stopped)
         {
@@ -128,7 +128,7 @@ internal sealed class RedisHubBackplane : IHubBackplane
         if (_options.Strategy == PushStrategy.FanOutOnRead)
         {
             var everyone = recipientsByInstance.Values.SelectMany(ids => ids).ToList();
-            ThrowIfFull(Enqueue(OutboxFor(SharedOutbox), new BackplaneItem(ItemKind.Clients, everyone, serialized)) is { } full ? [full] : []);
+            ThrowIfFull(Enqueue(OutboxFor(SharedOutbox), new BackplaneItem(ItemKind.Clients, everyone, serialized) { Priority = priority, ReplacementKey = replacementKey }) is { } full ? [full] : []);
             return;
         }
 
@@ -145,7 +145,7 @@ internal sealed class RedisHubBackplane : IHubBackplane
                 }
                 continue;
             }
-            if (Enqueue(OutboxFor(instanceId), new BackplaneItem(ItemKind.Clients, clientIds, serialized)) is { } fullInstance)
+            if (Enqueue(OutboxFor(instanceId), new BackplaneItem(ItemKind.Clients, clientIds, serialized) { Priority = priority, ReplacementKey = replacementKey }) is { } fullInstance)
             {
                 fullOutboxes.Add(fullInstance);
             }
@@ -182,9 +182,9 @@ internal sealed class RedisHubBackplane : IHubBackplane
     {
         switch (outbox.TryEnqueue(item, heard))
         {
-            case OutboxWrite.Queued:
+            case LaneWrite.Queued:
                 return null;
-            case OutboxWrite.Closed:
+            case LaneWrite.Closed:
                 _metrics.OnInstanceGone(item.Recipients);
                 heard?.TrySetResult(0);
                 return null;

@@ -1,3 +1,4 @@
+using SignalRChat.Push;
 using Microsoft.AspNetCore.SignalR;
 using SignalRChat.Push.Internal;
 
@@ -41,10 +42,14 @@ public sealed class BackplaneMessageTests
         writer.Add(new BackplaneItem(ItemKind.Groups, ["room", "lobby"], [new SerializedMessage("json", new byte[] { 1 })]) { Excluded = ["hub-a/c1", "plain"] });
         writer.Add(new BackplaneItem(ItemKind.AddToGroup, ["hub-b/c2"], []) { Group = "room", Id = "req-1", Reply = "hub-a" });
         writer.Add(new BackplaneItem(ItemKind.NotFound, [], []) { Id = "req-2" });
+        writer.Add(new BackplaneItem(ItemKind.Users, ["alice"], []) { Priority = PushPriority.Presence, ReplacementKey = "PresenceChanged\nbob" });
+        writer.Add(new BackplaneItem(ItemKind.All, [], []) { Priority = PushPriority.System });
 
         var items = BackplaneMessage.Decode(writer.ToArrayAndReset(), "hub-b/"u8).Items;
 
-        Assert.Equal([ItemKind.Groups, ItemKind.AddToGroup, ItemKind.NotFound], items.Select(i => i.Kind));
+        Assert.Equal([ItemKind.Groups, ItemKind.AddToGroup, ItemKind.NotFound, ItemKind.Users, ItemKind.All], items.Select(i => i.Kind));
+        Assert.Equal([PushPriority.Chat, PushPriority.Chat, PushPriority.Chat, PushPriority.Presence, PushPriority.System], items.Select(i => i.Priority));
+        Assert.Equal([null, null, null, "PresenceChanged\nbob", null], items.Select(i => i.ReplacementKey));
         Assert.Equal(["room", "lobby"], items[0].Names); // the instance filter applies to client ID sends only
         Assert.Equal(["hub-a/c1", "plain"], items[0].Excluded);
         Assert.Equal(("room", "req-1", "hub-a"), (items[1].Group, items[1].Id, items[1].Reply));
@@ -98,9 +103,9 @@ public sealed class BackplaneMessageTests
 
         var twice = writer.ToArrayAndReset().Length;
 
-        // The second push: its kind, the same-names marker, the empty excluded list, group, ID and reply, then the same
-        // message section as the first (protocol count, name, bytes).
-        Assert.Equal(single + 1 + 1 + 1 + 3 + 1 + (1 + "json".Length) + 1 + 1, twice);
+        // The second push: its kind, its priority, the same-names marker, the empty excluded list, group, ID, reply and
+        // replacement key, then the same message section as the first (protocol count, name, bytes).
+        Assert.Equal(single + 1 + 1 + 1 + 1 + 3 + 1 + 1 + (1 + "json".Length) + 1 + 1, twice);
     }
 
     [Fact]
@@ -117,19 +122,39 @@ public sealed class BackplaneMessageTests
         Assert.Equal(2, decoded.Messages[0].Serialized.Span[0]);
     }
 
+    /// <summary>Version 5, an empty origin and a send time: what precedes the first item.</summary>
+    private static readonly byte[] Header = [5, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+    public static TheoryData<string, byte[]> Malformed => new()
+    {
+        { "nothing", [] },
+        { "an older version", [4, .. Header[1..], 0, 0, 0, 0, 0, 0, 0, 0] },
+        { "no item", Header },
+        { "an unknown kind", [.. Header, 11, 1, 0] },
+        { "an unknown priority", [.. Header, 0, 3, 0] },
+        { "names repeated from no earlier item", [.. Header, 0, 1, 1] },
+        { "an unknown names marker", [.. Header, 0, 1, 7] },
+        { "more names than bytes", [.. Header, 0, 1, 0, 5, 3, (byte)'a'] },
+        { "truncated message bytes", [.. Header, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, (byte)'j', 200, 1] },
+        { "a count too large", [.. Header, 0, 1, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x07] },
+    };
+
     [Theory]
-    [InlineData(new byte[0])]                                        // nothing
-    [InlineData(new byte[] { 2, 0 })]                                // an older version
-    [InlineData(new byte[] { 3, 1, (byte)'a' })]                     // no item
-    [InlineData(new byte[] { 3, 0, 11, 0 })]                         // unknown kind
-    [InlineData(new byte[] { 3, 0, 0, 1 })]                          // repeats names of no earlier item
-    [InlineData(new byte[] { 3, 0, 0, 7 })]                          // unknown names marker
-    [InlineData(new byte[] { 3, 0, 0, 0, 5, 3, (byte)'a' })]         // more names than bytes
-    [InlineData(new byte[] { 3, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, (byte)'j', 200, 1 })] // truncated message bytes
-    [InlineData(new byte[] { 3, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x07 })]           // a count too large
-    public void Decode_RefusesMalformedBytes(byte[] bytes)
+    [MemberData(nameof(Malformed))]
+    public void Decode_RefusesMalformedBytes(string what, byte[] bytes)
     {
         Assert.Throws<FormatException>(() => BackplaneMessage.Decode(bytes));
+        Assert.NotEmpty(what);
+    }
+
+    [Fact]
+    public void Decode_ReadsAWellFormedItemAfterTheHeader()
+    {
+        // The malformed cases above differ from this one in the byte they name.
+        byte[] bytes = [.. Header, 0, 2, 0, 0, 0, 0, 0, 0, 3, (byte)'k', (byte)'e', (byte)'y', 1, 1, (byte)'j', 1, 42];
+        var item = Assert.Single(BackplaneMessage.Decode(bytes).Items);
+        Assert.Equal((ItemKind.Clients, PushPriority.Presence, "key"), (item.Kind, item.Priority, item.ReplacementKey));
+        Assert.Equal([42], item.Messages.Single().Serialized.ToArray());
     }
 
     private static byte[] Encode(string origin, BackplaneItem item)
