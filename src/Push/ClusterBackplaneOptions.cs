@@ -28,7 +28,11 @@ public sealed class ClusterBackplaneOptions
     /// <summary>How sends to lists of client IDs cross the backplane.</summary>
     public PushStrategy Strategy { get; set; } = PushStrategy.PerInstance;
 
-    /// <summary>Sends waiting to be published towards one channel before further sends to it are refused (backpressure).</summary>
+    /// <summary>
+    /// Sends of one <see cref="PushPriority"/> waiting to be published towards one channel before further sends of
+    /// that class are refused (backpressure; for presence, the oldest queued send is dropped instead); also the
+    /// sends of one class a hub's writer queues for this instance's connections.
+    /// </summary>
     public int OutboxCapacity { get; set; } = 1024;
 
     /// <summary>

@@ -60,7 +60,7 @@ public abstract partial class RoomChannel
         Record(Room.Mutes, target, until);
         await SaveAsync();
         AuditLog.Muted(Audit, actor, target, Id.ToString(), Time(until), reason);
-        await PushAsync(ConnectionsOf(target), MutedMethod, new MuteNotice(Id.ToString(), actor, reason, until));
+        await PushAsync(ConnectionsOf(target), MutedMethod, new MuteNotice(Id.ToString(), actor, reason, until), PushPriority.System);
     }
 
     /// <summary>Lifts a mute.</summary>
@@ -72,7 +72,7 @@ public abstract partial class RoomChannel
         {
             await SaveAsync();
             AuditLog.Unmuted(Audit, actor, target, Id.ToString());
-            await PushAsync(ConnectionsOf(target), MutedMethod, new MuteNotice(Id.ToString(), actor, null, null));
+            await PushAsync(ConnectionsOf(target), MutedMethod, new MuteNotice(Id.ToString(), actor, null, null), PushPriority.System);
         }
     }
 
@@ -262,7 +262,7 @@ public abstract partial class RoomChannel
     private async Task RemoveUserAsync(string user, KickNotice notice)
     {
         var connections = ConnectionsOf(user);
-        await PushAsync(connections, KickedMethod, notice);
+        await PushAsync(connections, KickedMethod, notice, PushPriority.System);
         await RemoveMembersAsync(connections);
     }
 
