@@ -37,12 +37,12 @@ internal sealed record LoadOptions
                                 (default all four)
           --runs N              runs per mode; the report gives medians (full 3, quick 1)
           --warmup-seconds N    fanout, presence, room, game: longest warm-up per run; it ends sooner once the JIT has settled
-                                (full 90, quick 5; presence quick 30, game quick 20; room runs at least a third of it)
+                                (full 90, quick 5; presence quick 30, game quick 15; room runs at least a third of it)
           --players P           presence: players (full 10000, quick 1000); game: players (full 20000, quick 1000), in
                                 processes of at most 15,000
           --follows F           presence: users each player follows (full 50, quick 20); game: friends each follows (50)
           --rates LIST          presence: status changes per second, a comma-separated ladder (full 250,500,1000,2000, quick 200,500);
-                                game: actions per second of all players together (full 500,1000,2000,4000, quick 250,500,1000,2000)
+                                game: actions per second of all players together (full 125,250,500,1000,2000, quick 250,500,1000,2000)
           --seconds N           presence, room, flood, game: how long each rate (each history length) runs (full 10, quick 5)
           --mix LIST            game: the actions' weights (default guild=25,party=20,world=5,direct=10,status=10,move=28,zone=2)
           --guild-size N        game: players per guild (default 50); parties have 4 to 8
@@ -127,8 +127,8 @@ internal sealed record LoadOptions
         {
             options = options with
             {
-                Players = quick ? 1000 : 20_000, Follows = 50, Rates = quick ? [250, 500, 1000, 2000] : [500, 1000, 2000, 4000],
-                WarmupSeconds = quick ? 20 : 90, Instances = 2,
+                Players = quick ? 1000 : 20_000, Follows = 50, Rates = quick ? [250, 500, 1000, 2000] : [125, 250, 500, 1000, 2000],
+                WarmupSeconds = quick ? 15 : 90, Instances = 2,
             };
         }
         for (var i = 1; i < args.Length; i++)
