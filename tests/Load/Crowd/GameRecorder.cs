@@ -224,9 +224,9 @@ internal sealed class GameRecorder
                 return;
             }
         }
-        catch (InvalidOperationException)
+        catch (Exception)
         {
-            // The connection closed.
+            // The connection closed or broke: the acknowledgement failed.
         }
         Interlocked.Increment(ref _failedAcks);
         if (receipt >= 0)

@@ -431,9 +431,10 @@ internal sealed class GameShard : IAsyncDisposable
             }
             Error($"{objectId.Split('-')[0]}.{method}: {error}");
         }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        catch (Exception e)
         {
-            Error($"{objectId.Split('-')[0]}.{method}: {e.Message}");
+            // The connection closed or broke, or no answer came: the call failed, whatever its cause.
+            Error($"{objectId.Split('-')[0]}.{method}: {e.GetType().Name}: {e.Message}");
         }
         return false;
     }
