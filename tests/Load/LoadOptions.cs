@@ -27,7 +27,8 @@ internal sealed record LoadOptions
 
         options:
           --quick               small preset, under two minutes for both scenarios (default: the full preset)
-          --instances K         hub instances (default 4; for connections, enough to hold 15,000 each: 7 for 100,000)
+          --instances K         hub instances (default 4; presence, room, flood, game 2; for connections, enough to hold
+                                15,000 each: 7 for 100,000)
           --room-size S         fanout: room members (full 1000, quick 200)
           --messages M          fanout: messages the sender pushes (full 2000, quick 200)
           --rate N              fanout: messages per second; 0 = as fast as the sender can (default 0)
@@ -61,7 +62,7 @@ internal sealed record LoadOptions
           --mode M              connections: ours, stock (SignalR's Redis backplane) or both, one after another (default both)
           --idle-seconds N      connections: how long to let them settle, then to measure idle CPU over (full 10, quick 5)
           --out DIR             where results go (default results/ in the repository)
-          --no-charts           skip the PNG charts
+          --no-charts           skip the charts
           --help                this text
         """;
 

@@ -8,6 +8,15 @@ namespace SignalRChat.Load.Cluster;
 /// the tool's standard error.</summary>
 internal sealed class GameShardProcess : IAsyncDisposable
 {
+    /// <summary>The longest a shard's setup may take: 20,000 players' logins, connects, follows and groups took minutes.</summary>
+    private static readonly TimeSpan SetupTimeout = TimeSpan.FromMinutes(30);
+
+    /// <summary>How much longer than the step's own length a shard may take to make its calls (each call ends within 30 s).</summary>
+    private static readonly TimeSpan StepMargin = TimeSpan.FromMinutes(2);
+
+    /// <summary>The longest a shard may wait for what is owed (it stops after 5 s without a delivery, at most after 5 minutes).</summary>
+    private static readonly TimeSpan SummaryTimeout = TimeSpan.FromMinutes(6);
+
     private readonly Process _process;
 
     private GameShardProcess(Process process) => _process = process;
@@ -32,7 +41,8 @@ internal sealed class GameShardProcess : IAsyncDisposable
     /// <summary>Waits until the shard's players are connected and in their groups, reporting its progress (0 to 1).</summary>
     public async Task WaitReadyAsync(Action<GameProgress> progress, CancellationToken cancellationToken)
     {
-        while (await ReadLineAsync(cancellationToken) is var line && line != "ready")
+        var deadline = Stopwatch.StartNew();
+        while (await ReadLineAsync(cancellationToken).WaitAsync(SetupTimeout - deadline.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero, cancellationToken) is var line && line != "ready")
         {
             if (line.StartsWith("progress ", StringComparison.Ordinal))
             {
@@ -45,14 +55,15 @@ internal sealed class GameShardProcess : IAsyncDisposable
     public async Task<GameShardSent> StepAsync(GameStep step, CancellationToken cancellationToken)
     {
         await WriteAsync(GameShardJson.Line("step", step), cancellationToken);
-        return GameShardJson.Read<GameShardSent>(await ExpectLineAsync("sent ", cancellationToken));
+        var line = await ExpectLineAsync("sent ", cancellationToken).WaitAsync(TimeSpan.FromSeconds(step.Seconds) + StepMargin, cancellationToken);
+        return GameShardJson.Read<GameShardSent>(line);
     }
 
     /// <summary>Tells the shard the announcements made; returns once everything owed has arrived, or stopped arriving.</summary>
     public async Task<GameShardSummary> SummaryAsync(GameExpect expect, CancellationToken cancellationToken)
     {
         await WriteAsync(GameShardJson.Line("expect", expect), cancellationToken);
-        return GameShardJson.Read<GameShardSummary>(await ExpectLineAsync("summary ", cancellationToken));
+        return GameShardJson.Read<GameShardSummary>(await ExpectLineAsync("summary ", cancellationToken).WaitAsync(SummaryTimeout, cancellationToken));
     }
 
     public async ValueTask DisposeAsync()

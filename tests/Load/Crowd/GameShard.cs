@@ -27,6 +27,9 @@ internal sealed class GameShard : IAsyncDisposable
     /// <summary>How long nothing may arrive before what is still owed counts as lost.</summary>
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
 
+    /// <summary>The longest the wait for what is owed may last, however slowly it trickles in.</summary>
+    private static readonly TimeSpan LongestWait = TimeSpan.FromMinutes(5);
+
     /// <summary>The longest a call may take before it counts as failed (the server answers within its call timeout, 5 s).</summary>
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
@@ -241,7 +244,8 @@ internal sealed class GameShard : IAsyncDisposable
     {
         var last = -1L;
         var quiet = Stopwatch.StartNew();
-        while (_recorder.Outstanding(expect) > 0)
+        var waited = Stopwatch.StartNew();
+        while (_recorder.Outstanding(expect) > 0 && waited.Elapsed < LongestWait)
         {
             var received = _recorder.Deliveries;
             if (received != last)
