@@ -97,8 +97,8 @@ internal sealed record Result
     /// <summary>game: from the end of the step's sending to its last delivery, in milliseconds.</summary>
     public double? DrainMs { get; init; }
 
-    /// <summary>game: whether the cluster kept up with the step (drained within a second, nothing lost or failed, the
-    /// rate reached); over several runs, whether every run did.</summary>
+    /// <summary>game: whether the cluster kept up with the step (drained within a second, P99 under a second, nothing
+    /// lost or failed, the rate reached); over several runs, whether every run did.</summary>
     public bool? Sustained { get; init; }
 
     /// <summary>game: how many machines like this one 1,000,000 deliveries a second would take, from the hub and Redis

@@ -24,8 +24,9 @@ internal sealed class GameScenario(LoadOptions options, RedisProcess redis, stri
     /// <summary>The operator's user name, an administrator in the benchmark's cluster (<c>Auth:DevelopmentAdmins</c>).</summary>
     public const string Operator = "operator";
 
-    /// <summary>A step keeps up when everything sent was delivered within this long after sending ended.</summary>
-    public const double SustainedDrainMs = 1000;
+    /// <summary>A step keeps up when everything sent was delivered within this long after sending ended, and 99% of
+    /// its deliveries within this long of their cause: a short step can end before a growing queue shows in its drain.</summary>
+    public const double SustainedMs = 1000;
 
     /// <summary>The rate the cluster figure names: 1,000,000 messages delivered a second.</summary>
     private const double ClusterDeliveriesPerSec = 1_000_000;
@@ -252,10 +253,11 @@ internal sealed class GameScenario(LoadOptions options, RedisProcess redis, stri
             var members = kinds.Where(k => GameKinds.ClassOf(k.Kind) == @class).ToList();
             rows.Add(Row(@class, null, members.Sum(k => k.Deliveries), Merge(members.Select(k => k.Latency)), members.Sum(k => k.Lost), members.Sum(k => k.Failed)));
         }
-        rows.Add(Row("all", null, deliveries, Merge(kinds.Select(k => k.Latency)), lost, failed) with
+        var all = Merge(kinds.Select(k => k.Latency));
+        rows.Add(Row("all", null, deliveries, all, lost, failed) with
         {
             DrainMs = drainMs,
-            Sustained = drainMs <= SustainedDrainMs && lost == 0 && failed == 0 && actionsPerSec >= 0.95 * rate,
+            Sustained = drainMs <= SustainedMs && all.PercentileMs(0.99) <= SustainedMs && lost == 0 && failed == 0 && actionsPerSec >= 0.95 * rate,
             MachinesFor1MPerSec = ClusterDeliveriesPerSec * cpuPerDelivery / (Environment.ProcessorCount * 1000.0),
             MembersCutOff = summaries.Sum(s => s.ConnectionsClosed),
         });
