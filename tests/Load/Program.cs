@@ -9,6 +9,7 @@ switch (args.FirstOrDefault())
 {
     case BenchServer.Command: return await BenchServer.RunAsync(args[1..]);
     case CrowdWorker.Command: return await CrowdWorker.RunAsync(args[1..]);
+    case GameShard.Command: return await GameShard.RunAsync();
 }
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -67,7 +68,7 @@ if (options.Scenario == "chaos")
     return chaos.Any(r => r.Lost > 0 || r.Duplicated > 0 || r.MissingAtClients > 0) ? 3 : 0;
 }
 
-var steps = options.Runs * options.Scenario switch { "fanout" => options.Modes.Count, "presence" or "room" => 1, "flood" => options.FloodLimits.Count, _ => options.ConnectionModes.Count };
+var steps = options.Runs * options.Scenario switch { "fanout" => options.Modes.Count, "presence" or "room" or "game" => 1, "flood" => options.FloodLimits.Count, _ => options.ConnectionModes.Count };
 var progress = new Progress(steps);
 try
 {
@@ -78,6 +79,7 @@ try
         "presence" => await new PresenceScenario(options, redis, logDir, progress).RunAsync(stop.Token),
         "room" => await new RoomScenario(options, redis, logDir, progress).RunAsync(stop.Token),
         "flood" => await new FloodScenario(options, redis, logDir, progress).RunAsync(stop.Token),
+        "game" => await new GameScenario(options, redis, logDir, progress).RunAsync(stop.Token),
         _ => await new ConnectionsScenario(options, redis, logDir, progress).RunAsync(stop.Token),
     };
     progress.Done();

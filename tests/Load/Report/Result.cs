@@ -79,8 +79,34 @@ internal sealed record Result
     public long? FloodAccepted { get; init; }
     public long? FloodRefused { get; init; }
 
-    /// <summary>flood: chatting members whose connections the server had closed by the end of the phase.</summary>
+    /// <summary>flood: chatting members whose connections the server had closed by the end of the phase; game: players'
+    /// connections closed by the end of the step.</summary>
     public int? MembersCutOff { get; init; }
+
+    /// <summary>game: the priority class of the row (<c>system</c>, <c>chat</c>, <c>presence</c>, or <c>all</c> for the
+    /// step's total), and for rows of one kind of delivery its name (<c>announcement</c>, <c>guild</c>, …).</summary>
+    public string? Class { get; init; }
+    public string? Kind { get; init; }
+
+    /// <summary>game: the players' actions (messages, status changes, moves) per second the step reached.</summary>
+    public double? ActionsPerSec { get; init; }
+
+    /// <summary>game: calls (and operator requests) that failed; what they would have delivered is not counted as lost.</summary>
+    public long? Failed { get; init; }
+
+    /// <summary>game: from the end of the step's sending to its last delivery, in milliseconds.</summary>
+    public double? DrainMs { get; init; }
+
+    /// <summary>game: whether the cluster kept up with the step (drained within a second, P99 under a second, nothing
+    /// lost or failed, the rate reached); over several runs, whether every run did.</summary>
+    public bool? Sustained { get; init; }
+
+    /// <summary>game: how many machines like this one 1,000,000 deliveries a second would take, from the hub and Redis
+    /// CPU per delivery of the step.</summary>
+    public double? MachinesFor1MPerSec { get; init; }
+
+    /// <summary>game: the setup in words (players, groups, mix), for the report's heading.</summary>
+    public string? Setup { get; init; }
 
     /// <summary>The median of each metric over several runs of the same scenario and mode.</summary>
     public static Result Median(IReadOnlyList<Result> runs)
@@ -118,6 +144,11 @@ internal sealed record Result
             FloodRefused = runs.Any(r => r.FloodRefused is null) ? null : (long)M(runs.Select(r => (double)r.FloodRefused!.Value)),
             MembersCutOff = runs.Any(r => r.MembersCutOff is null) ? null : runs.Max(r => r.MembersCutOff), // the worst run
             Messages = runs.Any(r => r.Messages is null) ? null : (int)M(runs.Select(r => (double)r.Messages!.Value)),
+            ActionsPerSec = N(runs.Select(r => r.ActionsPerSec)),
+            Failed = runs.Any(r => r.Failed is null) ? null : runs.Max(r => r.Failed), // the worst run, as lost
+            DrainMs = N(runs.Select(r => r.DrainMs)),
+            Sustained = runs.Any(r => r.Sustained is null) ? null : runs.All(r => r.Sustained == true),
+            MachinesFor1MPerSec = N(runs.Select(r => r.MachinesFor1MPerSec)),
         };
     }
 }

@@ -81,6 +81,7 @@ internal static class ResultWriter
                 text.AppendLine(Inv($"| {r.Mode} | {r.Messages:N0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.Lost} | {r.MembersCutOff} | {r.Connections} | {r.MessagesPerSec:N0} | {r.FloodRefused:N0} | {r.IdleCpuPercent:0} |"));
             }
         }
+        GameReport.Markdown(results, text);
         return text.ToString();
     }
 

@@ -107,7 +107,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
         var started = Stopwatch.GetTimestamp();
         for (var n = 0; n < changes; n++)
         {
-            await UntilDueAsync(started, n, rate, cancellationToken);
+            await Waiting.UntilDueAsync(started, n, rate, cancellationToken);
             var i = random.Next(users.Length);
             var status = Statuses[toggles[i]++ % Statuses.Length];
             calls.Add(clients[i].CallObjectAsync($"Player-{users[i]}", "SetStatus",
@@ -156,7 +156,8 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
             progress.Report($"presence: entering {Interlocked.Increment(ref entered)}/{users.Length}", 0.85 + 0.1 * entered / users.Length);
         }, cancellationToken);
 
-        await SettleAsync(cluster, cancellationToken);
+        // The enters leave ZonePresence batches and presence changes to deliver: Nearby is measured on a zone at rest.
+        await Waiting.ForIdleAsync(cluster, cancellationToken);
 
         var queries = options.Queries;
         var ticks = new long[queries];
@@ -165,7 +166,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
         var started = Stopwatch.GetTimestamp();
         for (var n = 0; n < queries; n++)
         {
-            await UntilDueAsync(started, n, options.QueryRate, cancellationToken);
+            await Waiting.UntilDueAsync(started, n, options.QueryRate, cancellationToken);
             var index = n;
             var client = clients[random.Next(clients.Count)];
             calls.Add(Task.Run(async () =>
@@ -197,35 +198,6 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
             Lost = 0,
             CpuMsPer1kDeliveries = cpu * 1000 / queries,
         };
-    }
-
-    /// <summary>
-    /// Waits until the instances are nearly idle (under a third of a core together over a second), at most 30 s:
-    /// the enters leave <c>ZonePresence</c> batches and presence changes to deliver, and <c>Nearby</c> is measured
-    /// on a zone at rest, not queued behind them.
-    /// </summary>
-    private static async Task SettleAsync(LoadCluster cluster, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            var before = cluster.CpuMs();
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            if (cluster.CpuMs() - before < 333)
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>Waits until the <paramref name="n"/>th event of a schedule at <paramref name="rate"/> per second from <paramref name="started"/> is due.</summary>
-    private static async Task UntilDueAsync(long started, int n, int rate, CancellationToken cancellationToken)
-    {
-        var due = started + (long)(n * (double)Stopwatch.Frequency / rate);
-        if (Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due) is { TotalMilliseconds: > 1 } wait)
-        {
-            await Task.Delay(wait, cancellationToken);
-        }
     }
 
     private static async Task ForEachAsync(int count, Func<int, Task> body, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SignalRChat.Load.Cluster;
 
 namespace SignalRChat.Load.Scenarios;
 
@@ -30,6 +31,34 @@ internal static class Waiting
                 return;
             }
             await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    /// <summary>Waits until the <paramref name="n"/>th event of a schedule at <paramref name="rate"/> per second from <paramref name="started"/> is due.</summary>
+    public static async Task UntilDueAsync(long started, int n, double rate, CancellationToken cancellationToken)
+    {
+        var due = started + (long)(n * Stopwatch.Frequency / rate);
+        if (Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due) is { TotalMilliseconds: > 1 } wait)
+        {
+            await Task.Delay(wait, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the instances are nearly idle (under a third of a core together over a second), at most
+    /// <paramref name="limit"/> (default 30 s): what the setup left to deliver is delivered before anything is measured.
+    /// </summary>
+    public static async Task ForIdleAsync(LoadCluster cluster, CancellationToken cancellationToken, TimeSpan? limit = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < (limit ?? TimeSpan.FromSeconds(30)))
+        {
+            var before = cluster.CpuMs();
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            if (cluster.CpuMs() - before < 333)
+            {
+                return;
+            }
         }
     }
 }

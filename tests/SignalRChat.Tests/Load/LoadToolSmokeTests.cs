@@ -84,9 +84,38 @@ public sealed class LoadToolSmokeTests : IDisposable
         Assert.All(results, r => Assert.True(r.GetProperty("redisBytesPerMessage").GetDouble() > 0));
     }
 
+    [Fact]
+    public async Task Game_ReportsEveryClassAtEachRate_WithItsKinds_AndLosesNothing()
+    {
+        // A mix heavy in presence and direct messages, so that 20 actions surely hold some of each.
+        await using var tool = Start("game", "--players", "40", "--follows", "5", "--guild-size", "10", "--world-size", "20", "--zone-size", "10",
+            "--mix", "guild=2,party=2,world=1,direct=2,status=2,move=1,zone=1", "--rates", "20,40", "--seconds", "1", "--announce-every", "0.5",
+            "--system-rate", "5", "--runs", "1", "--warmup-seconds", "1", "--out", _out);
+
+        await tool.WaitForExitAsync(RunTimeout);
+
+        Assert.True(tool.ExitCode == 0, tool.Transcript);
+        var results = ReadResults("game-*.json");
+        var classes = results.Where(r => !r.TryGetProperty("kind", out _)).ToList();
+        Assert.Equal(["20/s system", "20/s chat", "20/s presence", "20/s all", "40/s system", "40/s chat", "40/s presence", "40/s all"],
+            classes.Select(r => $"{r.GetProperty("mode").GetString()} {r.GetProperty("class").GetString()}"));
+        Assert.All(results, r => Assert.Equal(0, r.GetProperty("lost").GetInt64()));
+        Assert.All(classes, r => Assert.True(r.GetProperty("deliveriesPerSec").GetDouble() > 0, $"{r}"));
+        Assert.All(classes, r => Assert.True(r.GetProperty("p99Ms").GetDouble() > 0, $"{r}"));
+        // Every kind is reported at every rate; announcements reach all 40 players, twice a step.
+        Assert.Equal(2 * 10, results.Count(r => r.TryGetProperty("kind", out _)));
+        Assert.All(results.Where(r => r.TryGetProperty("kind", out var kind) && kind.GetString() is "announcement" or "guild message"),
+            r => Assert.True(r.GetProperty("deliveriesPerSec").GetDouble() > 0, $"{r}"));
+        Assert.All(classes.Where(r => r.GetProperty("class").GetString() == "all"), r => Assert.True(r.GetProperty("machinesFor1MPerSec").GetDouble() > 0));
+        Assert.Equal(4, Directory.GetFiles(_out, "game-*.svg").Length);
+        Assert.Contains("| **all** |", tool.Transcript);
+    }
+
     [Theory]
     [InlineData(new[] { "--help" }, 0, "usage: dotnet run -c Release --project tests/Load")]
-    [InlineData(new[] { "fanot" }, 2, "Unknown scenario 'fanot'. Scenarios: fanout, connections, presence, room, flood, chaos.")]
+    [InlineData(new[] { "fanot" }, 2, "Unknown scenario 'fanot'. Scenarios: fanout, connections, presence, room, flood, game, chaos.")]
+    [InlineData(new[] { "game", "--mix", "guild=25,dance=3" }, 2, "--mix holds 'dance=3'; each entry is action=weight, the actions guild, party, world, direct, status, move, zone.")]
+    [InlineData(new[] { "game", "--players", "40", "--follows", "40" }, 2, "--follows must be below the players of a shard (40); it was 40.")]
     [InlineData(new[] { "presence", "--rates", "10,x" }, 2, "--rates holds 'x'; each must be a whole number from 1 to 100000.")]
     [InlineData(new[] { "room", "--members", "4", "--senders", "5" }, 2, "--senders must be at most --members (4); it was 5.")]
     [InlineData(new[] { "fanout", "--modes", "stock" }, 2, "Unknown mode 'stock'. Modes: per-instance, fan-out-on-read, stock-clients, stock-groups.")]
