@@ -60,6 +60,13 @@ public sealed class ClusterBackplaneOptions
     /// </summary>
     public string? ResyncMethod { get; set; } = "Resync";
 
+    /// <summary>
+    /// Whether queues serve sends by <see cref="PushPriority"/> (system before chat before presence, presence coalesced).
+    /// Off, every send queues as chat, in the order it was made across classes too: for a hub that needs one order for
+    /// everything, and to measure what the classes change.
+    /// </summary>
+    public bool Priorities { get; set; } = true;
+
     /// <summary>Whether the backplane uses Redis; otherwise this instance runs alone.</summary>
     internal bool UsesRedis => !string.IsNullOrWhiteSpace(Configuration) || ConnectionFactory is not null;
 }

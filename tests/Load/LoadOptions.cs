@@ -45,6 +45,7 @@ internal sealed record LoadOptions
           --rates LIST          presence: status changes per second, a comma-separated ladder (full 250,500,1000,2000, quick 200,500);
                                 game: actions per second of all players together (full 125,250,500,1000,2000, quick 250,500,1000,2000)
           --seconds N           presence, room, flood, game: how long each rate (each history length) runs (full 10, quick 5)
+          --priorities on|off   game: the push classes (default on); off queues every push as chat (Push:Priorities=false), to compare
           --mix LIST            game: the actions' weights (default guild=25,party=20,world=5,direct=10,status=10,move=28,zone=2)
           --guild-size N        game: players per guild (default 50); parties have 4 to 8
           --world-size N        game: players per world channel (default 250)
@@ -97,6 +98,9 @@ internal sealed record LoadOptions
 
     /// <summary>game: <c>both</c> (half the players on each protocol), <c>json</c> or <c>messagepack</c>.</summary>
     public string Protocols { get; init; } = "both";
+
+    /// <summary>game: whether the servers serve pushes by class (<c>Push:Priorities</c>).</summary>
+    public bool Priorities { get; init; } = true;
     public GameMix Mix { get; init; } = GameMix.Default;
     public int GuildSize { get; init; } = 50;
     public int WorldSize { get; init; } = 250;
@@ -163,6 +167,12 @@ internal sealed record LoadOptions
                     "json" => options with { MessagePack = false, Protocols = "json" },
                     "messagepack" => options with { MessagePack = true, Protocols = "messagepack" },
                     var p => throw new ArgumentException($"--protocol must be json or messagepack; it was '{p}'."),
+                },
+                "--priorities" => Value() switch
+                {
+                    "on" => options with { Priorities = true },
+                    "off" => options with { Priorities = false },
+                    var p => throw new ArgumentException($"--priorities must be on or off; it was '{p}'."),
                 },
                 "--modes" => options with { Modes = ParseModes(Value()) },
                 "--runs" => options with { Runs = Int(1, 20) },

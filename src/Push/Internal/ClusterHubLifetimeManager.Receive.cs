@@ -31,7 +31,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub>
             var message = end - first == 1
                 ? new SerializedHubMessage(item.Messages)
                 : PushRuns.Join([.. items.Skip(first).Take(end - first).Select(i => new SerializedHubMessage(i.Messages))], recipients);
-            _writer.WriteReceived(recipients, message, end - first, sentAt, item.Priority, item.ReplacementKey);
+            _writer.WriteReceived(recipients, message, end - first, sentAt, Served(item.Priority), _priorities ? item.ReplacementKey : null);
             first = end;
         }
         return ValueTask.CompletedTask;

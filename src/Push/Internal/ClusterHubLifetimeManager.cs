@@ -26,6 +26,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
     private readonly ILogger _logger;
     private readonly string _instanceId;
     private readonly string? _resyncMethod;
+    private readonly bool _priorities;
 
     public ClusterHubLifetimeManager(BackplaneHost host, InstanceIdentity instance, InstanceDirectory directory, IHubProtocolResolver protocols,
         IOptions<ClusterBackplaneOptions> options, PushMetrics metrics, ILogger<ClusterHubLifetimeManager<THub>> logger)
@@ -33,6 +34,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
         var settings = options.Value;
         _instanceId = instance.Id;
         _resyncMethod = settings.ResyncMethod;
+        _priorities = settings.Priorities;
         _directory = directory;
         _protocols = protocols;
         _metrics = metrics;
@@ -65,7 +67,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
         }
         var everyone = _connections.All([]);
         PushLog.Resync(_logger, everyone.Count, _resyncMethod);
-        await _writer.WriteAsync(everyone, new SerializedHubMessage(new InvocationMessage(_resyncMethod, [ResyncReason])), PushPriority.System, null);
+        await _writer.WriteAsync(everyone, new SerializedHubMessage(new InvocationMessage(_resyncMethod, [ResyncReason])), Served(PushPriority.System), null);
     }
 
     /// <inheritdoc/>
@@ -173,11 +175,18 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
     }
 
     /// <summary>The class of a send made now (<see cref="PushPriorities.Use"/>), and what it replaces while queued.</summary>
-    private static (PushPriority Priority, string? ReplacementKey) ClassOf(string methodName)
+    private (PushPriority Priority, string? ReplacementKey) ClassOf(string methodName)
     {
+        if (!_priorities)
+        {
+            return (PushPriority.Chat, null);
+        }
         var current = PushPriorities.Current;
         return (current.Priority, current.ReplacementKey(methodName));
     }
+
+    /// <summary>The lane a send of <paramref name="priority"/> takes here: its own, or chat with priorities off.</summary>
+    private PushPriority Served(PushPriority priority) => _priorities ? priority : PushPriority.Chat;
 
     /// <summary>The local connection an ID names: a plain connection ID this instance holds, or a client ID of this instance.</summary>
     /// <param name="id">A client ID or a plain connection ID.</param>

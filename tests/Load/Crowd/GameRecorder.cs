@@ -11,7 +11,9 @@ namespace SignalRChat.Load.Crowd;
 /// <item>Messages (guild, party, world, direct, system): owed to every member the layout says (the sender too in
 /// guilds and parties, as the protocol says; not in worlds); counted per event.</item>
 /// <item><c>PresenceChanged</c>: owed to the F followers, each counted once per event (a bit per follower), so the
-/// push a zone change makes, which carries the same status text, is told apart from the status change's.</item>
+/// push a zone change makes, which carries the same status text, is told apart from the status change's. A follower
+/// that missed one but got a later change of the same player had it replaced by the newer state while queued (the
+/// presence class's coalescing): superseded, not lost.</item>
 /// <item><c>ZonePresence</c>: owed to the members that were in the zone before the change began and stayed to the end
 /// of the step (others may get it too: the entering player, say; counted as deliveries, never as owed).</item>
 /// <item><c>Delivered</c>: owed once the recipient's <c>Ack</c> is made, timed from it.</item>
@@ -63,6 +65,15 @@ internal sealed partial class GameRecorder
 
     /// <summary>Registers an event owed to <paramref name="expected"/> recipients; returns its index, for the mark.</summary>
     public int Add(GameKind kind, int expected, long sentAt) => _phase.Add(kind, expected, sentAt, 1);
+
+    /// <summary>Registers a status change of <paramref name="player"/>, owed to its followers; returns its index.</summary>
+    public int AddStatus(int player, long sentAt)
+    {
+        var phase = _phase;
+        var index = phase.Add(GameKind.Status, _layout.Follows, sentAt, 1);
+        phase.ZoneUser[index] = player;
+        return index;
+    }
 
     /// <summary>Registers a zone change of <paramref name="player"/>: its <c>PresenceChanged</c> to the followers (the
     /// index returned), the <c>ZonePresence</c> of the zone entered (index + 1) and of the zone left (index + 2).</summary>
@@ -121,11 +132,15 @@ internal sealed partial class GameRecorder
     {
         var phase = _phase;
         long missing = AnnouncementsMissing(phase, announcements);
+        Dictionary<int, List<int>>? later = null;
         for (var index = 0; index < phase.Used; index++)
         {
-            if (phase.Failed[index] == 0 && phase.Kind[index] != GameKind.ZonePresence)
+            if (phase.Failed[index] == 0 && phase.Kind[index] != GameKind.ZonePresence
+                && Math.Max(0, phase.Expected[index] - Volatile.Read(ref phase.Received[index])) is var owed and > 0)
             {
-                missing += Math.Max(0, phase.Expected[index] - Volatile.Read(ref phase.Received[index]));
+                missing += phase.Kind[index] is GameKind.Status or GameKind.ZoneFollowers
+                    ? owed - Superseded(phase, index, later ??= PresenceEventsByPlayer(phase))
+                    : owed;
             }
         }
         return missing > 0 || !phase.Finished ? missing : ZonePresenceMissing(phase);
@@ -136,9 +151,10 @@ internal sealed partial class GameRecorder
     {
         var phase = _phase;
         var kinds = new List<GameKindSummary>();
+        var later = PresenceEventsByPlayer(phase);
         foreach (var kind in GameKinds.All)
         {
-            long expected = 0, lost = 0, failed = 0;
+            long expected = 0, lost = 0, failed = 0, superseded = 0;
             if (kind == GameKind.Announcement)
             {
                 expected = (long)(announcements.Announcements - announcements.Failed.Count) * _layout.Count;
@@ -156,14 +172,24 @@ internal sealed partial class GameRecorder
                     continue;
                 }
                 expected += phase.Expected[index];
-                lost += kind == GameKind.ZonePresence ? Missing(phase, index) : Math.Max(0, phase.Expected[index] - phase.Received[index]);
+                var missing = kind == GameKind.ZonePresence ? Missing(phase, index) : Math.Max(0, phase.Expected[index] - phase.Received[index]);
+                if (missing > 0 && kind is GameKind.Status or GameKind.ZoneFollowers)
+                {
+                    var replaced = Superseded(phase, index, later);
+                    superseded += replaced;
+                    missing -= replaced;
+                }
+                lost += missing;
             }
             if (kind == GameKind.ZonePresence)
             {
                 failed /= 2; // one zone change fails both of its ZonePresence events
             }
             var (buckets, maxTicks) = phase.Latencies[(int)kind].ToSparse();
-            kinds.Add(new GameKindSummary(kind, phase.Deliveries[(int)kind].Value, expected, lost, failed, buckets, maxTicks, phase.LastAt[(int)kind].Value));
+            kinds.Add(new GameKindSummary(kind, phase.Deliveries[(int)kind].Value, expected, lost, failed, buckets, maxTicks, phase.LastAt[(int)kind].Value)
+            {
+                Superseded = superseded,
+            });
         }
         return new GameShardSummary(kinds, _clients.Count(c => c is null || c.Receiving.IsCompleted));
     }
@@ -180,6 +206,43 @@ internal sealed partial class GameRecorder
         }
         return missing;
     }
+
+    /// <summary>Each player's presence events (status and zone changes) that did not fail, in the order they were made.</summary>
+    private static Dictionary<int, List<int>> PresenceEventsByPlayer(Phase phase)
+    {
+        var events = new Dictionary<int, List<int>>();
+        for (var index = 0; index < phase.Used; index++)
+        {
+            if (phase.Kind[index] is GameKind.Status or GameKind.ZoneFollowers && phase.Failed[index] == 0)
+            {
+                var player = phase.ZoneUser[index];
+                if (!events.TryGetValue(player, out var list))
+                {
+                    events[player] = list = [];
+                }
+                list.Add(index);
+            }
+        }
+        return events;
+    }
+
+    /// <summary>Followers that missed the presence event at <paramref name="index"/> but got a later one of the same player.</summary>
+    private static int Superseded(Phase phase, int index, Dictionary<int, List<int>> events)
+    {
+        var mine = events[phase.ZoneUser[index]];
+        var superseded = 0;
+        for (var follower = 0; follower < phase.Words * 64; follower++)
+        {
+            if (!IsMarked(phase, index, follower) && mine.Any(other => other > index && IsMarked(phase, other, follower)))
+            {
+                superseded++;
+            }
+        }
+        return superseded;
+    }
+
+    private static bool IsMarked(Phase phase, int index, int follower) =>
+        (Volatile.Read(ref phase.FollowerBits[index * phase.Words + follower / 64]) & (1L << (follower % 64))) != 0;
 
     private static long ZonePresenceMissing(Phase phase)
     {

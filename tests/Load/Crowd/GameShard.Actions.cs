@@ -137,7 +137,7 @@ internal sealed partial class GameShard
         try
         {
             var sentAt = Stopwatch.GetTimestamp();
-            var index = _recorder.Add(GameKind.Status, _layout.Follows, sentAt);
+            var index = _recorder.AddStatus(player, sentAt);
             var status = Statuses[_statusToggle[player]++ % Statuses.Length];
             if (!await CallAsync(player, _layout.PlayerId(player), "SetStatus", new { status, text = GamePushes.Mark(phase, index, sentAt) }))
             {

@@ -54,7 +54,11 @@ internal sealed record GameShardSummary(IReadOnlyList<GameKindSummary> Kinds, in
 /// in it before the change and stayed); <c>Lost</c> those of them that never came; <c>Failed</c> the calls that
 /// failed, whose deliveries are not owed.
 /// </summary>
-internal sealed record GameKindSummary(GameKind Kind, long Deliveries, long Expected, long Lost, long Failed, long[][] Buckets, long MaxTicks, long LastAt);
+internal sealed record GameKindSummary(GameKind Kind, long Deliveries, long Expected, long Lost, long Failed, long[][] Buckets, long MaxTicks, long LastAt)
+{
+    /// <summary>Presence deliveries not received because a newer state of the same player was (coalesced while queued).</summary>
+    public long Superseded { get; init; }
+}
 
 internal sealed record GameProgress(string What, double Fraction);
 

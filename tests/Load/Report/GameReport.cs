@@ -35,11 +35,11 @@ internal static class GameReport
             text.AppendLine(Inv($"| {r.TargetRate:N0} | {r.DeliveriesPerSec:N0} | {r.DrainMs:N0} | {(r.Sustained == true ? "yes" : "no")} | {r.CpuMsPer1kDeliveries:0.00} | {r.RedisCpuMsPer1kDeliveries:0.00} | {r.MachinesFor1MPerSec:0.0} | {r.MembersCutOff} |"));
         }
         text.AppendLine();
-        text.AppendLine("| actions/s asked | kind | class | deliveries/s | p50 ms | p99 ms | max ms | lost | failed calls |");
-        text.AppendLine("|--:|---|---|--:|--:|--:|--:|--:|--:|");
+        text.AppendLine("| actions/s asked | kind | class | deliveries/s | p50 ms | p99 ms | max ms | lost | superseded | failed calls |");
+        text.AppendLine("|--:|---|---|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var r in game.Where(r => r.Kind is not null))
         {
-            text.AppendLine(Inv($"| {r.TargetRate:N0} | {r.Kind} | {r.Class} | {r.DeliveriesPerSec:N0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.Lost:N0} | {r.Failed:N0} |"));
+            text.AppendLine(Inv($"| {r.TargetRate:N0} | {r.Kind} | {r.Class} | {r.DeliveriesPerSec:N0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.Lost:N0} | {r.Superseded:N0} | {r.Failed:N0} |"));
         }
         text.AppendLine();
         foreach (var line in Verdicts(game))

@@ -94,6 +94,9 @@ internal sealed record Result
     /// <summary>game: calls (and operator requests) that failed; what they would have delivered is not counted as lost.</summary>
     public long? Failed { get; init; }
 
+    /// <summary>game: presence deliveries replaced by a newer state of the same player while queued (coalesced): not lost.</summary>
+    public long? Superseded { get; init; }
+
     /// <summary>game: from the end of the step's sending to its last delivery, in milliseconds.</summary>
     public double? DrainMs { get; init; }
 
@@ -146,6 +149,7 @@ internal sealed record Result
             Messages = runs.Any(r => r.Messages is null) ? null : (int)M(runs.Select(r => (double)r.Messages!.Value)),
             ActionsPerSec = N(runs.Select(r => r.ActionsPerSec)),
             Failed = runs.Any(r => r.Failed is null) ? null : runs.Max(r => r.Failed), // the worst run, as lost
+            Superseded = runs.Any(r => r.Superseded is null) ? null : (long)M(runs.Select(r => (double)r.Superseded!.Value)),
             DrainMs = N(runs.Select(r => r.DrainMs)),
             Sustained = runs.Any(r => r.Sustained is null) ? null : runs.All(r => r.Sustained == true),
             MachinesFor1MPerSec = N(runs.Select(r => r.MachinesFor1MPerSec)),

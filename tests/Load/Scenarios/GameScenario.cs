@@ -105,6 +105,10 @@ internal sealed class GameScenario(LoadOptions options, RedisProcess redis, stri
             // Zones are filled at random: one may hold more than its share.
             $"Zones:MaxPlayers={Math.Max(10_000, options.Players)}",
         ];
+        if (!options.Priorities)
+        {
+            settings.Add("Push:Priorities=false");
+        }
         if (options.WorldSize > 5_000)
         {
             settings.Add($"Quotas:RoomMembers={options.WorldSize * 2}");
@@ -210,7 +214,7 @@ internal sealed class GameScenario(LoadOptions options, RedisProcess redis, stri
                 _ => 0,
             };
             return (Kind: kind, Deliveries: parts.Sum(p => p.Deliveries), Lost: parts.Sum(p => p.Lost), Failed: failed, Latency: latency,
-                LastAt: parts.Max(p => p.LastAt));
+                LastAt: parts.Max(p => p.LastAt), Superseded: parts.Sum(p => p.Superseded));
         }).ToList();
 
         var startedAt = sent.Min(s => s.StartedAt);
@@ -261,7 +265,10 @@ internal sealed class GameScenario(LoadOptions options, RedisProcess redis, stri
             MachinesFor1MPerSec = ClusterDeliveriesPerSec * cpuPerDelivery / (Environment.ProcessorCount * 1000.0),
             MembersCutOff = summaries.Sum(s => s.ConnectionsClosed),
         });
-        rows.AddRange(kinds.Select(k => Row(GameKinds.ClassOf(k.Kind), GameKinds.Name(k.Kind), k.Deliveries, k.Latency, k.Lost, k.Failed)));
+        rows.AddRange(kinds.Select(k => Row(GameKinds.ClassOf(k.Kind), GameKinds.Name(k.Kind), k.Deliveries, k.Latency, k.Lost, k.Failed) with
+        {
+            Superseded = k.Superseded,
+        }));
         return rows;
     }
 
@@ -282,6 +289,6 @@ internal sealed class GameScenario(LoadOptions options, RedisProcess redis, stri
         return string.Create(CultureInfo.InvariantCulture,
             $"{options.Players:N0} players ({protocols}{(shards > 1 ? $", in {shards} processes" : "")}) over {options.Instances} instances; " +
             $"guilds of {options.GuildSize}, parties of 4-8, world channels of {options.WorldSize}, zones of {options.ZoneSize}, {options.Follows} friends followed each; " +
-            $"mix {options.Mix}; an announcement every {options.AnnounceSeconds:0.##} s, {options.SystemRate:0.##} system messages/s; {options.Seconds} s per rate");
+            $"mix {options.Mix}; priorities {(options.Priorities ? "on" : "off")}; an announcement every {options.AnnounceSeconds:0.##} s, {options.SystemRate:0.##} system messages/s; {options.Seconds} s per rate");
     }
 }
