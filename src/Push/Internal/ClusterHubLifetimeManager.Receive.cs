@@ -8,9 +8,9 @@ internal sealed partial class ClusterHubLifetimeManager<THub>
     /// What another instance sent this hub in one message: sends resolved against this instance's connections, and
     /// requests or replies. Consecutive sends to the same target (a burst to one room, or broadcasts) are joined here
     /// into one write per connection. <paramref name="sentAt"/> is when the sender began the message (Unix milliseconds).
-    /// Nothing here waits for the writes: a system send behind queued chat must reach the writer's queue to overtake it.
+    /// A chat send waits while the writer's chat queue is full; a system send never does (<see cref="ConnectionWriter.WriteReceivedAsync"/>).
     /// </summary>
-    private ValueTask ReceiveAsync(IReadOnlyList<BackplaneItem> items, long sentAt)
+    private async ValueTask ReceiveAsync(IReadOnlyList<BackplaneItem> items, long sentAt)
     {
         var first = 0;
         while (first < items.Count)
@@ -31,10 +31,9 @@ internal sealed partial class ClusterHubLifetimeManager<THub>
             var message = end - first == 1
                 ? new SerializedHubMessage(item.Messages)
                 : PushRuns.Join([.. items.Skip(first).Take(end - first).Select(i => new SerializedHubMessage(i.Messages))], recipients);
-            _writer.WriteReceived(recipients, message, end - first, sentAt, Served(item.Priority), _priorities ? item.ReplacementKey : null);
+            await _writer.WriteReceivedAsync(recipients, message, end - first, sentAt, Served(item.Priority), _priorities ? item.ReplacementKey : null);
             first = end;
         }
-        return ValueTask.CompletedTask;
     }
 
     private static bool IsSend(ItemKind kind) => kind <= ItemKind.Users;

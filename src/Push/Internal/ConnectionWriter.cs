@@ -50,16 +50,13 @@ internal sealed class ConnectionWriter
             return;
         }
         Serialize(recipients, message);
-        var send = new Send(recipients, message, 1, DateTime.UtcNow.Ticks);
-        while (_queue.TryWrite(send, priority, replacementKey) == LaneWrite.Full)
-        {
-            await _queue.WaitForRoomAsync(priority).ConfigureAwait(false);
-        }
+        await QueueAsync(new Send(recipients, message, 1, DateTime.UtcNow.Ticks), priority, replacementKey).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Queues sends another instance published, serialized there, without waiting: the backplane cannot be paused,
-    /// and a system send must reach this queue to overtake the chat before it.
+    /// Queues sends another instance published, serialized there. A chat send waits while the chat queue is full, as
+    /// local sends do (what Redis delivers meanwhile waits in the subscription); a system send never waits, so that it
+    /// overtakes the queued chat as soon as it is read.
     /// </summary>
     /// <param name="recipients">The connections.</param>
     /// <param name="message">The bytes to write.</param>
@@ -67,20 +64,34 @@ internal sealed class ConnectionWriter
     /// <param name="sentAt">When the sender published it (Unix milliseconds), for the latency.</param>
     /// <param name="priority">Its class.</param>
     /// <param name="replacementKey">For presence, what it replaces while queued.</param>
-    public void WriteReceived(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message, int messages, long sentAt,
+    public ValueTask WriteReceivedAsync(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message, int messages, long sentAt,
         PushPriority priority, string? replacementKey)
     {
         if (recipients.Count == 0)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
         Serialize(recipients, message);
         var send = new Send(recipients, message, messages, DateTime.UnixEpoch.Ticks + sentAt * TimeSpan.TicksPerMillisecond);
-        _queue.TryWrite(send, priority, replacementKey, force: true);
+        if (priority == PushPriority.System)
+        {
+            _queue.TryWrite(send, priority, replacementKey, force: true);
+            return ValueTask.CompletedTask;
+        }
+        return QueueAsync(send, priority, replacementKey);
     }
 
     /// <summary>Stops the loop once what is queued is written.</summary>
     public void Complete() => _queue.Complete();
+
+    /// <summary>Queues the send, waiting while its lane is full (presence never is: its oldest send is dropped instead).</summary>
+    private async ValueTask QueueAsync(Send send, PushPriority priority, string? replacementKey)
+    {
+        while (_queue.TryWrite(send, priority, replacementKey) == LaneWrite.Full)
+        {
+            await _queue.WaitForRoomAsync(priority).ConfigureAwait(false);
+        }
+    }
 
     private static void Serialize(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message)
     {

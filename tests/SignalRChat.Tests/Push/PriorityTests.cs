@@ -103,6 +103,34 @@ public sealed class PriorityTests(PriorityTests.ThreeServers servers) : IClassFi
         Assert.Equal("alice away", await other.NextAsync());
     }
 
+    [Fact]
+    public async Task WithPrioritiesOff_EverySendKeepsTheOrderItWasMadeIn()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var sender = await BackplaneServer.StartAsync(redis.ConnectionString, options => options.Priorities = false);
+        await using var holder = await BackplaneServer.StartAsync(redis.ConnectionString, options => options.Priorities = false);
+        await using var client = await PlainClient.ConnectAsync(holder, User);
+        await sender.Hub.SendToUsersAsync([User], PushPriority.Chat, "warm");
+        Assert.Equal("warm", await client.NextAsync());
+
+        await redis.AdminServer.ExecuteAsync("CLIENT", "PAUSE", "4000", "WRITE");
+        try
+        {
+            await sender.Hub.SendToUsersAsync([User], PushPriority.Chat, "chat 0");
+            await Eventually.TrueAsync(() => sender.Metrics.OutboxDepth == 0, "the first publish under way");
+            await sender.Hub.SendToUsersAsync([User], PushPriority.Presence, "alice online", subject: "alice");
+            await sender.Hub.SendToUsersAsync([User], PushPriority.Chat, "chat 1");
+            await sender.Hub.SendToUsersAsync([User], PushPriority.Presence, "alice away", subject: "alice");
+            await sender.Hub.SendToUsersAsync([User], PushPriority.System, "system");
+        }
+        finally
+        {
+            await redis.AdminServer.ExecuteAsync("CLIENT", "UNPAUSE");
+        }
+
+        Assert.Equal(["chat 0", "alice online", "chat 1", "alice away", "system"], await ReadAsync(client, 5));
+    }
+
     private static async Task<string[]> ReadAsync(PlainClient client, int count)
     {
         var received = new string[count];
