@@ -9,6 +9,9 @@ internal enum FanoutMode
     /// <summary>Ours: one backplane message with the whole list; every instance delivers to its own (<c>FanOutOnRead</c>).</summary>
     FanOutOnRead,
 
+    /// <summary>Ours per instance, with every push queued as chat (<c>Push:Priorities=false</c>): what the classes change.</summary>
+    PerInstanceWithoutPriorities,
+
     /// <summary>SignalR's own Redis backplane with <c>Clients.Clients(list)</c>: one publish per remote recipient.</summary>
     StockClients,
 
@@ -22,6 +25,7 @@ internal static class FanoutModes
     {
         FanoutMode.PerInstance => "per-instance",
         FanoutMode.FanOutOnRead => "fan-out-on-read",
+        FanoutMode.PerInstanceWithoutPriorities => "per-instance-no-priorities",
         FanoutMode.StockClients => "stock-clients",
         FanoutMode.StockGroups => "stock-groups",
         _ => throw new ArgumentOutOfRangeException(nameof(mode)),
@@ -41,11 +45,15 @@ internal static class FanoutModes
         return false;
     }
 
+    /// <summary>The modes a run compares unless <c>--modes</c> says otherwise.</summary>
+    public static readonly FanoutMode[] Default = [FanoutMode.PerInstance, FanoutMode.FanOutOnRead, FanoutMode.StockClients, FanoutMode.StockGroups];
+
     /// <summary>The instances' settings for the mode: our strategy, or the bench hub on SignalR's own backplane.</summary>
-    public static string Setting(FanoutMode mode) => mode switch
+    public static string[] Settings(FanoutMode mode) => mode switch
     {
-        FanoutMode.PerInstance => "Push:Strategy=PerInstance",
-        FanoutMode.FanOutOnRead => "Push:Strategy=FanOutOnRead",
-        _ => "Bench:Stock=true",
+        FanoutMode.PerInstance => ["Push:Strategy=PerInstance"],
+        FanoutMode.FanOutOnRead => ["Push:Strategy=FanOutOnRead"],
+        FanoutMode.PerInstanceWithoutPriorities => ["Push:Strategy=PerInstance", "Push:Priorities=false"],
+        _ => ["Bench:Stock=true"],
     };
 }

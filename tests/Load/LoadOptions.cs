@@ -35,7 +35,9 @@ internal sealed record LoadOptions
           --payload BYTES       fanout: padding per message (default 64)
           --protocol P          json or messagepack, for the receiving crowd (default json; game: half of each)
           --modes LIST          fanout: comma-separated, from per-instance, fan-out-on-read, stock-clients, stock-groups
-                                (default all four)
+                                (default these four), per-instance-no-priorities (ours with Push:Priorities=false)
+          --system-every N      fanout: after every N messages, one push in the system class to the same members, timed
+                                apart (default 0: none); shows what a system push waits for behind a flood of chat
           --runs N              runs per mode; the report gives medians (full 3, quick 1)
           --warmup-seconds N    fanout, presence, room, game: longest warm-up per run; it ends sooner once the JIT has settled
                                 (full 90, quick 5; presence quick 30, game quick 15; room runs at least a third of it)
@@ -74,7 +76,10 @@ internal sealed record LoadOptions
     public int Rate { get; init; }
     public int Payload { get; init; } = 64;
     public bool MessagePack { get; init; }
-    public IReadOnlyList<FanoutMode> Modes { get; init; } = Enum.GetValues<FanoutMode>();
+    public IReadOnlyList<FanoutMode> Modes { get; init; } = FanoutModes.Default;
+
+    /// <summary>fanout: after every this many messages the sender pushes one in the system class; 0 for none.</summary>
+    public int SystemEvery { get; init; }
     public int Runs { get; init; } = 3;
     public int WarmupSeconds { get; init; } = 90;
     public int Connections { get; init; } = 100_000;
@@ -175,6 +180,7 @@ internal sealed record LoadOptions
                     var p => throw new ArgumentException($"--priorities must be on or off; it was '{p}'."),
                 },
                 "--modes" => options with { Modes = ParseModes(Value()) },
+                "--system-every" => options with { SystemEvery = Int(0, 1_000_000) },
                 "--runs" => options with { Runs = Int(1, 20) },
                 "--warmup-seconds" => options with { WarmupSeconds = Int(0, 600) },
                 "--connections" => options with { Connections = Int(1, 1_000_000) },

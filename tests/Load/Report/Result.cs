@@ -94,6 +94,11 @@ internal sealed record Result
     /// <summary>game: calls (and operator requests) that failed; what they would have delivered is not counted as lost.</summary>
     public long? Failed { get; init; }
 
+    /// <summary>fanout with <c>--system-every</c>: latency of the system-class pushes sent among the messages.</summary>
+    public double? SystemP50Ms { get; init; }
+    public double? SystemP99Ms { get; init; }
+    public double? SystemMaxMs { get; init; }
+
     /// <summary>game: presence deliveries replaced by a newer state of the same player while queued (coalesced): not lost.</summary>
     public long? Superseded { get; init; }
 
@@ -149,6 +154,9 @@ internal sealed record Result
             Messages = runs.Any(r => r.Messages is null) ? null : (int)M(runs.Select(r => (double)r.Messages!.Value)),
             ActionsPerSec = N(runs.Select(r => r.ActionsPerSec)),
             Failed = runs.Any(r => r.Failed is null) ? null : runs.Max(r => r.Failed), // the worst run, as lost
+            SystemP50Ms = N(runs.Select(r => r.SystemP50Ms)),
+            SystemP99Ms = N(runs.Select(r => r.SystemP99Ms)),
+            SystemMaxMs = N(runs.Select(r => r.SystemMaxMs)),
             Superseded = runs.Any(r => r.Superseded is null) ? null : (long)M(runs.Select(r => (double)r.Superseded!.Value)),
             DrainMs = N(runs.Select(r => r.DrainMs)),
             Sustained = runs.Any(r => r.Sustained is null) ? null : runs.All(r => r.Sustained == true),

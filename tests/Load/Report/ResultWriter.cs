@@ -28,6 +28,16 @@ internal static class ResultWriter
                 var ratio = stock is > 0 ? $"{r.DeliveriesPerSec / stock.Value:0.0}x" : "";
                 text.AppendLine(Inv($"| {r.Mode} | {r.DeliveriesPerSec:N0} | {ratio} | {r.PublishesPerMessage:0.###} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.Lost} | {r.CpuMsPer1kDeliveries:0.00} | {r.RedisCpuMsPer1kDeliveries:0.00} |"));
             }
+            if (results.Any(r => r.SystemP99Ms is not null))
+            {
+                text.AppendLine();
+                text.AppendLine("| mode | messages p50 ms | p99 ms | system pushes p50 ms | p99 ms | max ms |");
+                text.AppendLine("|---|--:|--:|--:|--:|--:|");
+                foreach (var r in results.Where(r => r.Scenario == "fanout"))
+                {
+                    text.AppendLine(Inv($"| {r.Mode} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.SystemP50Ms:0.0} | {r.SystemP99Ms:0.0} | {r.SystemMaxMs:0.0} |"));
+                }
+            }
         }
         if (results.Any(r => r.Scenario == "connections"))
         {

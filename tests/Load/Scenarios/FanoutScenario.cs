@@ -41,9 +41,10 @@ internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, st
         var name = FanoutModes.Name(mode);
         await redis.ResetAsync();
         await using var cluster = await LoadCluster.StartAsync(redis, options.Instances, logDir,
-            [FanoutModes.Setting(mode)], cancellationToken);
+            FanoutModes.Settings(mode), cancellationToken);
         var token = await cluster.LoginAsync("load");
-        var recorder = new DeliveryRecorder(options.RoomSize, options.Messages, options.MessagePack);
+        var recorder = new DeliveryRecorder(options.RoomSize, options.Messages, options.MessagePack,
+            options.SystemEvery > 0 ? options.Messages / options.SystemEvery : 0);
         await using var crowd = await Crowd.Crowd.ConnectAsync(cluster.Urls, options.RoomSize, _ => token, options.MessagePack, recorder.SinkFor,
             connected => progress.Report($"fanout {name}: connecting", 0.3 * connected / options.RoomSize), cancellationToken: cancellationToken);
 
@@ -56,11 +57,12 @@ internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, st
                 var local = crowd.Clients.Where((_, i) => i % options.Instances == instance).Select(c => c.ConnectionId).ToArray();
                 await cluster.PostAsync(instance, "/bench/groups", new GroupRequest("room", local), cancellationToken);
             }
-            request = new SendRequest(null, "room", options.Messages, options.Rate, options.Payload);
+            request = new SendRequest(null, "room", options.Messages, options.Rate, options.Payload, SystemEvery: options.SystemEvery);
         }
         else
         {
-            request = new SendRequest([.. crowd.Clients.Select(c => c.ClientId)], null, options.Messages, options.Rate, options.Payload);
+            request = new SendRequest([.. crowd.Clients.Select(c => c.ClientId)], null, options.Messages, options.Rate, options.Payload,
+                SystemEvery: options.SystemEvery);
         }
 
         progress.Report($"fanout {name}: warming up", 0.3);
@@ -79,6 +81,7 @@ internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, st
         var deliveries = recorder.Count;
         var seconds = Stopwatch.GetElapsedTime(sent.StartedAt, Math.Max(recorder.LastAt, sent.FinishedAt)).TotalSeconds;
         var latency = recorder.Latencies();
+        var system = recorder.SystemLatencies();
         return new Result
         {
             Scenario = "fanout",
@@ -97,6 +100,9 @@ internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, st
             RedisCpuMsPer1kDeliveries = deliveries == 0 ? double.NaN : redisCpu * 1000 / deliveries,
             WarmupSeconds = warmup.TotalSeconds,
             Backpressure = sent.Backpressure,
+            SystemP50Ms = options.SystemEvery > 0 ? system.P50Ms : null,
+            SystemP99Ms = options.SystemEvery > 0 ? system.P99Ms : null,
+            SystemMaxMs = options.SystemEvery > 0 ? system.MaxMs : null,
         };
     }
 
@@ -109,7 +115,7 @@ internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, st
     /// <returns>How long it took.</returns>
     private async Task<TimeSpan> WarmUpAsync(LoadCluster cluster, SendRequest request, DeliveryRecorder recorder, CancellationToken cancellationToken)
     {
-        var round = request with { Messages = Math.Clamp(WarmupRoundDeliveries / options.RoomSize, 20, MaxWarmupRoundMessages), Rate = 0, Warmup = true };
+        var round = request with { Messages = Math.Clamp(WarmupRoundDeliveries / options.RoomSize, 20, MaxWarmupRoundMessages), Rate = 0, Warmup = true, SystemEvery = 0 };
         var deadline = Stopwatch.StartNew();
         var compiled = await cluster.CompiledMethodsAsync(cancellationToken);
         long sent = 0;

@@ -24,6 +24,9 @@ internal static class BenchServer
     /// <summary>The client method of warm-up pushes, which take the same path and are not counted.</summary>
     public const string WarmupMethod = "BenchWarmup";
 
+    /// <summary>The client method of the system-class pushes a send interleaves (<see cref="SendRequest.SystemEvery"/>).</summary>
+    public const string SystemMethod = "BenchSystem";
+
     public static async Task<int> RunAsync(string[] args)
     {
         var app = HubApplication.Build(args, builder =>
@@ -81,30 +84,42 @@ internal static class BenchServer
                     await Task.Delay(wait);
                 }
             }
-            while (true)
+            backpressure += await PushAsync(hub, request, method, seq, pad);
+            if (request.SystemEvery > 0 && seq % request.SystemEvery == 0)
             {
-                var message = new BenchMessage(seq, Stopwatch.GetTimestamp(), pad);
-                try
+                using (PushPriorities.Use(PushPriority.System))
                 {
-                    if (request.Group is { } group)
-                    {
-                        await hub.Clients.Group(group).SendAsync(method, WireValue.From(message));
-                    }
-                    else
-                    {
-                        await hub.Clients.Clients(request.ClientIds!).SendAsync(method, WireValue.From(message));
-                    }
-                    break;
-                }
-                catch (OutboxFullException)
-                {
-                    // The outbox towards an instance is full: the sender slows down to what the backplane drains.
-                    backpressure++;
-                    await Task.Delay(1);
+                    backpressure += await PushAsync(hub, request, SystemMethod, seq, "");
                 }
             }
         }
         return new SendResult(started, Stopwatch.GetTimestamp(), backpressure);
+    }
+
+    /// <summary>Pushes one message, waiting while an outbox is full; returns how many times it was refused.</summary>
+    private static async Task<int> PushAsync(IHubContext<BenchHub> hub, SendRequest request, string method, int seq, string pad)
+    {
+        for (var refused = 0; ; refused++)
+        {
+            var message = new BenchMessage(seq, Stopwatch.GetTimestamp(), pad);
+            try
+            {
+                if (request.Group is { } group)
+                {
+                    await hub.Clients.Group(group).SendAsync(method, WireValue.From(message));
+                }
+                else
+                {
+                    await hub.Clients.Clients(request.ClientIds!).SendAsync(method, WireValue.From(message));
+                }
+                return refused;
+            }
+            catch (OutboxFullException)
+            {
+                // The outbox towards an instance is full: the sender slows down to what the backplane drains.
+                await Task.Delay(1);
+            }
+        }
     }
 
     private static async Task AddToGroupAsync(GroupRequest request, IHubContext<BenchHub> hub)
@@ -127,7 +142,8 @@ internal static class BenchServer
 internal sealed record BenchMessage(long Seq, long SentAt, string Pad);
 
 /// <summary>Push <paramref name="Messages"/> to the clients, or to the group when one is named.</summary>
-internal sealed record SendRequest(string[]? ClientIds, string? Group, int Messages, int Rate, int Payload, bool Warmup = false);
+/// <param name="SystemEvery">After every this many messages, one <c>BenchSystem</c> push in the system class; 0 for none.</param>
+internal sealed record SendRequest(string[]? ClientIds, string? Group, int Messages, int Rate, int Payload, bool Warmup = false, int SystemEvery = 0);
 
 internal sealed record GroupRequest(string Group, string[] ConnectionIds);
 

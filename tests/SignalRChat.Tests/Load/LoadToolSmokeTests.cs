@@ -34,6 +34,23 @@ public sealed class LoadToolSmokeTests : IDisposable
     }
 
     [Fact]
+    public async Task Fanout_WithSystemPushesAmongTheMessages_TimesThemApart_WithAndWithoutPriorities()
+    {
+        await using var tool = Start("fanout", "--instances", "2", "--room-size", "10", "--messages", "20", "--system-every", "5",
+            "--modes", "per-instance,per-instance-no-priorities", "--runs", "1", "--warmup-seconds", "1", "--out", _out);
+
+        await tool.WaitForExitAsync(RunTimeout);
+
+        Assert.True(tool.ExitCode == 0, tool.Transcript);
+        var results = ReadResults("fanout-*.json");
+        Assert.Equal(["per-instance", "per-instance-no-priorities"], results.Select(r => r.GetProperty("mode").GetString()));
+        // 20 messages and 4 system pushes to each of 10 members, none lost.
+        Assert.All(results, r => Assert.Equal(0, r.GetProperty("lost").GetInt64()));
+        Assert.All(results, r => Assert.True(r.GetProperty("systemP99Ms").GetDouble() > 0, $"{r}"));
+        Assert.Contains("| mode | messages p50 ms | p99 ms | system pushes p50 ms |", tool.Transcript);
+    }
+
+    [Fact]
     public async Task Connections_HoldsThemAndEveryOneReceivesTheBroadcast_OnOursAndOnStock()
     {
         await using var tool = Start("connections", "--instances", "2", "--connections", "60", "--runs", "1", "--idle-seconds", "1", "--out", _out);
@@ -115,10 +132,11 @@ public sealed class LoadToolSmokeTests : IDisposable
     [InlineData(new[] { "--help" }, 0, "usage: dotnet run -c Release --project tests/Load")]
     [InlineData(new[] { "fanot" }, 2, "Unknown scenario 'fanot'. Scenarios: fanout, connections, presence, room, flood, game, chaos.")]
     [InlineData(new[] { "game", "--mix", "guild=25,dance=3" }, 2, "--mix holds 'dance=3'; each entry is action=weight, the actions guild, party, world, direct, status, move, zone.")]
+    [InlineData(new[] { "game", "--priorities", "maybe" }, 2, "--priorities must be on or off; it was 'maybe'.")]
     [InlineData(new[] { "game", "--players", "40", "--follows", "40" }, 2, "--follows must be below the players of a shard (40); it was 40.")]
     [InlineData(new[] { "presence", "--rates", "10,x" }, 2, "--rates holds 'x'; each must be a whole number from 1 to 100000.")]
     [InlineData(new[] { "room", "--members", "4", "--senders", "5" }, 2, "--senders must be at most --members (4); it was 5.")]
-    [InlineData(new[] { "fanout", "--modes", "stock" }, 2, "Unknown mode 'stock'. Modes: per-instance, fan-out-on-read, stock-clients, stock-groups.")]
+    [InlineData(new[] { "fanout", "--modes", "stock" }, 2, "Unknown mode 'stock'. Modes: per-instance, fan-out-on-read, per-instance-no-priorities, stock-clients, stock-groups.")]
     [InlineData(new[] { "connections", "--connections", "100000", "--instances", "2" }, 2, "use --instances 7 or more")]
     [InlineData(new[] { "connections", "--mode", "mine" }, 2, "--mode must be ours, stock or both; it was 'mine'.")]
     public async Task BadOrHelpArguments_AreAnsweredWithoutStartingAnything(string[] args, int exitCode, string text)
