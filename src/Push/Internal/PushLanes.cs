@@ -48,6 +48,9 @@ internal sealed class PushLanes<T>(int capacity, Func<T, int> recipientsHash, Fu
         T? dropped = default;
         var replaced = false;
         TaskCompletionSource<bool>? readable;
+        Replaceable? key = priority == PushPriority.Presence && replacementKey is not null
+            ? new Replaceable(replacementKey, recipientsHash(item))
+            : null;
         lock (_lock)
         {
             if (_completed)
@@ -56,7 +59,6 @@ internal sealed class PushLanes<T>(int capacity, Func<T, int> recipientsHash, Fu
             }
             if (priority == PushPriority.Presence)
             {
-                Replaceable? key = replacementKey is null ? null : new Replaceable(replacementKey, recipientsHash(item));
                 (dropped, replaced) = MakeRoomForPresence(item, key);
                 var node = _presence.AddLast((item, key));
                 if (key is { } replaceable)

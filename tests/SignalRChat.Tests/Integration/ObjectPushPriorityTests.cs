@@ -35,7 +35,11 @@ public sealed class ObjectPushPriorityTests(ClusterFixture cluster) : IClassFixt
                 received.Enqueue($"presence alice {p["status"]}");
             }
         });
+        // Registered comes once the instance holds the connection (and reads the backplane): pushes reach it from then on.
+        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.On<object?>("Registered", _ => registered.TrySetResult());
         await connection.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await registered.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         await push.PushToUsersAsync([fan], "NewMessage", new { text = "warm" });
         await Eventually.TrueAsync(() => received.Contains("message warm"), "the warm-up message");
