@@ -65,21 +65,6 @@ internal sealed class CrowdProcess : IAsyncDisposable
         return (int.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture), ticks);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.StandardInput.Close(); // the worker exits at the end of its input
-            try
-            {
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            }
-            catch (TimeoutException)
-            {
-                _process.Kill();
-                await _process.WaitForExitAsync();
-            }
-        }
-        _process.Dispose();
-    }
+    // The worker exits at the end of its input.
+    public async ValueTask DisposeAsync() => await ChildProcessStop.StopAsync(_process, p => p.StandardInput.Close(), TimeSpan.FromSeconds(30));
 }

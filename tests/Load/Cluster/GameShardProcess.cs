@@ -66,23 +66,8 @@ internal sealed class GameShardProcess : IAsyncDisposable
         return GameShardJson.Read<GameShardSummary>(await ExpectLineAsync("summary ", cancellationToken).WaitAsync(SummaryTimeout, cancellationToken));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.StandardInput.Close(); // the shard exits at the end of its input
-            try
-            {
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            }
-            catch (TimeoutException)
-            {
-                _process.Kill();
-                await _process.WaitForExitAsync();
-            }
-        }
-        _process.Dispose();
-    }
+    // The shard exits at the end of its input.
+    public async ValueTask DisposeAsync() => await ChildProcessStop.StopAsync(_process, p => p.StandardInput.Close(), TimeSpan.FromSeconds(30));
 
     private async Task WriteAsync(string line, CancellationToken cancellationToken)
     {

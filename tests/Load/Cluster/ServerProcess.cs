@@ -83,21 +83,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            // SIGTERM first, so the instance leaves the cluster as in production; then make sure.
-            Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
-            try
-            {
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
-            }
-            catch (TimeoutException)
-            {
-                _process.Kill();
-                await _process.WaitForExitAsync();
-            }
-        }
-        _process.Dispose();
+        // SIGTERM first, so the instance leaves the cluster as in production; then make sure.
+        await ChildProcessStop.StopAsync(_process, p => Process.Start("kill", ["-TERM", p.Id.ToString()])!.WaitForExit(), TimeSpan.FromSeconds(20));
         lock (_logWriter)
         {
             _logWriter.Dispose();
