@@ -7,9 +7,10 @@ namespace SignalRChat.Push.Internal;
 /// presence and each class in order (<see cref="PushLanes{T}"/>). Whatever has queued while the previous publish was
 /// under way goes out as one <see cref="BackplaneMessage"/> (up to <see cref="MaxItemsPerMessage"/> items or about
 /// <see cref="MaxMessageBytes"/>): under load, fewer and larger publishes, and the receiving instance writes several
-/// sends to a connection at once; at a low rate, each send goes alone without waiting. A publish to an instance that no subscriber heard is tried again a few times over about 3 s
-/// while the instance directory says the instance is alive (it may be re-subscribing after a Redis restart, and will
-/// tell its clients to resync once it has), then dropped and counted. An outbox made with <c>closeWhenUnheard</c>
+/// sends to a connection at once; at a low rate, each send goes alone without waiting. A publish to an instance that
+/// no subscriber heard is tried again a few times over about 3 s while the instance directory says the instance is
+/// alive (it may be re-subscribing after a Redis restart, and will tell its clients to resync once it has), then
+/// dropped and counted. An outbox made with <c>closeWhenUnheard</c>
 /// retires when such a publish leaves its queue empty (an instance that went away stops costing a loop), or when
 /// <see cref="Retire"/> is called for an instance known gone.
 /// </summary>
