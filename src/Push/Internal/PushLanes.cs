@@ -24,8 +24,6 @@ internal sealed class PushLanes<T>(int capacity, Func<T, int> recipientsHash, Fu
     private TaskCompletionSource? _roomInChat;
     private bool _completed;
 
-    public int Capacity => capacity;
-
     /// <summary>Items queued, every lane together.</summary>
     public int Count
     {
