@@ -82,19 +82,21 @@ public sealed class ChatRoom(
         {
             return;
         }
-        await CancelExpiryAsync();
         if (Room.Members.Count > 0 || !Exists)
         {
             // Used again since it emptied (or already gone): nothing to delete.
+            await CancelExpiryAsync();
             return;
         }
-        var maker = Room.Maker;
-        await DeleteAsync();
-        ObjectsLog.RoomExpired(logger, Id.ToString(), quotas.Value.RoomIdleExpiry);
-        if (maker is not null)
+        // Its maker's place is freed first, so once the room is gone from the store its place is free too. Each step
+        // may be repeated: if one fails, the reminder stays and its next tick tries again.
+        if (Room.Maker is { } maker)
         {
             await ServiceProvider.GetRequiredService<IGrainFactory>().GetGrain<IPlayerGrain>(Player.IdOf(maker).ToGrainId()).ReleaseRoom(Id.ToString());
         }
+        await DeleteAsync();
+        ObjectsLog.RoomExpired(logger, Id.ToString(), quotas.Value.RoomIdleExpiry);
+        await CancelExpiryAsync();
     }
 
     /// <summary>Counts the room against <paramref name="user"/>'s <c>Quotas:RoomsPerUser</c>, or refuses.</summary>
