@@ -20,6 +20,7 @@ internal sealed class ConnectionWriter
     private readonly PushLanes<Send> _queue;
     private readonly long _limitBytes;
     private readonly long _limitMs;
+    private readonly int _presenceCapacity;
     private readonly PushMetrics _metrics;
     private readonly ILogger _logger;
 
@@ -27,6 +28,7 @@ internal sealed class ConnectionWriter
     {
         _limitBytes = options.SlowClientBufferBytes;
         _limitMs = (long)options.SlowClientTimeout.TotalMilliseconds;
+        _presenceCapacity = options.OutboxCapacity;
         _metrics = metrics;
         _logger = logger;
         _queue = new PushLanes<Send>(options.OutboxCapacity, send => PushRuns.HashConnections(send.Recipients), (a, b) => PushRuns.SameConnections(a.Recipients, b.Recipients),
@@ -50,7 +52,7 @@ internal sealed class ConnectionWriter
             return;
         }
         Serialize(recipients, message);
-        await QueueAsync(new Send(recipients, message, 1, DateTime.UtcNow.Ticks), priority, replacementKey).ConfigureAwait(false);
+        await QueueAsync(new Send(recipients, message, 1, DateTime.UtcNow.Ticks, priority, replacementKey)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -72,24 +74,24 @@ internal sealed class ConnectionWriter
             return ValueTask.CompletedTask;
         }
         Serialize(recipients, message);
-        var send = new Send(recipients, message, messages, DateTime.UnixEpoch.Ticks + sentAt * TimeSpan.TicksPerMillisecond);
+        var send = new Send(recipients, message, messages, DateTime.UnixEpoch.Ticks + sentAt * TimeSpan.TicksPerMillisecond, priority, replacementKey);
         if (priority == PushPriority.System)
         {
             _queue.TryWrite(send, priority, replacementKey, force: true);
             return ValueTask.CompletedTask;
         }
-        return QueueAsync(send, priority, replacementKey);
+        return QueueAsync(send);
     }
 
     /// <summary>Stops the loop once what is queued is written.</summary>
     public void Complete() => _queue.Complete();
 
     /// <summary>Queues the send, waiting while its lane is full (presence never is: its oldest send is dropped instead).</summary>
-    private async ValueTask QueueAsync(Send send, PushPriority priority, string? replacementKey)
+    private async ValueTask QueueAsync(Send send)
     {
-        while (_queue.TryWrite(send, priority, replacementKey) == LaneWrite.Full)
+        while (_queue.TryWrite(send, send.Priority, send.ReplacementKey) == LaneWrite.Full)
         {
-            await _queue.WaitForRoomAsync(priority).ConfigureAwait(false);
+            await _queue.WaitForRoomAsync(send.Priority).ConfigureAwait(false);
         }
     }
 
@@ -129,7 +131,7 @@ internal sealed class ConnectionWriter
                 var bytes = first.Message.GetSerializedMessage(protocol).Length;
                 while (run.Count < MaxSendsPerRun && bytes < MaxRunBytes && _queue.TryRead(out var candidate))
                 {
-                    if (!PushRuns.SameConnections(first.Recipients, candidate.Recipients))
+                    if (!Joinable(first, candidate))
                     {
                         next = candidate;
                         break;
@@ -139,7 +141,7 @@ internal sealed class ConnectionWriter
                     _metrics.OnLatency(Math.Max(0, now - candidate.SentAt) / (double)TimeSpan.TicksPerMillisecond);
                     bytes += candidate.Message.GetSerializedMessage(protocol).Length;
                 }
-                Write(first.Recipients, run.Count == 1 ? run[0] : PushRuns.Join(run, first.Recipients), messages);
+                Write(first.Recipients, run.Count == 1 ? run[0] : PushRuns.Join(run, first.Recipients), messages, first.Priority, first.ReplacementKey);
             }
             catch (Exception e)
             {
@@ -149,7 +151,12 @@ internal sealed class ConnectionWriter
         }
     }
 
-    private void Write(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message, int messages)
+    /// <summary>Sends join into one write when they go to the same connections in the same class, and neither replaces anything.</summary>
+    private static bool Joinable(Send first, Send next) =>
+        first.Priority == next.Priority && first.ReplacementKey is null && next.ReplacementKey is null
+        && PushRuns.SameConnections(first.Recipients, next.Recipients);
+
+    private void Write(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message, int messages, PushPriority priority, string? replacementKey)
     {
         var now = Environment.TickCount64;
         var writes = 0;
@@ -160,7 +167,7 @@ internal sealed class ConnectionWriter
                 _metrics.OnClientGone(messages);
                 continue;
             }
-            if (Write(connection, message, now))
+            if (Write(connection, message, messages, priority, replacementKey, now))
             {
                 writes++;
             }
@@ -168,8 +175,9 @@ internal sealed class ConnectionWriter
         _metrics.OnDelivered(writes * messages, writes);
     }
 
-    /// <returns>False when the client was disconnected as slow instead.</returns>
-    private bool Write(LocalConnection connection, SerializedHubMessage message, long now)
+    /// <returns>True when handed to the connection now; false when queued on it (counted once written), or when the
+    /// client was disconnected as slow instead.</returns>
+    private bool Write(LocalConnection connection, SerializedHubMessage message, int messages, PushPriority priority, string? replacementKey, long now)
     {
         long size = message.GetSerializedMessage(connection.Context.Protocol).Length;
         var waiting = Interlocked.Add(ref connection.PendingBytes, size) - size;
@@ -192,33 +200,12 @@ internal sealed class ConnectionWriter
         {
             Volatile.Write(ref connection.LastProgress, now);
         }
-        var write = connection.Context.WriteAsync(message);
-        if (write.IsCompletedSuccessfully)
-        {
-            Interlocked.Add(ref connection.PendingBytes, -size);
-            return true;
-        }
-        _ = CompleteAsync(connection, write, size);
-        return true;
-    }
-
-    private async Task CompleteAsync(LocalConnection connection, ValueTask write, long size)
-    {
-        try
-        {
-            await write.ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            PushLog.WriteFailed(_logger, e, connection.Context.ConnectionId);
-        }
-        finally
-        {
-            Volatile.Write(ref connection.LastProgress, Environment.TickCount64);
-            Interlocked.Add(ref connection.PendingBytes, -size);
-        }
+        // Only this loop makes a connection's backlog, so it needs no lock here.
+        connection.Backlog ??= new ConnectionBacklog(connection, _metrics, _logger, _presenceCapacity);
+        return connection.Backlog.Write(message, size, messages, priority, replacementKey);
     }
 
     /// <summary>A queued send; <c>SentAt</c> is when it began, in UTC ticks.</summary>
-    private sealed record Send(IReadOnlyList<LocalConnection> Recipients, SerializedHubMessage Message, int Messages, long SentAt);
+    private sealed record Send(IReadOnlyList<LocalConnection> Recipients, SerializedHubMessage Message, int Messages, long SentAt,
+        PushPriority Priority, string? ReplacementKey);
 }

@@ -13,7 +13,10 @@ internal sealed class LocalConnection(HubConnectionContext context, string clien
     /// <summary>The groups the connection is in; guarded by <see cref="HubConnections"/>.</summary>
     public HashSet<string> Groups { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Bytes handed to the connection whose writes have not completed.</summary>
+    /// <summary>The writes queued behind the one in flight; made by the hub's <see cref="ConnectionWriter"/> at its first write.</summary>
+    public ConnectionBacklog? Backlog;
+
+    /// <summary>Bytes handed to the connection or queued on it whose writes have not completed.</summary>
     public long PendingBytes;
 
     /// <summary><see cref="Environment.TickCount64"/> when a write last completed, or when writes began to wait.</summary>

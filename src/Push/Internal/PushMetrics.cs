@@ -24,6 +24,7 @@ internal sealed class PushMetrics : IDisposable
     private long _coalesced;
     private long _refused;
     private long _slowClients;
+    private long _backlogBytes;
 
     public PushMetrics(IMeterFactory meterFactory)
     {
@@ -44,6 +45,7 @@ internal sealed class PushMetrics : IDisposable
         _meter.CreateObservableCounter("signalrchat.push.refused", () => Refused, "{message}", "Messages refused because an outbox was full.");
         _meter.CreateObservableCounter("signalrchat.push.slow_clients", () => SlowClients, "{connection}", "Connections closed for not reading their messages.");
         _meter.CreateObservableGauge("signalrchat.push.outbox.depth", () => OutboxDepth, "{item}", "Sends queued for other instances, not yet published.");
+        _meter.CreateObservableGauge("signalrchat.push.connection.backlog", () => BacklogBytes, "By", "Bytes queued on local connections behind a write their client has not taken yet.");
         _latency = _meter.CreateHistogram<double>("signalrchat.push.latency", "s",
             "From a send (on another instance: the publish) to its hand-over to a local connection.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
@@ -92,6 +94,7 @@ internal sealed class PushMetrics : IDisposable
     public long Coalesced => Volatile.Read(ref _coalesced);
     public long Refused => Volatile.Read(ref _refused);
     public long SlowClients => Volatile.Read(ref _slowClients);
+    public long BacklogBytes => Volatile.Read(ref _backlogBytes);
 
     public void OnSent() => Interlocked.Increment(ref _sent);
     public void OnPublished() => Interlocked.Increment(ref _published);
@@ -108,6 +111,7 @@ internal sealed class PushMetrics : IDisposable
     public void OnDiscarded(int deliveries, bool replaced) => Interlocked.Add(ref replaced ? ref _coalesced : ref _droppedOverflow, deliveries);
     public void OnRefused() => Interlocked.Increment(ref _refused);
     public void OnSlowClient() => Interlocked.Increment(ref _slowClients);
+    public void OnBacklog(long bytes) => Interlocked.Add(ref _backlogBytes, bytes);
 
     public void Dispose() => _meter.Dispose();
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -40,10 +41,23 @@ public sealed class BackplaneServer : IAsyncDisposable
     public HubLifetimeManager<ConformanceHub> Manager => Services.GetRequiredService<HubLifetimeManager<ConformanceHub>>();
 
     /// <param name="redis">The Redis connection string; null runs the instance alone.</param>
-    public static async Task<BackplaneServer> StartAsync(string? redis, Action<ClusterBackplaneOptions>? configure = null)
+    /// <param name="configure">Sets the backplane's options.</param>
+    /// <param name="socketSendBufferBytes">A fixed socket send buffer for the connections (Linux gives accepted sockets
+    /// the listening socket's), so that what the kernel holds for a client that does not read is bounded; null keeps
+    /// the kernel's own sizing, which grows to megabytes.</param>
+    public static async Task<BackplaneServer> StartAsync(string? redis, Action<ClusterBackplaneOptions>? configure = null, int? socketSendBufferBytes = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (socketSendBufferBytes is { } bytes)
+        {
+            builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = endpoint =>
+            {
+                var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                socket.SendBufferSize = bytes;
+                return socket;
+            });
+        }
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IUserIdProvider, QueryUserIdProvider>();
         builder.Services.AddSignalR().AddMessagePackProtocol().AddClusterBackplane(options =>

@@ -67,6 +67,17 @@ public sealed class RedisServer : IAsyncDisposable
         return long.Parse(calls["calls=".Length..]);
     }
 
+    /// <summary>
+    /// Whether a client's command is held by <c>CLIENT PAUSE WRITE</c>. A publish that waits shows so, or, on a
+    /// connection it shares with other commands, as the write ahead of it that waits.
+    /// </summary>
+    public async Task<bool> HasPausedWriteAsync()
+    {
+        var clients = (string?)await AdminServer.ExecuteAsync("CLIENT", "LIST") ?? "";
+        return clients.Split('\n').Select(client => client.Split(' ').FirstOrDefault(f => f.StartsWith("flags=", StringComparison.Ordinal)))
+            .Any(flags => flags is not null && flags.Contains('b'));
+    }
+
     /// <summary>Restarts Redis on the same port, keeping the data (saved first, loaded on start), as an operator's
     /// restart with persistence would: every client loses its connection and reconnects.</summary>
     public async Task RestartAsync()

@@ -21,7 +21,7 @@ public sealed class BackplaneCostTests(ITestOutputHelper output)
         await using var cluster = await ClusterFixture.StartAsync($"Push:Strategy={strategy}");
         var room = $"ChatRoom-cost-{strategy}";
         var clients = await Task.WhenAll(Enumerable.Range(0, Members).Select(i =>
-            TestClient.ConnectAsync(i % 2 == 0 ? cluster.A : cluster.B, $"member{i}")));
+            TestClient.ConnectAsync(i % 2 == 0 ? cluster.A : cluster.B, $"member{i}", listenTo: "MemberJoined")));
         try
         {
             foreach (var client in clients)
@@ -30,6 +30,8 @@ public sealed class BackplaneCostTests(ITestOutputHelper output)
             }
             var sender = clients[0];
             var receivers = clients[1..];
+            // The joins' own pushes are published before the count starts: each member has heard of every later join.
+            await Eventually.TrueAsync(() => clients.Select((c, i) => c.Pending("MemberJoined") == Members - 1 - i).All(heard => heard), "every join heard");
 
             var before = await cluster.Redis.CommandCallsAsync("publish");
             for (var i = 0; i < Pushes; i++)

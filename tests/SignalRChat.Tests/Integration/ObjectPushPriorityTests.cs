@@ -49,7 +49,7 @@ public sealed class ObjectPushPriorityTests(ClusterFixture cluster) : IClassFixt
         try
         {
             await push.PushToUsersAsync([fan], "NewMessage", new { text = "0" });
-            await Eventually.TrueAsync(() => cluster.A.Metrics.OutboxDepth == 0, "the first publish under way");
+            await Eventually.TrueAsync(async () => cluster.A.Metrics.OutboxDepth == 0 && await cluster.Redis.HasPausedWriteAsync(), "the first publish held in Redis");
             for (var i = 1; i <= 100; i++)
             {
                 await push.PushToUsersAsync([fan], "NewMessage", new { text = $"{i}" });

@@ -25,7 +25,7 @@ public sealed class PriorityTests(PriorityTests.ThreeServers servers) : IClassFi
         {
             // The first send leaves the queue and waits in a publish; the rest queue behind it.
             await servers.SendAsync(PushPriority.Chat, "chat 0");
-            await Eventually.TrueAsync(() => servers.A.Metrics.OutboxDepth == 0, "the first publish under way");
+            await servers.FirstPublishHeldAsync();
             for (var i = 1; i < chats; i++)
             {
                 await servers.SendAsync(PushPriority.Chat, $"chat {i}");
@@ -57,7 +57,7 @@ public sealed class PriorityTests(PriorityTests.ThreeServers servers) : IClassFi
         await using (await servers.PauseRedisWritesAsync())
         {
             await servers.SendAsync(PushPriority.Chat, "chat 0");
-            await Eventually.TrueAsync(() => servers.A.Metrics.OutboxDepth == 0, "the first publish under way");
+            await servers.FirstPublishHeldAsync();
             for (var k = 0; k < updates; k++)
             {
                 for (var s = 0; s < subjects; s++)
@@ -92,7 +92,7 @@ public sealed class PriorityTests(PriorityTests.ThreeServers servers) : IClassFi
         await using (await servers.PauseRedisWritesAsync())
         {
             await servers.SendAsync(PushPriority.Chat, "chat 0");
-            await Eventually.TrueAsync(() => servers.A.Metrics.OutboxDepth == 0, "the first publish under way");
+            await servers.FirstPublishHeldAsync();
             await servers.SendAsync(PushPriority.Presence, "zone 1");
             await servers.SendAsync(PushPriority.Presence, "zone 2");
             await servers.SendAsync(PushPriority.Presence, "alice online", subject: "alice");
@@ -117,7 +117,7 @@ public sealed class PriorityTests(PriorityTests.ThreeServers servers) : IClassFi
         try
         {
             await sender.Hub.SendToUsersAsync([User], PushPriority.Chat, "chat 0");
-            await Eventually.TrueAsync(() => sender.Metrics.OutboxDepth == 0, "the first publish under way");
+            await Eventually.TrueAsync(async () => sender.Metrics.OutboxDepth == 0 && await redis.HasPausedWriteAsync(), "the first publish held in Redis");
             await sender.Hub.SendToUsersAsync([User], PushPriority.Presence, "alice online", subject: "alice");
             await sender.Hub.SendToUsersAsync([User], PushPriority.Chat, "chat 1");
             await sender.Hub.SendToUsersAsync([User], PushPriority.Presence, "alice away", subject: "alice");
@@ -129,6 +129,52 @@ public sealed class PriorityTests(PriorityTests.ThreeServers servers) : IClassFi
         }
 
         Assert.Equal(["chat 0", "alice online", "chat 1", "alice away", "system"], await ReadAsync(client, 5));
+    }
+
+    [Fact]
+    public async Task AClientThatIsBehind_GetsTheSystemSendsMadeMeanwhile_BeforeTheChatQueuedForIt_AndOnlyItsNewestPresence()
+    {
+        await using var server = await BackplaneServer.StartAsync(redis: null, options =>
+        {
+            // Megabytes wait for the client; it reads again within a second or two (SignalR closes a connection whose
+            // one write waits 10 s, HttpConnectionDispatcherOptions.TransportSendTimeout).
+            options.SlowClientBufferBytes = 256 * 1024 * 1024;
+            options.SlowClientTimeout = TimeSpan.FromMinutes(2);
+        }, socketSendBufferBytes: 64 * 1024);
+        await using var reader = await PausedReader.ConnectAsync(server, User);
+        var padding = new string('x', 16_000);
+
+        // Chat until the socket and pipes are full and a megabyte waits on the connection itself.
+        var chats = 0;
+        while (server.Metrics.BacklogBytes < 1024 * 1024)
+        {
+            Assert.True(chats < 2_000, "2,000 chat sends of 16 KB never filled the client's socket");
+            await server.Hub.SendToUsersAsync([User], PushPriority.Chat, $"chat {chats++} {padding}");
+        }
+        var queued = server.Metrics.BacklogBytes / padding.Length;
+        for (var k = 0; k < 20; k++)
+        {
+            await server.Hub.SendToUsersAsync([User], PushPriority.Presence, $"alice {k}", subject: "alice");
+        }
+        await server.Hub.SendToUsersAsync([User], PushPriority.Presence, "zone 1");
+        await server.Hub.SendToUsersAsync([User], PushPriority.Presence, "zone 2");
+        for (var i = 0; i < 3; i++)
+        {
+            await server.Hub.SendToUsersAsync([User], PushPriority.System, $"system {i}");
+        }
+        await Eventually.TrueAsync(() => server.Metrics.Coalesced == 19, "the 19 older presence states replaced");
+
+        var received = await reader.ReadHellosAsync(chats + 3 + 3, TimeSpan.FromSeconds(60));
+
+        var chatOrder = received.Where(text => text.StartsWith("chat ", StringComparison.Ordinal)).Select(text => int.Parse(text.Split(' ')[1])).ToList();
+        Assert.Equal(Enumerable.Range(0, chats), chatOrder);
+        Assert.Equal(["system 0", "system 1", "system 2"], received.Where(text => text.StartsWith("system", StringComparison.Ordinal)));
+        // The system sends overtook (at least) the chat that was queued on the connection when they were made.
+        var overtaken = received.Skip(received.IndexOf("system 2") + 1).Count(text => text.StartsWith("chat ", StringComparison.Ordinal));
+        Assert.True(overtaken >= queued / 2, $"the system sends overtook {overtaken} chat sends; {queued} were queued on the connection");
+        // Presence after all chat: of alice's 20 states only the newest (where the last was queued), and both zone deltas.
+        Assert.Equal(["alice 19", "zone 1", "zone 2"], received.Skip(received.Count - 3));
+        Assert.Equal(0, server.Metrics.BacklogBytes);
     }
 
     private static async Task<string[]> ReadAsync(PlainClient client, int count)
@@ -172,6 +218,11 @@ public sealed class PriorityTests(PriorityTests.ThreeServers servers) : IClassFi
                 Assert.Equal("warm", await client.NextAsync());
             }
         }
+
+        /// <summary>Waits until A's first send left its outbox and its publish is held by the pause: what A sends
+        /// from now on queues behind it.</summary>
+        public Task FirstPublishHeldAsync() =>
+            Eventually.TrueAsync(async () => A.Metrics.OutboxDepth == 0 && await Redis.HasPausedWriteAsync(), "the first publish held in Redis");
 
         /// <summary>Pauses every Redis client's writes (publishes included) until the returned scope is disposed, 5 s at most.</summary>
         public async Task<IAsyncDisposable> PauseRedisWritesAsync()
