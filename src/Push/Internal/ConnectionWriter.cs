@@ -6,9 +6,10 @@ namespace SignalRChat.Push.Internal;
 /// <summary>
 /// The one place a hub's sends are written to this instance's connections, local and received alike. Sends queue by
 /// class (<see cref="PushLanes{T}"/>), and one loop writes them, system before chat before presence and each class in
-/// order: what queued while it was writing goes out as runs, consecutive sends to the same recipients joined into
-/// one write per connection (<see cref="PushRuns"/>). At a low rate each send is written alone, at once.
-/// A write never waits for a client: a slow client's writes queue on its own connection. A client is disconnected
+/// order: what queued while it was writing goes out as runs, consecutive sends of one class to the same recipients
+/// joined into one write per connection (<see cref="PushRuns"/>). At a low rate each send is written alone, at once.
+/// A write never waits for a client: a slow client's writes queue on its own connection, by class
+/// (<see cref="ConnectionBacklog"/>). A client is disconnected
 /// when a write finds <see cref="ClusterBackplaneOptions.SlowClientBufferBytes"/> already waiting for it, or finds its
 /// writes waiting for <see cref="ClusterBackplaneOptions.SlowClientTimeout"/> without any completing. A burst to a
 /// client that keeps reading completes writes all along, and a write is never refused for its own size.
