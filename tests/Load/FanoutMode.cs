@@ -12,6 +12,10 @@ internal enum FanoutMode
     /// <summary>Ours per instance, with every push queued as chat (<c>Push:Priorities=false</c>): what the classes change.</summary>
     PerInstanceWithoutPriorities,
 
+    /// <summary>Ours per instance, with a 16 KiB socket send buffer per connection (<c>Cluster:SocketSendBufferBytes</c>):
+    /// a slow client's backlog stays in the server's class lanes instead of the kernel's.</summary>
+    PerInstanceSmallSocketBuffers,
+
     /// <summary>SignalR's own Redis backplane with <c>Clients.Clients(list)</c>: one publish per remote recipient.</summary>
     StockClients,
 
@@ -26,6 +30,7 @@ internal static class FanoutModes
         FanoutMode.PerInstance => "per-instance",
         FanoutMode.FanOutOnRead => "fan-out-on-read",
         FanoutMode.PerInstanceWithoutPriorities => "per-instance-no-priorities",
+        FanoutMode.PerInstanceSmallSocketBuffers => "per-instance-small-socket-buffers",
         FanoutMode.StockClients => "stock-clients",
         FanoutMode.StockGroups => "stock-groups",
         _ => throw new ArgumentOutOfRangeException(nameof(mode)),
@@ -54,6 +59,7 @@ internal static class FanoutModes
         FanoutMode.PerInstance => ["Push:Strategy=PerInstance"],
         FanoutMode.FanOutOnRead => ["Push:Strategy=FanOutOnRead"],
         FanoutMode.PerInstanceWithoutPriorities => ["Push:Strategy=PerInstance", "Push:Priorities=false"],
+        FanoutMode.PerInstanceSmallSocketBuffers => ["Push:Strategy=PerInstance", "Cluster:SocketSendBufferBytes=16384"],
         _ => ["Bench:Stock=true"],
     };
 }

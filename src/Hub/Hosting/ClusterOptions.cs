@@ -51,6 +51,14 @@ public sealed class ClusterOptions
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// A fixed socket send buffer for client connections, in bytes; null keeps the kernel's own sizing, which grows to
+    /// megabytes for a client that reads slowly. What a socket holds is sent first in, first out: a small buffer keeps
+    /// a slow client's backlog in the server's queues, where system messages overtake chat and presence is coalesced.
+    /// Too small a buffer slows clients far away (it bounds the bytes in flight per round trip).
+    /// </summary>
+    public int? SocketSendBufferBytes { get; set; }
+
+    /// <summary>
     /// Over how long a stopping instance asks its clients to reconnect elsewhere: a share of them at a time, so the
     /// other instances are not stampeded. Less than <see cref="ShutdownTimeout"/>.
     /// </summary>
@@ -104,6 +112,10 @@ internal sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
         if (options.SiloPort is < 1 or > 65535 || options.GatewayPort is < 1 or > 65535)
         {
             problems.Add($"Cluster:SiloPort ({options.SiloPort}) and Cluster:GatewayPort ({options.GatewayPort}) must be TCP ports (1-65535).");
+        }
+        if (options.SocketSendBufferBytes is < 4096)
+        {
+            problems.Add($"Cluster:SocketSendBufferBytes must be at least 4096 when set; it is {options.SocketSendBufferBytes}.");
         }
         if (options.InstanceTtl < TimeSpan.FromSeconds(1))
         {

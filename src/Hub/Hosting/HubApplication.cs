@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using SignalRChat.Hub.Access;
@@ -41,6 +42,16 @@ public static class HubApplication
         var cluster = ReadClusterOptions(builder.Configuration);
         builder.Services.AddSingleton(Options.Create(cluster));
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = cluster.ShutdownTimeout);
+        if (cluster.SocketSendBufferBytes is { } sendBuffer)
+        {
+            // Accepted sockets take the listening socket's send buffer (Linux), which a set size stops growing.
+            builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = endpoint =>
+            {
+                var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                socket.SendBufferSize = sendBuffer;
+                return socket;
+            });
+        }
 
         // The backplane before the objects: hosted services stop in reverse order, so the silo stops (and its grains
         // stop pushing) before the backplane closes.

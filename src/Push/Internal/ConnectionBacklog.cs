@@ -19,8 +19,8 @@ internal sealed class ConnectionBacklog
     private readonly ILogger _logger;
     private readonly int _presenceCapacity;
     private readonly Lock _lock = new();
-    private readonly List<Queued> _run = new(MaxJoinedWrites);
     private PushLanes<Queued>? _queued;
+    private List<Queued>? _run;
     private bool _writing;
 
     /// <param name="connection">The connection.</param>
@@ -115,27 +115,27 @@ internal sealed class ConnectionBacklog
         var gone = _connection.Context.ConnectionAborted.IsCancellationRequested;
         lock (_lock)
         {
+            if (_queued is null || _queued.Count == 0)
+            {
+                // The usual case: nothing came while the write was in flight.
+                _writing = false;
+                return false;
+            }
+            _run ??= new List<Queued>(MaxJoinedWrites);
             _run.Clear();
-            while (_queued is not null && (gone || (_run.Count < MaxJoinedWrites && size < MaxJoinedBytes)) && _queued.TryRead(out var next))
+            while ((gone || (_run.Count < MaxJoinedWrites && size < MaxJoinedBytes)) && _queued.TryRead(out var next))
             {
                 _run.Add(next);
                 size += next.Size;
                 messages += next.Messages;
             }
             _metrics.OnBacklog(-size);
-            if (_run.Count == 0 || gone)
-            {
-                _writing = false;
-            }
             if (gone)
             {
                 // Nothing more reaches a closed connection: what queued for it is dropped.
+                _writing = false;
                 Interlocked.Add(ref _connection.PendingBytes, -size);
                 _metrics.OnClientGone(messages);
-                return false;
-            }
-            if (_run.Count == 0)
-            {
                 return false;
             }
         }

@@ -1,5 +1,6 @@
 using SignalRChat.Push.Internal;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using SignalRChat.Objects.Runtime;
 using SignalRChat.Tests.Infrastructure;
 
@@ -160,5 +161,35 @@ public sealed class PushFailureTests(SmallBuffersCluster cluster) : IClassFixtur
 
         Assert.Equal(1, cluster.A.Metrics.SlowClients);
         Assert.True(sent * payload.Length < 1073741824 / 8, $"disconnected by time after {sent} pushes, not by bytes");
+    }
+}
+
+/// <summary><c>Cluster:SocketSendBufferBytes</c>: what the kernel holds for a client that does not read.</summary>
+public sealed class SocketSendBufferTests
+{
+    [Fact]
+    public async Task WithASmallSocketSendBuffer_AStuckClientsBacklogStaysInTheServersQueues()
+    {
+        await using var instance = await HubInstance.StartAsync(null, "Cluster:SocketSendBufferBytes=16384");
+        await using var stuck = await StuckClient.ConnectAsync(instance, "stuck");
+        var push = instance.Services.GetRequiredService<IClientPush>();
+        var payload = new string('x', 64 * 1024);
+
+        // 1 MiB, of which a 16 KiB send buffer, SignalR's pipe (64 KiB) and the client's unread receive window hold
+        // little; with the kernel's own sizing its send buffer grows to take all of it.
+        for (var i = 0; i < 16; i++)
+        {
+            await push.PushToClientAsync(stuck.ClientId, "Bulk", payload);
+        }
+
+        await Eventually.TrueAsync(() => instance.Metrics.BacklogBytes >= 512 * 1024, "half of it queued on the connection, on the server");
+    }
+
+    [Fact]
+    public async Task ASocketSendBufferUnder4KiB_StopsStartup_NamingTheSetting()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => HubInstance.StartAsync(null, "Cluster:SocketSendBufferBytes=1000"));
+
+        Assert.Contains("Cluster:SocketSendBufferBytes must be at least 4096 when set; it is 1000.", error.Message);
     }
 }
