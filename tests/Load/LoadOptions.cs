@@ -36,6 +36,7 @@ internal sealed record LoadOptions
           --protocol P          json or messagepack, for the receiving crowd (default json; game: half of each)
           --modes LIST          fanout: comma-separated, from per-instance, fan-out-on-read, stock-clients, stock-groups
                                 (default these four), per-instance-no-priorities (ours with Push:Priorities=false)
+                                and per-instance-small-socket-buffers (Cluster:SocketSendBufferBytes=16384)
           --system-every N      fanout: after every N messages, one push in the system class to the same members, timed
                                 apart (default 0: none); shows what a system push waits for behind a flood of chat
           --runs N              runs per mode; the report gives medians (full 3, quick 1)
