@@ -71,7 +71,6 @@ internal sealed class ConnectionBacklog
             var write = _connection.Context.WriteAsync(message);
             if (!write.IsCompletedSuccessfully)
             {
-               
                 _ = CompleteAsync(write, size);
                 return;
             }

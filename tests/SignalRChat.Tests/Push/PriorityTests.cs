@@ -8,6 +8,7 @@ namespace SignalRChat.Tests.Push;
 /// The push classes across instances, through a plain hub and the public API (<see cref="PushPriorities"/>): Redis
 /// writes are paused (<c>CLIENT PAUSE WRITE</c>) while the sender's outbox holds one publish under way, so what is sent
 /// meanwhile queues behind it, and the order in which the receiving clients see it is the order the outbox chose.
+/// And on one instance, a client that stops reading: what queues on its connection is served by class too.
 /// </summary>
 public sealed class PriorityTests(PriorityTests.ThreeServers servers) : IClassFixture<PriorityTests.ThreeServers>
 {
