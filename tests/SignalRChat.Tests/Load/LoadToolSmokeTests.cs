@@ -136,7 +136,7 @@ public sealed class LoadToolSmokeTests : IDisposable
     [InlineData(new[] { "game", "--players", "40", "--follows", "40" }, 2, "--follows must be below the players of a shard (40); it was 40.")]
     [InlineData(new[] { "presence", "--rates", "10,x" }, 2, "--rates holds 'x'; each must be a whole number from 1 to 100000.")]
     [InlineData(new[] { "room", "--members", "4", "--senders", "5" }, 2, "--senders must be at most --members (4); it was 5.")]
-    [InlineData(new[] { "fanout", "--modes", "stock" }, 2, "Unknown mode 'stock'. Modes: per-instance, fan-out-on-read, per-instance-no-priorities, stock-clients, stock-groups.")]
+    [InlineData(new[] { "fanout", "--modes", "stock" }, 2, "Unknown mode 'stock'. Modes: per-instance, fan-out-on-read, per-instance-no-priorities, per-instance-small-socket-buffers, stock-clients, stock-groups.")]
     [InlineData(new[] { "connections", "--connections", "100000", "--instances", "2" }, 2, "use --instances 7 or more")]
     [InlineData(new[] { "connections", "--mode", "mine" }, 2, "--mode must be ours, stock or both; it was 'mine'.")]
     public async Task BadOrHelpArguments_AreAnsweredWithoutStartingAnything(string[] args, int exitCode, string text)
