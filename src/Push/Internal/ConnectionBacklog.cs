@@ -10,30 +10,18 @@ namespace SignalRChat.Push.Internal;
 /// joined into one write (up to <see cref="MaxJoinedWrites"/> sends or <see cref="MaxJoinedBytes"/>). A client that
 /// keeps up never queues here: each write completes as it is made.
 /// </summary>
-internal sealed class ConnectionBacklog
+/// <param name="connection">The connection.</param>
+/// <param name="metrics">Counts what is written, replaced, dropped.</param>
+/// <param name="logger">Logs failed writes.</param>
+/// <param name="presenceCapacity">Presence sends queued before the oldest is dropped.</param>
+internal sealed class ConnectionBacklog(LocalConnection connection, PushMetrics metrics, ILogger logger, int presenceCapacity)
 {
     private const int MaxJoinedWrites = 32;
     private const int MaxJoinedBytes = 16 * 1024;
-    private readonly LocalConnection _connection;
-    private readonly PushMetrics _metrics;
-    private readonly ILogger _logger;
-    private readonly int _presenceCapacity;
     private readonly Lock _lock = new();
     private PushLanes<Queued>? _queued;
     private List<Queued>? _run;
     private bool _writing;
-
-    /// <param name="connection">The connection.</param>
-    /// <param name="metrics">Counts what is written, replaced, dropped.</param>
-    /// <param name="logger">Logs failed writes.</param>
-    /// <param name="presenceCapacity">Presence sends queued before the oldest is dropped.</param>
-    public ConnectionBacklog(LocalConnection connection, PushMetrics metrics, ILogger logger, int presenceCapacity)
-    {
-        _connection = connection;
-        _metrics = metrics;
-        _logger = logger;
-        _presenceCapacity = presenceCapacity;
-    }
 
     /// <summary>
     /// Writes the message now, or queues it behind the write in flight. Its <paramref name="size"/> is already in the
@@ -47,7 +35,7 @@ internal sealed class ConnectionBacklog
             if (_writing)
             {
                 (_queued ??= NewLanes()).TryWrite(new Queued(message, size, messages), priority, replacementKey, force: true);
-                _metrics.OnBacklog(size);
+                metrics.OnBacklog(size);
                 return false;
             }
             _writing = true;
@@ -56,11 +44,11 @@ internal sealed class ConnectionBacklog
         return true;
     }
 
-    private PushLanes<Queued> NewLanes() => new(_presenceCapacity, _ => 0, (_, _) => true, (dropped, replaced) =>
+    private PushLanes<Queued> NewLanes() => new(presenceCapacity, _ => 0, (_, _) => true, (dropped, replaced) =>
     {
-        Interlocked.Add(ref _connection.PendingBytes, -dropped.Size);
-        _metrics.OnBacklog(-dropped.Size);
-        _metrics.OnDiscarded(dropped.Messages, replaced);
+        Interlocked.Add(ref connection.PendingBytes, -dropped.Size);
+        metrics.OnBacklog(-dropped.Size);
+        metrics.OnDiscarded(dropped.Messages, replaced);
     });
 
     /// <summary>Hands writes to the connection until one has to wait for the client, or nothing is queued.</summary>
@@ -68,7 +56,7 @@ internal sealed class ConnectionBacklog
     {
         while (true)
         {
-            var write = _connection.Context.WriteAsync(message);
+            var write = connection.Context.WriteAsync(message);
             if (!write.IsCompletedSuccessfully)
             {
                 _ = CompleteAsync(write, size);
@@ -90,7 +78,7 @@ internal sealed class ConnectionBacklog
         }
         catch (Exception e)
         {
-            PushLog.WriteFailed(_logger, e, _connection.Context.ConnectionId);
+            PushLog.WriteFailed(logger, e, connection.Context.ConnectionId);
         }
         Written(size);
         if (TryTakeNext(out var message, out size))
@@ -101,8 +89,8 @@ internal sealed class ConnectionBacklog
 
     private void Written(long size)
     {
-        Volatile.Write(ref _connection.LastProgress, Environment.TickCount64);
-        Interlocked.Add(ref _connection.PendingBytes, -size);
+        Volatile.Write(ref connection.LastProgress, Environment.TickCount64);
+        Interlocked.Add(ref connection.PendingBytes, -size);
     }
 
     /// <summary>The next write: what queued, highest class first, joined; or nothing, and no write is in flight any more.</summary>
@@ -111,7 +99,7 @@ internal sealed class ConnectionBacklog
         message = null!;
         size = 0;
         var messages = 0;
-        var gone = _connection.Context.ConnectionAborted.IsCancellationRequested;
+        var gone = connection.Context.ConnectionAborted.IsCancellationRequested;
         lock (_lock)
         {
             if (_queued is null || _queued.Count == 0)
@@ -128,19 +116,19 @@ internal sealed class ConnectionBacklog
                 size += next.Size;
                 messages += next.Messages;
             }
-            _metrics.OnBacklog(-size);
+            metrics.OnBacklog(-size);
             if (gone)
             {
                 // Nothing more reaches a closed connection: what queued for it is dropped.
                 _writing = false;
-                Interlocked.Add(ref _connection.PendingBytes, -size);
-                _metrics.OnClientGone(messages);
+                Interlocked.Add(ref connection.PendingBytes, -size);
+                metrics.OnClientGone(messages);
                 return false;
             }
         }
         // Only the one write in flight takes from the queue, so the run is this caller's alone.
-        message = _run.Count == 1 ? _run[0].Message : PushRuns.Join(_run.ConvertAll(queued => queued.Message), [_connection]);
-        _metrics.OnDelivered(messages, 1);
+        message = _run.Count == 1 ? _run[0].Message : PushRuns.Join(_run.ConvertAll(queued => queued.Message), [connection]);
+        metrics.OnDelivered(messages, 1);
         return true;
     }
 

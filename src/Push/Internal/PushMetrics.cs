@@ -47,7 +47,7 @@ internal sealed class PushMetrics : IDisposable
         _meter.CreateObservableGauge("signalrchat.push.outbox.depth", () => OutboxDepth, "{item}", "Sends queued for other instances, not yet published.");
         _meter.CreateObservableGauge("signalrchat.push.connection.backlog", () => BacklogBytes, "By", "Bytes queued on local connections behind a write their client has not taken yet.");
         _latency = _meter.CreateHistogram<double>("signalrchat.push.latency", "s",
-            "From a send (on another instance: the publish) to its hand-over to a local connection.",
+            "From a send (on another instance: the publish) to its hand-over to a local connection, or to the connection's own queue when its client is behind.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
     }
 
