@@ -99,7 +99,7 @@ internal sealed record Result
     public double? SystemP99Ms { get; init; }
     public double? SystemMaxMs { get; init; }
 
-    /// <summary>game: presence deliveries replaced by a newer state of the same player while queued (coalesced): not lost.</summary>
+    /// <summary>game, presence: presence deliveries replaced by a newer state of the same player while queued (coalesced): not lost.</summary>
     public long? Superseded { get; init; }
 
     /// <summary>game: from the end of the step's sending to its last delivery, in milliseconds.</summary>
