@@ -71,7 +71,7 @@ internal sealed class PresenceRecorder
     /// Of the deliveries owed to followers that did not arrive, those replaced by a later change of the same user
     /// that did: for each follower and user, the changes older than the newest one heard, less those heard.
     /// </summary>
-    public long Superseded()
+    private long Superseded()
     {
         long superseded = 0;
         foreach (var heard in _heard)
@@ -86,6 +86,13 @@ internal sealed class PresenceRecorder
             }
         }
         return superseded;
+    }
+
+    /// <summary>Of <paramref name="owed"/> deliveries (changes × followers), those not received: superseded, and the rest, lost.</summary>
+    public (long Superseded, long Lost) Missing(long owed)
+    {
+        var superseded = Superseded();
+        return (superseded, Math.Max(0, owed - Count - superseded));
     }
 
     /// <summary>Every recorded delivery's propagation, in <see cref="Stopwatch"/> ticks, sorted.</summary>

@@ -123,7 +123,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
         var redisCpu = ProcessStats.CpuMs(redis.Pid) - redisCpuBefore;
 
         var deliveries = recorder.Count;
-        var superseded = recorder.Superseded();
+        var (superseded, lost) = recorder.Missing(owed);
         var deliveringSeconds = Stopwatch.GetElapsedTime(started, Math.Max(recorder.LastAt, started + 1)).TotalSeconds;
         var latency = LatencySummary.Of(recorder.LatencyTicks());
         var everyFollower = LatencySummary.Of(recorder.EveryFollowerTicks());
@@ -142,7 +142,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
             P99Ms = latency.P99Ms,
             MaxMs = latency.MaxMs,
             EveryFollowerP99Ms = everyFollower.P99Ms,
-            Lost = Math.Max(0, owed - deliveries - superseded),
+            Lost = lost,
             Superseded = superseded,
             CpuMsPer1kDeliveries = deliveries == 0 ? double.NaN : cpu * 1000 / deliveries,
             RedisCpuMsPer1kDeliveries = deliveries == 0 ? double.NaN : redisCpu * 1000 / deliveries,

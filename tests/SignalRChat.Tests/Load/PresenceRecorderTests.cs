@@ -30,8 +30,7 @@ public sealed class PresenceRecorderTests
         Deliver(recorder.SinkFor(0), "alice", "1:300"); // alice's own presence: not a follower's delivery
 
         Assert.Equal(3, recorder.Count);
-        Assert.Equal(2, recorder.Superseded());
-        Assert.Equal(1, 6 - recorder.Count - recorder.Superseded());
+        Assert.Equal((Superseded: 2L, Lost: 1L), recorder.Missing(owed: 6));
     }
 
     [Fact]
@@ -42,14 +41,14 @@ public sealed class PresenceRecorderTests
         recorder.Asked(0, 100);
         recorder.Asked(0, 200);
         Deliver(recorder.SinkFor(1), "alice", "1:200");
-        Assert.Equal(1, recorder.Superseded());
+        Assert.Equal((Superseded: 1L, Lost: 0L), recorder.Missing(owed: 2));
 
         recorder.Begin(phase: 2, expected: 1);
         recorder.Asked(0, 300);
         Deliver(recorder.SinkFor(1), "alice", "1:200"); // late, of phase 1
 
         Assert.Equal(0, recorder.Count);
-        Assert.Equal(0, recorder.Superseded());
+        Assert.Equal((Superseded: 0L, Lost: 1L), recorder.Missing(owed: 1));
     }
 
     private static void Deliver(IInvocationSink sink, string user, string text) =>

@@ -7,7 +7,8 @@ namespace SignalRChat.Tests.Push;
 /// <summary>
 /// The push classes across instances, through a plain hub and the public API (<see cref="PushPriorities"/>): Redis
 /// writes are paused (<c>CLIENT PAUSE WRITE</c>) while the sender's outbox holds one publish under way, so what is sent
-/// meanwhile queues behind it, and the order in which the receiving clients see it is the order the outbox chose.
+/// meanwhile queues behind it, and the order in which the receiving clients see it is the order the outbox chose (the
+/// one send under way may still be overtaken by a system send in the receiving instance's own queue).
 /// And on one instance, a client that stops reading: what queues on its connection is served by class too.
 /// </summary>
 public sealed class PriorityTests(PriorityTests.ThreeServers servers) : IClassFixture<PriorityTests.ThreeServers>
