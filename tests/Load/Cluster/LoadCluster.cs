@@ -65,6 +65,10 @@ internal sealed class LoadCluster : IAsyncDisposable
         return counts.Sum();
     }
 
+    /// <summary>Per instance, the milliseconds it has spent paused for garbage collection since it started.</summary>
+    public async Task<double[]> GcPauseMsAsync(CancellationToken cancellationToken) =>
+        await Task.WhenAll(Servers.Select(s => _http.GetFromJsonAsync<double>($"{s.Url}/bench/gc-pause", cancellationToken)));
+
     public async Task<T> PostAsync<T>(int instance, string path, object? body, CancellationToken cancellationToken)
     {
         var response = await _http.PostAsJsonAsync($"{Servers[instance].Url}{path}", body, cancellationToken);

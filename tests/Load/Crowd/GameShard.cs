@@ -33,6 +33,9 @@ internal sealed partial class GameShard : IAsyncDisposable
 
     private static readonly string[] Statuses = ["in-game", "in-menu"];
 
+    /// <summary>What a shard may allocate in one step without collecting (see <see cref="NoCollections"/>).</summary>
+    private const long NoCollectionsBudget = 1L << 30;
+
     /// <summary>Players stand in a square of this side, centred on 0, in every zone.</summary>
     private const double ZoneSide = 1000;
 
@@ -78,15 +81,20 @@ internal sealed partial class GameShard : IAsyncDisposable
         await using var shard = new GameShard(config);
         await shard.SetUpAsync(new SetupProgress());
         Console.WriteLine("ready");
+        NoCollections? measuring = null;
         while (await Console.In.ReadLineAsync() is { } line)
         {
             if (line.StartsWith("step ", StringComparison.Ordinal))
             {
+                // From the step's first action to its summary, this process's collections would be counted as the hub's latency.
+                measuring ??= NoCollections.Start(NoCollectionsBudget);
                 Console.WriteLine(GameShardJson.Line("sent", await shard.StepAsync(GameShardJson.Read<GameStep>(line))));
             }
             else if (line.StartsWith("expect ", StringComparison.Ordinal))
             {
                 Console.WriteLine(GameShardJson.Line("summary", await shard.ExpectAsync(GameShardJson.Read<GameExpect>(line))));
+                measuring?.Dispose();
+                measuring = null;
             }
         }
         return 0;

@@ -102,6 +102,12 @@ internal sealed record Result
     /// <summary>game, presence: presence deliveries replaced by a newer state of the same player while queued (coalesced): not lost.</summary>
     public long? Superseded { get; init; }
 
+    /// <summary>presence: milliseconds the instances spent paused for garbage collection during the phase, the most of any one instance.</summary>
+    public double? HubGcPauseMs { get; init; }
+
+    /// <summary>presence: milliseconds the load tool (which holds every client) spent paused for garbage collection during the phase.</summary>
+    public double? ToolGcPauseMs { get; init; }
+
     /// <summary>game: from the end of the step's sending to its last delivery, in milliseconds.</summary>
     public double? DrainMs { get; init; }
 
@@ -159,6 +165,8 @@ internal sealed record Result
             SystemMaxMs = N(runs.Select(r => r.SystemMaxMs)),
             Superseded = runs.Any(r => r.Superseded is null) ? null : (long)M(runs.Select(r => (double)r.Superseded!.Value)),
             DrainMs = N(runs.Select(r => r.DrainMs)),
+            HubGcPauseMs = N(runs.Select(r => r.HubGcPauseMs)),
+            ToolGcPauseMs = N(runs.Select(r => r.ToolGcPauseMs)),
             Sustained = runs.Any(r => r.Sustained is null) ? null : runs.All(r => r.Sustained == true),
             MachinesFor1MPerSec = N(runs.Select(r => r.MachinesFor1MPerSec)),
         };

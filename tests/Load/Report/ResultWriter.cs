@@ -53,18 +53,18 @@ internal static class ResultWriter
             var first = results.First(r => r.Scenario == "presence");
             text.AppendLine(Inv($"{first.Players:N0} players over {first.Instances} instances, each followed by {first.Follows}; median of {first.Runs} run(s)"));
             text.AppendLine();
-            text.AppendLine("| status changes/s asked | reached | deliveries/s | propagation p50 ms | p99 ms | max ms | every follower p99 ms | lost | superseded | hub CPU ms/1k deliveries | Redis CPU ms/1k |");
-            text.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+            text.AppendLine("| status changes/s asked | reached | deliveries/s | propagation p50 ms | p99 ms | max ms | every follower p99 ms | lost | superseded | hub CPU ms/1k deliveries | Redis CPU ms/1k | GC paused ms: hub | tool |");
+            text.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
             foreach (var r in results.Where(r => r.Scenario == "presence" && r.Mode != "nearby"))
             {
-                text.AppendLine(Inv($"| {r.TargetRate:N0} | {r.ChangesPerSec:N0} | {r.DeliveriesPerSec:N0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.EveryFollowerP99Ms:0.0} | {r.Lost} | {r.Superseded:N0} | {r.CpuMsPer1kDeliveries:0.00} | {r.RedisCpuMsPer1kDeliveries:0.00} |"));
+                text.AppendLine(Inv($"| {r.TargetRate:N0} | {r.ChangesPerSec:N0} | {r.DeliveriesPerSec:N0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.EveryFollowerP99Ms:0.0} | {r.Lost} | {r.Superseded:N0} | {r.CpuMsPer1kDeliveries:0.00} | {r.RedisCpuMsPer1kDeliveries:0.00} | {r.HubGcPauseMs:N0} | {r.ToolGcPauseMs:N0} |"));
             }
             foreach (var r in results.Where(r => r.Scenario == "presence" && r.Mode == "nearby"))
             {
                 text.AppendLine();
-                text.AppendLine("| Nearby: zone players | queries/s | p50 ms | p99 ms | max ms | hub CPU ms/query |");
-                text.AppendLine("|--:|--:|--:|--:|--:|--:|");
-                text.AppendLine(Inv($"| {r.ZonePlayers:N0} | {r.ChangesPerSec:N0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.MaxMs:0.0} | {r.CpuMsPer1kDeliveries / 1000:0.000} |"));
+                text.AppendLine("| Nearby: zone players | queries/s | p50 ms | p99 ms | max ms | hub CPU ms/query | GC paused ms: hub | tool |");
+                text.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|");
+                text.AppendLine(Inv($"| {r.ZonePlayers:N0} | {r.ChangesPerSec:N0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.MaxMs:0.0} | {r.CpuMsPer1kDeliveries / 1000:0.000} | {r.HubGcPauseMs:N0} | {r.ToolGcPauseMs:N0} |"));
             }
         }
         if (results.Any(r => r.Scenario == "room"))

@@ -19,6 +19,8 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
     private const int NeighboursWithinRadius = 20;
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
     private static readonly string[] Statuses = ["in-game", "in-menu"];
+    /// <summary>What the tool may allocate in one measured phase without collecting (see <see cref="NoCollections"/>).</summary>
+    private const long ToolAllocationBudget = 1L << 30;
 
     public async Task<IReadOnlyList<Result>> RunAsync(CancellationToken cancellationToken)
     {
@@ -101,8 +103,11 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
     {
         var changes = rate * seconds;
         recorder.Begin(phase, changes * options.Follows);
+        using var noCollections = NoCollections.Start(ToolAllocationBudget);
         var cpuBefore = cluster.CpuMs();
         var redisCpuBefore = ProcessStats.CpuMs(redis.Pid);
+        var hubPausedBefore = await cluster.GcPauseMsAsync(cancellationToken);
+        var toolPausedBefore = GC.GetTotalPauseDuration();
         var calls = new List<Task>(changes);
         var started = Stopwatch.GetTimestamp();
         for (var n = 0; n < changes; n++)
@@ -121,6 +126,8 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
         await Waiting.ForCountAsync(() => recorder.Count, owed, Quiet, _ => { }, cancellationToken);
         var cpu = cluster.CpuMs() - cpuBefore;
         var redisCpu = ProcessStats.CpuMs(redis.Pid) - redisCpuBefore;
+        var toolPaused = GC.GetTotalPauseDuration() - toolPausedBefore;
+        var hubPaused = (await cluster.GcPauseMsAsync(cancellationToken)).Zip(hubPausedBefore, (after, before) => after - before).Max();
 
         var deliveries = recorder.Count;
         var (superseded, lost) = recorder.Missing(owed);
@@ -146,6 +153,8 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
             Superseded = superseded,
             CpuMsPer1kDeliveries = deliveries == 0 ? double.NaN : cpu * 1000 / deliveries,
             RedisCpuMsPer1kDeliveries = deliveries == 0 ? double.NaN : redisCpu * 1000 / deliveries,
+            HubGcPauseMs = hubPaused,
+            ToolGcPauseMs = toolPaused.TotalMilliseconds,
         };
     }
 
@@ -167,7 +176,10 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
 
         var queries = options.Queries;
         var ticks = new long[queries];
+        using var noCollections = NoCollections.Start(ToolAllocationBudget);
         var cpuBefore = cluster.CpuMs();
+        var hubPausedBefore = await cluster.GcPauseMsAsync(cancellationToken);
+        var toolPausedBefore = GC.GetTotalPauseDuration();
         var calls = new List<Task>(queries);
         var started = Stopwatch.GetTimestamp();
         for (var n = 0; n < queries; n++)
@@ -185,6 +197,8 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
         await Task.WhenAll(calls);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpu = cluster.CpuMs() - cpuBefore;
+        var toolPaused = GC.GetTotalPauseDuration() - toolPausedBefore;
+        var hubPaused = (await cluster.GcPauseMsAsync(cancellationToken)).Zip(hubPausedBefore, (after, before) => after - before).Max();
         Array.Sort(ticks);
         var latency = LatencySummary.Of(ticks);
         return new Result
@@ -203,6 +217,8 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
             MaxMs = latency.MaxMs,
             Lost = 0,
             CpuMsPer1kDeliveries = cpu * 1000 / queries,
+            HubGcPauseMs = hubPaused,
+            ToolGcPauseMs = toolPaused.TotalMilliseconds,
         };
     }
 

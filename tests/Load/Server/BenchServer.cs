@@ -48,6 +48,7 @@ internal static class BenchServer
         app.MapPost("/bench/groups", AddToGroupAsync);
         app.MapPost("/bench/broadcast", BroadcastAsync);
         app.MapGet("/bench/jit", () => System.Runtime.JitInfo.GetCompiledMethodCount());
+        app.MapGet("/bench/gc-pause", () => GC.GetTotalPauseDuration().TotalMilliseconds);
         // The managed heap after a full collection: what connections keep alive, without the garbage and free space RSS includes.
         app.MapGet("/bench/heap", () => GC.GetTotalMemory(forceFullCollection: true));
         // Where objects live, for the chaos runs: this process's silo, and the silo an object is active on (empty: none).
