@@ -5,7 +5,7 @@ namespace SignalRChat.Load.Crowd;
 /// <summary>
 /// Holds off the load tool's own garbage collections while a phase is measured. The tool stands in for thousands of
 /// separate devices: one collection in it pauses every simulated client at once, which no real deployment has, and
-/// would be counted as the hub's latency (a 45 to 150 ms pause every few seconds, with 10,000 clients in the tool).
+/// would be counted as the hub's latency (45 to 150 ms per collection, with 10,000 clients in the tool).
 /// If the phase allocates more than the budget, the runtime collects anyway and the hold ends; the phase reports the
 /// tool's paused milliseconds either way.
 /// </summary>

@@ -106,8 +106,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
         using var noCollections = NoCollections.Start(ToolAllocationBudget);
         var cpuBefore = cluster.CpuMs();
         var redisCpuBefore = ProcessStats.CpuMs(redis.Pid);
-        var hubPausedBefore = await cluster.GcPauseMsAsync(cancellationToken);
-        var toolPausedBefore = GC.GetTotalPauseDuration();
+        var pauses = await GcPauses.StartAsync(cluster, cancellationToken);
         var calls = new List<Task>(changes);
         var started = Stopwatch.GetTimestamp();
         for (var n = 0; n < changes; n++)
@@ -126,8 +125,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
         await Waiting.ForCountAsync(() => recorder.Count, owed, Quiet, _ => { }, cancellationToken);
         var cpu = cluster.CpuMs() - cpuBefore;
         var redisCpu = ProcessStats.CpuMs(redis.Pid) - redisCpuBefore;
-        var toolPaused = GC.GetTotalPauseDuration() - toolPausedBefore;
-        var hubPaused = (await cluster.GcPauseMsAsync(cancellationToken)).Zip(hubPausedBefore, (after, before) => after - before).Max();
+        var (hubPaused, toolPaused) = await pauses.ReadAsync(cancellationToken);
 
         var deliveries = recorder.Count;
         var (superseded, lost) = recorder.Missing(owed);
@@ -154,7 +152,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
             CpuMsPer1kDeliveries = deliveries == 0 ? double.NaN : cpu * 1000 / deliveries,
             RedisCpuMsPer1kDeliveries = deliveries == 0 ? double.NaN : redisCpu * 1000 / deliveries,
             HubGcPauseMs = hubPaused,
-            ToolGcPauseMs = toolPaused.TotalMilliseconds,
+            ToolGcPauseMs = toolPaused,
         };
     }
 
@@ -178,8 +176,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
         var ticks = new long[queries];
         using var noCollections = NoCollections.Start(ToolAllocationBudget);
         var cpuBefore = cluster.CpuMs();
-        var hubPausedBefore = await cluster.GcPauseMsAsync(cancellationToken);
-        var toolPausedBefore = GC.GetTotalPauseDuration();
+        var pauses = await GcPauses.StartAsync(cluster, cancellationToken);
         var calls = new List<Task>(queries);
         var started = Stopwatch.GetTimestamp();
         for (var n = 0; n < queries; n++)
@@ -197,8 +194,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
         await Task.WhenAll(calls);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpu = cluster.CpuMs() - cpuBefore;
-        var toolPaused = GC.GetTotalPauseDuration() - toolPausedBefore;
-        var hubPaused = (await cluster.GcPauseMsAsync(cancellationToken)).Zip(hubPausedBefore, (after, before) => after - before).Max();
+        var (hubPaused, toolPaused) = await pauses.ReadAsync(cancellationToken);
         Array.Sort(ticks);
         var latency = LatencySummary.Of(ticks);
         return new Result
@@ -218,7 +214,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
             Lost = 0,
             CpuMsPer1kDeliveries = cpu * 1000 / queries,
             HubGcPauseMs = hubPaused,
-            ToolGcPauseMs = toolPaused.TotalMilliseconds,
+            ToolGcPauseMs = toolPaused,
         };
     }
 
