@@ -33,9 +33,6 @@ internal sealed partial class GameShard : IAsyncDisposable
 
     private static readonly string[] Statuses = ["in-game", "in-menu"];
 
-    /// <summary>What a shard may allocate in one step without collecting (see <see cref="NoCollections"/>).</summary>
-    private const long NoCollectionsBudget = 1L << 30;
-
     /// <summary>Players stand in a square of this side, centred on 0, in every zone.</summary>
     private const double ZoneSide = 1000;
 
@@ -87,7 +84,7 @@ internal sealed partial class GameShard : IAsyncDisposable
             if (line.StartsWith("step ", StringComparison.Ordinal))
             {
                 // From the step's first action to its summary, this process's collections would be counted as the hub's latency.
-                measuring ??= NoCollections.Start(NoCollectionsBudget);
+                measuring ??= NoCollections.Start();
                 Console.WriteLine(GameShardJson.Line("sent", await shard.StepAsync(GameShardJson.Read<GameStep>(line))));
             }
             else if (line.StartsWith("expect ", StringComparison.Ordinal))

@@ -11,16 +11,19 @@ namespace SignalRChat.Load.Crowd;
 /// </summary>
 internal sealed class NoCollections : IDisposable
 {
+    /// <summary>What the tool may allocate in one measured phase without collecting.</summary>
+    private const long Budget = 1L << 30;
+
     private NoCollections()
     {
     }
 
-    /// <summary>Collects now, then allows <paramref name="budgetBytes"/> of allocations without a collection.</summary>
-    public static NoCollections Start(long budgetBytes)
+    /// <summary>Collects now, then allows up to 1 GiB of allocations without a collection.</summary>
+    public static NoCollections Start()
     {
         if (GCSettings.LatencyMode != GCLatencyMode.NoGCRegion)
         {
-            GC.TryStartNoGCRegion(budgetBytes);
+            GC.TryStartNoGCRegion(Budget);
         }
         return new NoCollections();
     }

@@ -19,8 +19,6 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
     private const int NeighboursWithinRadius = 20;
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
     private static readonly string[] Statuses = ["in-game", "in-menu"];
-    /// <summary>What the tool may allocate in one measured phase without collecting (see <see cref="NoCollections"/>).</summary>
-    private const long ToolAllocationBudget = 1L << 30;
 
     public async Task<IReadOnlyList<Result>> RunAsync(CancellationToken cancellationToken)
     {
@@ -103,7 +101,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
     {
         var changes = rate * seconds;
         recorder.Begin(phase, changes * options.Follows);
-        using var noCollections = NoCollections.Start(ToolAllocationBudget);
+        using var noCollections = NoCollections.Start();
         var cpuBefore = cluster.CpuMs();
         var redisCpuBefore = ProcessStats.CpuMs(redis.Pid);
         var pauses = await GcPauses.StartAsync(cluster, cancellationToken);
@@ -174,7 +172,7 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
 
         var queries = options.Queries;
         var ticks = new long[queries];
-        using var noCollections = NoCollections.Start(ToolAllocationBudget);
+        using var noCollections = NoCollections.Start();
         var cpuBefore = cluster.CpuMs();
         var pauses = await GcPauses.StartAsync(cluster, cancellationToken);
         var calls = new List<Task>(queries);
