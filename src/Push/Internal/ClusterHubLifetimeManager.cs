@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
@@ -14,9 +15,11 @@ namespace SignalRChat.Push.Internal;
 /// </summary>
 internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManager<THub>, IDisposable where THub : Microsoft.AspNetCore.SignalR.Hub
 {
+    private static readonly TimeSpan DefaultKeepAliveInterval = TimeSpan.FromSeconds(15); // SignalR's
     private const string ResyncReason = "This server may have missed messages for you: fetch what you may have missed, as after a reconnect.";
     private readonly HubConnections _connections;
     private readonly ConnectionWriter _writer;
+    private readonly KeepAlivePings _keepAlive;
     private readonly IHubBackplane _backplane;
     private readonly ClientResults _results = new();
     private readonly RemoteReplies _replies = new();
@@ -29,7 +32,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
     private readonly bool _priorities;
 
     public ClusterHubLifetimeManager(BackplaneHost host, InstanceIdentity instance, InstanceDirectory directory, IHubProtocolResolver protocols,
-        IOptions<ClusterBackplaneOptions> options, PushMetrics metrics, ILogger<ClusterHubLifetimeManager<THub>> logger)
+        IOptions<ClusterBackplaneOptions> options, IOptions<HubOptions> globalHubOptions, IOptions<HubOptions<THub>> hubOptions, PushMetrics metrics, ILogger<ClusterHubLifetimeManager<THub>> logger)
     {
         var settings = options.Value;
         _instanceId = instance.Id;
@@ -41,6 +44,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
         _logger = logger;
         _connections = new HubConnections(_instanceId);
         _writer = new ConnectionWriter(settings, metrics, logger);
+        _keepAlive = new KeepAlivePings(_connections, TakeOverKeepAlive(hubOptions.Value, globalHubOptions.Value));
         var redis = host.UsesRedis
             ? new RedisHubBackplane(host, typeof(THub).FullName!, _instanceId, directory, protocols, settings, metrics, logger, ReceiveAsync, ResyncAsync)
             : null;
@@ -54,6 +58,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
         // Once per hub and process: the instance channel must be read before this instance hands out client IDs.
         await _backplane.StartAsync();
         var local = _connections.Add(connection);
+        _keepAlive.Assign(local, connection.Features.Get<IConnectionInherentKeepAliveFeature>()?.HasInherentKeepAlive == true);
         connection.Items[ClusterHubContextExtensions.ClientIdItem] = local.ClientId;
     }
 
@@ -161,7 +166,23 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _writer.Complete();
+    public void Dispose()
+    {
+        _keepAlive.Dispose();
+        _writer.Complete();
+    }
+
+    /// <summary>
+    /// Returns the hub's keep-alive interval (its own, else the global one), as SignalR's connection handler takes it,
+    /// and turns SignalR's pings off for the hub: <see cref="KeepAlivePings"/> sends them instead. The handler reads
+    /// the hub's options after this manager is made (it is the handler's first dependency), so it sees the change.
+    /// </summary>
+    private static TimeSpan TakeOverKeepAlive(HubOptions<THub> hub, HubOptions global)
+    {
+        var interval = hub.KeepAliveInterval ?? global.KeepAliveInterval ?? DefaultKeepAliveInterval;
+        hub.KeepAliveInterval = KeepAlivePings.SignalROwnOff;
+        return interval;
+    }
 
     /// <summary>Writes to this instance's <paramref name="local"/> recipients, and sends once for every other instance to resolve its own.</summary>
     private async Task SendEverywhereAsync(ItemKind kind, IReadOnlyList<string> names, IReadOnlyList<string> excluded, List<LocalConnection> local,

@@ -54,6 +54,15 @@ internal sealed class HubConnections(string instanceId)
 
     public LocalConnection? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
 
+    /// <summary>Every connection, read as it goes: no copy is made, and connections added or removed meanwhile may or may not be seen.</summary>
+    public IEnumerable<LocalConnection> Each()
+    {
+        foreach (var (_, connection) in _connections)
+        {
+            yield return connection;
+        }
+    }
+
     /// <returns>False when this instance does not hold the connection.</returns>
     public bool AddToGroup(string connectionId, string group)
     {

@@ -13,10 +13,8 @@ namespace SignalRChat.Load.Scenarios;
 /// </summary>
 internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, string logDir, Progress progress)
 {
-    // A warm-up round is about this many deliveries; warm means a round in which the JIT compiled fewer than
-    // SettledMethodsPerInstance methods per instance, twice in a row.
+    // A warm-up round is about this many deliveries.
     private const int WarmupRoundDeliveries = 100_000;
-    private const int SettledMethodsPerInstance = 10;
     // A round is a burst to every member: kept under the hub's default slow-client limit (256 waiting messages), so a
     // crowd that falls a round behind for a moment is not disconnected as a slow client.
     private const int MaxWarmupRoundMessages = 200;
@@ -116,19 +114,12 @@ internal sealed class FanoutScenario(LoadOptions options, RedisProcess redis, st
     private async Task<TimeSpan> WarmUpAsync(LoadCluster cluster, SendRequest request, DeliveryRecorder recorder, CancellationToken cancellationToken)
     {
         var round = request with { Messages = Math.Clamp(WarmupRoundDeliveries / options.RoomSize, 20, MaxWarmupRoundMessages), Rate = 0, Warmup = true, SystemEvery = 0 };
-        var deadline = Stopwatch.StartNew();
-        var compiled = await cluster.CompiledMethodsAsync(cancellationToken);
         long sent = 0;
-        var quietRounds = 0;
-        while (quietRounds < 2 && deadline.Elapsed.TotalSeconds < options.WarmupSeconds)
+        return await JitWarmUp.RunAsync(cluster, options.WarmupSeconds, async _ =>
         {
             await cluster.PostAsync<SendResult>(0, "/bench/send", round, cancellationToken);
             sent += round.Messages;
             await Waiting.ForCountAsync(() => recorder.Warmups, sent * options.RoomSize, Quiet, _ => { }, cancellationToken);
-            var now = await cluster.CompiledMethodsAsync(cancellationToken);
-            quietRounds = now - compiled < SettledMethodsPerInstance * options.Instances ? quietRounds + 1 : 0;
-            compiled = now;
-        }
-        return deadline.Elapsed;
+        }, cancellationToken);
     }
 }

@@ -120,23 +120,16 @@ internal sealed class GameScenario(LoadOptions options, RedisProcess redis, stri
         return settings;
     }
 
-    /// <summary>
-    /// Uncounted rounds of the mix at the lowest rate until the JIT has settled (fewer than 10 methods compiled per
-    /// instance in a round, twice in a row) or <see cref="LoadOptions.WarmupSeconds"/> have passed.
-    /// </summary>
+    /// <summary>Uncounted rounds of the mix at the lowest rate until the JIT has settled or
+    /// <see cref="LoadOptions.WarmupSeconds"/> have passed.</summary>
     private async Task WarmUpAsync(LoadCluster cluster, IReadOnlyList<GameShardProcess> shards, string operatorToken, CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.StartNew();
-        var compiled = await cluster.CompiledMethodsAsync(cancellationToken);
-        var quietRounds = 0;
-        for (var round = 1; quietRounds < 2 && deadline.Elapsed.TotalSeconds < options.WarmupSeconds; round++)
+        var elapsed = Stopwatch.StartNew();
+        await JitWarmUp.RunAsync(cluster, options.WarmupSeconds, async round =>
         {
-            progress.Report($"game: warming up, round {round}", 0.3 + 0.05 * Math.Min(1, deadline.Elapsed.TotalSeconds / Math.Max(1, options.WarmupSeconds)));
+            progress.Report($"game: warming up, round {round}", 0.3 + 0.05 * Math.Min(1, elapsed.Elapsed.TotalSeconds / Math.Max(1, options.WarmupSeconds)));
             await StepAsync(-round, options.Rates[0], Math.Min(3, options.WarmupSeconds), cluster, shards, operatorToken, cancellationToken);
-            var now = await cluster.CompiledMethodsAsync(cancellationToken);
-            quietRounds = now - compiled < 10 * options.Instances ? quietRounds + 1 : 0;
-            compiled = now;
-        }
+        }, cancellationToken);
     }
 
     /// <summary>One step of the ladder: the shards act for <paramref name="seconds"/> while the operator announces; then

@@ -74,26 +74,15 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
         return results;
     }
 
-    /// <summary>
-    /// Uncounted rounds of status changes at the lowest rate until the JIT has settled (fewer than 10 methods compiled
-    /// per instance in a round, twice in a row) or <see cref="LoadOptions.WarmupSeconds"/> have passed: numbers taken
-    /// while tiered compilation runs describe the compiler, not the presence path.
-    /// </summary>
+    /// <summary>Uncounted rounds of status changes at the lowest rate until the JIT has settled or
+    /// <see cref="LoadOptions.WarmupSeconds"/> have passed.</summary>
     private async Task WarmUpAsync(IReadOnlyList<MinimalHubClient> clients, string[] users, int[] toggles, Random random,
-        PresenceRecorder recorder, LoadCluster cluster, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.StartNew();
-        var compiled = await cluster.CompiledMethodsAsync(cancellationToken);
-        var quietRounds = 0;
-        for (var round = 1; quietRounds < 2 && deadline.Elapsed.TotalSeconds < options.WarmupSeconds; round++)
+        PresenceRecorder recorder, LoadCluster cluster, CancellationToken cancellationToken) =>
+        await JitWarmUp.RunAsync(cluster, options.WarmupSeconds, async round =>
         {
             progress.Report($"presence: warming up, round {round}", 0.15);
             await ChangeStatusesAsync(-round, options.Rates[0], 3, clients, users, toggles, random, recorder, cluster, cancellationToken);
-            var now = await cluster.CompiledMethodsAsync(cancellationToken);
-            quietRounds = now - compiled < 10 * options.Instances ? quietRounds + 1 : 0;
-            compiled = now;
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>Random players change status at <paramref name="rate"/> per second for <paramref name="seconds"/>; every follower's delivery is timed.</summary>
     private async Task<Result> ChangeStatusesAsync(int phase, int rate, int seconds, IReadOnlyList<MinimalHubClient> clients, string[] users,
@@ -169,27 +158,19 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
 
         // The enters leave ZonePresence batches and presence changes to deliver: Nearby is measured on a zone at rest.
         await Waiting.ForIdleAsync(cluster, cancellationToken);
+        // A game asks Nearby all the time; without this, the first queries measured wait for its code to be compiled.
+        await JitWarmUp.RunAsync(cluster, options.WarmupSeconds, async round =>
+        {
+            progress.Report($"presence: nearby, warming up, round {round}", 0.95);
+            await AskNearbyAsync(clients, 2 * options.QueryRate, random, cancellationToken);
+        }, cancellationToken);
 
         var queries = options.Queries;
-        var ticks = new long[queries];
         using var noCollections = NoCollections.Start();
         var cpuBefore = cluster.CpuMs();
         var pauses = await GcPauses.StartAsync(cluster, cancellationToken);
-        var calls = new List<Task>(queries);
         var started = Stopwatch.GetTimestamp();
-        for (var n = 0; n < queries; n++)
-        {
-            await Waiting.UntilDueAsync(started, n, options.QueryRate, cancellationToken);
-            var index = n;
-            var client = clients[random.Next(clients.Count)];
-            calls.Add(Task.Run(async () =>
-            {
-                var asked = Stopwatch.GetTimestamp();
-                await client.CallObjectAsync(Zone, "Nearby", new { radius = NearbyRadius, limit = NearbyLimit });
-                ticks[index] = Stopwatch.GetTimestamp() - asked;
-            }, cancellationToken));
-        }
-        await Task.WhenAll(calls);
+        var ticks = await AskNearbyAsync(clients, queries, random, cancellationToken);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpu = cluster.CpuMs() - cpuBefore;
         var (hubPaused, toolPaused) = await pauses.ReadAsync(cancellationToken);
@@ -214,6 +195,29 @@ internal sealed class PresenceScenario(LoadOptions options, RedisProcess redis, 
             HubGcPauseMs = hubPaused,
             ToolGcPauseMs = toolPaused,
         };
+    }
+
+    /// <summary>Random players ask <c>Nearby</c> <paramref name="queries"/> times at <see cref="LoadOptions.QueryRate"/>;
+    /// returns each call's time to its answer, in stopwatch ticks.</summary>
+    private async Task<long[]> AskNearbyAsync(IReadOnlyList<MinimalHubClient> clients, int queries, Random random, CancellationToken cancellationToken)
+    {
+        var ticks = new long[queries];
+        var calls = new List<Task>(queries);
+        var started = Stopwatch.GetTimestamp();
+        for (var n = 0; n < queries; n++)
+        {
+            await Waiting.UntilDueAsync(started, n, options.QueryRate, cancellationToken);
+            var index = n;
+            var client = clients[random.Next(clients.Count)];
+            calls.Add(Task.Run(async () =>
+            {
+                var asked = Stopwatch.GetTimestamp();
+                await client.CallObjectAsync(Zone, "Nearby", new { radius = NearbyRadius, limit = NearbyLimit });
+                ticks[index] = Stopwatch.GetTimestamp() - asked;
+            }, cancellationToken));
+        }
+        await Task.WhenAll(calls);
+        return ticks;
     }
 
     private static async Task ForEachAsync(int count, Func<int, Task> body, CancellationToken cancellationToken) =>

@@ -62,8 +62,7 @@ internal sealed class RoomScenario(LoadOptions options, RedisProcess redis, stri
 
     /// <summary>
     /// Uncounted rounds of sending into a room of its own for at least a third of <see cref="LoadOptions.WarmupSeconds"/>,
-    /// then until the JIT has settled (fewer than 10 methods compiled per instance in a round, twice in a row) or all of
-    /// them have passed: before that, half the instances' CPU goes to the compiler, and a first measured phase right
+    /// then until the JIT has settled or all of them have passed: before that, half the instances' CPU goes to the compiler, and a first measured phase right
     /// after a short warm-up ran at two thirds of the rate of later ones.
     /// </summary>
     private async Task WarmUpAsync(IReadOnlyList<MinimalHubClient> members, RoomRecorder recorder, LoadCluster cluster, CancellationToken cancellationToken)
@@ -73,17 +72,11 @@ internal sealed class RoomScenario(LoadOptions options, RedisProcess redis, stri
         {
             await member.CallObjectAsync(room, "Join");
         }
-        var deadline = Stopwatch.StartNew();
-        var compiled = await cluster.CompiledMethodsAsync(cancellationToken);
-        var quietRounds = 0;
-        for (var round = 1; (quietRounds < 2 || deadline.Elapsed.TotalSeconds < options.WarmupSeconds / 3.0) && deadline.Elapsed.TotalSeconds < options.WarmupSeconds; round++)
+        await JitWarmUp.RunAsync(cluster, options.WarmupSeconds, async round =>
         {
             progress.Report($"room: warming up, round {round}", 0);
             await SendForAsync(room, members, -100 - round, recorder, count: null, seconds: 3, cancellationToken);
-            var now = await cluster.CompiledMethodsAsync(cancellationToken);
-            quietRounds = now - compiled < 10 * options.Instances ? quietRounds + 1 : 0;
-            compiled = now;
-        }
+        }, cancellationToken, minSeconds: options.WarmupSeconds / 3.0);
         foreach (var member in members)
         {
             await member.CallObjectAsync(room, "Leave");

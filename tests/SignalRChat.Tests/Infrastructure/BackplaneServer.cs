@@ -45,7 +45,9 @@ public sealed class BackplaneServer : IAsyncDisposable
     /// <param name="socketSendBufferBytes">A fixed socket send buffer for the connections (Linux gives accepted sockets
     /// the listening socket's), so that what the kernel holds for a client that does not read is bounded; null keeps
     /// the kernel's own sizing, which grows to megabytes.</param>
-    public static async Task<BackplaneServer> StartAsync(string? redis, Action<ClusterBackplaneOptions>? configure = null, int? socketSendBufferBytes = null)
+    /// <param name="hub">Sets SignalR's hub options.</param>
+    public static async Task<BackplaneServer> StartAsync(string? redis, Action<ClusterBackplaneOptions>? configure = null, int? socketSendBufferBytes = null,
+        Action<HubOptions>? hub = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -60,7 +62,7 @@ public sealed class BackplaneServer : IAsyncDisposable
         }
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IUserIdProvider, QueryUserIdProvider>();
-        builder.Services.AddSignalR().AddMessagePackProtocol().AddClusterBackplane(options =>
+        builder.Services.AddSignalR(options => hub?.Invoke(options)).AddMessagePackProtocol().AddClusterBackplane(options =>
         {
             options.Configuration = redis;
             configure?.Invoke(options);

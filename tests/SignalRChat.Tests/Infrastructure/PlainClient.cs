@@ -26,7 +26,9 @@ public sealed class PlainClient : IAsyncDisposable
     /// <summary>How the client answers <c>Result</c>; by default with 10.</summary>
     public Func<string, Task<object?>> Answer { get; set; } = _ => Task.FromResult<object?>(10);
 
-    public static async Task<PlainClient> ConnectAsync(BackplaneServer server, string user = "anyone", Protocol protocol = Protocol.Json, string hub = "/conformance")
+    /// <param name="serverTimeout">How long the client waits to hear from the server before it closes; SignalR's default if null.</param>
+    public static async Task<PlainClient> ConnectAsync(BackplaneServer server, string user = "anyone", Protocol protocol = Protocol.Json, string hub = "/conformance",
+        TimeSpan? serverTimeout = null)
     {
         var builder = new HubConnectionBuilder().WithUrl($"{server.Url}{hub}?user={Uri.EscapeDataString(user)}");
         if (protocol == Protocol.MessagePack)
@@ -34,6 +36,10 @@ public sealed class PlainClient : IAsyncDisposable
             builder.AddMessagePackProtocol();
         }
         var client = new PlainClient(builder.Build());
+        if (serverTimeout is { } timeout)
+        {
+            client.Connection.ServerTimeout = timeout;
+        }
         var registered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.Connection.On<Dictionary<string, string>>("Registered", registration => registered.TrySetResult(registration["clientId"]));
         client.Connection.On<string>("Hello", text => client._hello.Writer.TryWrite(text));

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
@@ -13,11 +15,15 @@ public sealed class RawJsonClient : IAsyncDisposable
     private const char RecordSeparator = '\u001e';
     private readonly ClientWebSocket _socket = new();
     private readonly Channel<JsonElement> _frames = Channel.CreateUnbounded<JsonElement>();
+    private readonly ConcurrentQueue<long> _pings = new();
     private Task _reading = Task.CompletedTask;
 
     public string ClientId { get; private set; } = "";
 
     public string ConnectionId => ClientId[(ClientId.IndexOf('/') + 1)..];
+
+    /// <summary>When each ping arrived, as <see cref="Stopwatch.GetTimestamp"/>.</summary>
+    public IReadOnlyCollection<long> Pings => _pings;
 
     public static async Task<RawJsonClient> ConnectAsync(BackplaneServer server)
     {
@@ -76,7 +82,12 @@ public sealed class RawJsonClient : IAsyncDisposable
                 }
                 foreach (var record in all[..end].Split(RecordSeparator))
                 {
-                    _frames.Writer.TryWrite(JsonDocument.Parse(record).RootElement.Clone());
+                    var frame = JsonDocument.Parse(record).RootElement.Clone();
+                    if (frame.TryGetProperty("type", out var type) && type.GetInt32() == 6)
+                    {
+                        _pings.Enqueue(Stopwatch.GetTimestamp());
+                    }
+                    _frames.Writer.TryWrite(frame);
                 }
                 text.Clear().Append(all[(end + 1)..]);
             }
