@@ -62,8 +62,8 @@ internal sealed class RoomScenario(LoadOptions options, RedisProcess redis, stri
 
     /// <summary>
     /// Uncounted rounds of sending into a room of its own for at least a third of <see cref="LoadOptions.WarmupSeconds"/>,
-    /// then until the JIT has settled or all of them have passed: before that, half the instances' CPU goes to the compiler, and a first measured phase right
-    /// after a short warm-up ran at two thirds of the rate of later ones.
+    /// then until the JIT has settled or all of them have passed: before that, half the instances' CPU goes to the
+    /// compiler, and a first measured phase right after a short warm-up ran at two thirds of the rate of later ones.
     /// </summary>
     private async Task WarmUpAsync(IReadOnlyList<MinimalHubClient> members, RoomRecorder recorder, LoadCluster cluster, CancellationToken cancellationToken)
     {
