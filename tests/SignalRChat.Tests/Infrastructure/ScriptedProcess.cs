@@ -82,6 +82,18 @@ public sealed class ScriptedProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads printed lines until each of <paramref name="matches"/> has matched one, in any order: for lines
+    /// that come from different sources (a call's answer and a push) and may arrive either way round.</summary>
+    public async Task ExpectAllAsync(string what, params Func<string, bool>[] matches)
+    {
+        var pending = matches.ToList();
+        while (pending.Count > 0)
+        {
+            var line = await ExpectAsync(candidate => pending.Any(match => match(candidate)), what);
+            pending.Remove(pending.First(match => match(line)));
+        }
+    }
+
     /// <summary>Closes standard input, as the end of a piped script does, and waits for the process to exit.</summary>
     public async Task EndInputAsync(TimeSpan timeout)
     {

@@ -61,10 +61,12 @@ public sealed class ConsoleClientTests(ClusterFixture cluster)
         await using var dana = await ConsoleClient.ConnectAsync(cluster.B, "con-dana");
 
         await carl.SendLineAsync("/dm con-dana are you there?");
-        await carl.ExpectAsync(line => line.EndsWith("] you → con-dana: are you there?", StringComparison.Ordinal), "carl's sent message");
         await dana.ExpectAsync(line => line.EndsWith("] con-carl → you: are you there?", StringComparison.Ordinal), "the message, pushed to dana");
-        // dana's client acknowledged it on receipt: carl hears it was delivered.
-        await carl.ExpectAsync(line => line == "* delivered to con-dana: con-carl:con-dana#1", "the delivery confirmation");
+        // dana's client acknowledged it on receipt: carl hears it was delivered. The confirmation is a push, and may
+        // come before the answer to carl's own call, after which carl prints the message he sent.
+        await carl.ExpectAllAsync("carl's sent message and its delivery confirmation",
+            line => line.EndsWith("] you → con-dana: are you there?", StringComparison.Ordinal),
+            line => line == "* delivered to con-dana: con-carl:con-dana#1");
 
         await dana.SendLineAsync("/dm con-carl yes!");
         await carl.ExpectAsync(line => line.EndsWith("] con-dana → you: yes!", StringComparison.Ordinal), "the reply");
