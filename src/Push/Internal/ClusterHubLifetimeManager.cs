@@ -44,7 +44,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
         _logger = logger;
         _connections = new HubConnections(_instanceId);
         _writer = new ConnectionWriter(settings, metrics, logger);
-        _keepAlive = new KeepAlivePings(_connections, TakeOverKeepAlive(hubOptions.Value, globalHubOptions.Value));
+        _keepAlive = new KeepAlivePings(TakeOverKeepAlive(hubOptions.Value, globalHubOptions.Value));
         var redis = host.UsesRedis
             ? new RedisHubBackplane(host, typeof(THub).FullName!, _instanceId, directory, protocols, settings, metrics, logger, ReceiveAsync, ResyncAsync)
             : null;
@@ -58,7 +58,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
         // Once per hub and process: the instance channel must be read before this instance hands out client IDs.
         await _backplane.StartAsync();
         var local = _connections.Add(connection);
-        _keepAlive.Assign(local, connection.Features.Get<IConnectionInherentKeepAliveFeature>()?.HasInherentKeepAlive == true);
+        _keepAlive.Add(local, connection.Features.Get<IConnectionInherentKeepAliveFeature>()?.HasInherentKeepAlive == true);
         connection.Items[ClusterHubContextExtensions.ClientIdItem] = local.ClientId;
     }
 
@@ -78,7 +78,10 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
     /// <inheritdoc/>
     public override Task OnDisconnectedAsync(HubConnectionContext connection)
     {
-        _connections.Remove(connection);
+        if (_connections.Remove(connection) is { } local)
+        {
+            _keepAlive.Remove(local);
+        }
         return Task.CompletedTask;
     }
 

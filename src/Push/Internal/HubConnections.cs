@@ -32,11 +32,12 @@ internal sealed class HubConnections(string instanceId)
         return connection;
     }
 
-    public void Remove(HubConnectionContext context)
+    /// <returns>The connection removed; null when it was not here.</returns>
+    public LocalConnection? Remove(HubConnectionContext context)
     {
         if (!_connections.TryRemove(context.ConnectionId, out var connection))
         {
-            return;
+            return null;
         }
         lock (_membership)
         {
@@ -50,18 +51,10 @@ internal sealed class HubConnections(string instanceId)
                 Leave(_users, user, connection);
             }
         }
+        return connection;
     }
 
     public LocalConnection? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
-
-    /// <summary>Every connection, read as it goes: no copy is made, and connections added or removed meanwhile may or may not be seen.</summary>
-    public IEnumerable<LocalConnection> Each()
-    {
-        foreach (var (_, connection) in _connections)
-        {
-            yield return connection;
-        }
-    }
 
     /// <returns>False when this instance does not hold the connection.</returns>
     public bool AddToGroup(string connectionId, string group)

@@ -22,7 +22,7 @@ internal sealed class LocalConnection(HubConnectionContext context, string clien
     /// <summary><see cref="Environment.TickCount64"/> when a write last completed, or when writes began to wait.</summary>
     public long LastProgress;
 
-    /// <summary>When the connection is pinged, as a slot of <see cref="KeepAlivePings"/>; -1: never (its transport keeps itself alive).</summary>
+    /// <summary>Its slot in <see cref="KeepAlivePings"/>; -1: none (its transport keeps itself alive).</summary>
     public int KeepAliveSlot = -1;
 
     /// <summary>1 once the writer disconnected the client as slow.</summary>
