@@ -99,11 +99,13 @@ internal sealed class ConnectionWriter
     private static void Serialize(IReadOnlyList<LocalConnection> recipients, SerializedHubMessage message)
     {
         IHubProtocol? serialized = null;
-        foreach (var connection in recipients)
+        // Indexed loops here and below: a foreach over the interface would allocate an enumerator per send.
+        for (var i = 0; i < recipients.Count; i++)
         {
-            if (!ReferenceEquals(connection.Context.Protocol, serialized))
+            var protocol = recipients[i].Context.Protocol;
+            if (!ReferenceEquals(protocol, serialized))
             {
-                serialized = connection.Context.Protocol;
+                serialized = protocol;
                 message.GetSerializedMessage(serialized);
             }
         }
@@ -161,8 +163,9 @@ internal sealed class ConnectionWriter
     {
         var now = Environment.TickCount64;
         var writes = 0;
-        foreach (var connection in recipients)
+        for (var i = 0; i < recipients.Count; i++)
         {
+            var connection = recipients[i];
             if (connection.Context.ConnectionAborted.IsCancellationRequested)
             {
                 _metrics.OnClientGone(messages);

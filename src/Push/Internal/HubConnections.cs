@@ -203,10 +203,12 @@ internal sealed class HubConnections(string instanceId)
 
     private static List<LocalConnection> Members(ConcurrentDictionary<string, HashSet<LocalConnection>> sets, IReadOnlyList<string> names, HashSet<string>? skip)
     {
-        var members = new List<LocalConnection>();
-        HashSet<LocalConnection>? seen = names.Count > 1 ? [] : null;
-        foreach (var name in names)
+        // Sized for one connection per name, the usual case: no resizing while filling them.
+        var members = new List<LocalConnection>(names.Count);
+        HashSet<LocalConnection>? seen = names.Count > 1 ? new(names.Count) : null;
+        for (var i = 0; i < names.Count; i++)
         {
+            var name = names[i];
             if (name is null || !sets.TryGetValue(name, out var set))
             {
                 continue;

@@ -20,9 +20,9 @@ internal static class PushRuns
     public static int HashRecipients(IReadOnlyList<string> recipients)
     {
         var hash = new HashCode();
-        foreach (var recipient in recipients)
+        for (var i = 0; i < recipients.Count; i++)
         {
-            hash.Add(recipient, StringComparer.Ordinal);
+            hash.Add(recipients[i], StringComparer.Ordinal);
         }
         return hash.ToHashCode();
     }
@@ -31,9 +31,9 @@ internal static class PushRuns
     public static int HashConnections(IReadOnlyList<LocalConnection> connections)
     {
         var hash = new HashCode();
-        foreach (var connection in connections)
+        for (var i = 0; i < connections.Count; i++)
         {
-            hash.Add(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(connection));
+            hash.Add(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(connections[i]));
         }
         return hash.ToHashCode();
     }

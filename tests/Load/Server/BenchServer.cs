@@ -29,6 +29,8 @@ internal static class BenchServer
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // As the hub's executable does, before anything uses a shared ArrayPool.
+        SharedArrayPoolSize.Apply();
         var app = HubApplication.Build(args, builder =>
         {
             var stock = builder.Configuration.GetValue<bool>("Bench:Stock");
