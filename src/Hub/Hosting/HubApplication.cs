@@ -117,15 +117,8 @@ public static class HubApplication
                 }
                 await next(context);
             });
-            app.MapHub<ObjectHub>(HubPath, options =>
-            {
-                // A connection closes when its token expires, not only new ones are refused.
-                options.CloseOnAuthenticationExpiration = true;
-                // The backplane's slow-client rule disconnects a client whose writes wait (src/Push, Batching and
-                // writing). SignalR's own send timeout made every frame take a cancellable path of the WebSocket's,
-                // about 5% of the CPU of a delivery.
-                options.TransportSendTimeout = Timeout.InfiniteTimeSpan;
-            }).RequireCors(ClusterOrigins.Policy);
+            // A connection closes when its token expires, not only new ones are refused.
+            app.MapHub<ObjectHub>(HubPath, options => options.CloseOnAuthenticationExpiration = true).RequireCors(ClusterOrigins.Policy);
             drain.RunWhenStopping(app.Lifetime, app.Services.GetRequiredService<InstanceLoads>().RefreshNowAsync);
             // Made now, so its gauges are measured before the first call.
             app.Services.GetRequiredService<HubMetrics>();

@@ -44,7 +44,7 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
         _logger = logger;
         _connections = new HubConnections(_instanceId);
         _writer = new ConnectionWriter(settings, metrics, logger);
-        _keepAlive = new KeepAlivePings(TakeOverKeepAlive(hubOptions.Value, globalHubOptions.Value), _writer);
+        _keepAlive = new KeepAlivePings(TakeOverKeepAlive(hubOptions.Value, globalHubOptions.Value));
         var redis = host.UsesRedis
             ? new RedisHubBackplane(host, typeof(THub).FullName!, _instanceId, directory, protocols, settings, metrics, logger, ReceiveAsync, ResyncAsync)
             : null;

@@ -179,31 +179,6 @@ internal sealed class ConnectionWriter
         _metrics.OnDelivered(writes * messages, writes);
     }
 
-    /// <summary>
-    /// Disconnects the client if its writes have waited longer than <see cref="ClusterBackplaneOptions.SlowClientTimeout"/>
-    /// without any completing: the same rule as for a new write, for a client nothing more is written to. The
-    /// keep-alive loop asks it of every connection it visits (<see cref="KeepAlivePings"/>).
-    /// </summary>
-    public void DisconnectIfStuck(LocalConnection connection, long now)
-    {
-        var waiting = Volatile.Read(ref connection.PendingBytes);
-        var waited = now - Volatile.Read(ref connection.LastProgress);
-        if (waiting > 0 && waited > _limitMs)
-        {
-            Disconnect(connection, waiting, waited);
-        }
-    }
-
-    private void Disconnect(LocalConnection connection, long waiting, long waited)
-    {
-        if (Interlocked.Exchange(ref connection.Aborted, 1) == 0)
-        {
-            PushLog.SlowClient(_logger, connection.Context.ConnectionId, waiting, waited, _limitBytes, _limitMs);
-            _metrics.OnSlowClient();
-            connection.Context.Abort();
-        }
-    }
-
     /// <returns>True when handed to the connection now; false when queued on it (counted once written), or when the
     /// client was disconnected as slow instead.</returns>
     private bool Write(LocalConnection connection, SerializedHubMessage message, int messages, PushPriority priority, string? replacementKey, long now)
@@ -216,7 +191,12 @@ internal sealed class ConnectionWriter
             if (waiting >= _limitBytes || waited > _limitMs)
             {
                 Interlocked.Add(ref connection.PendingBytes, -size);
-                Disconnect(connection, waiting, waited);
+                if (Interlocked.Exchange(ref connection.Aborted, 1) == 0)
+                {
+                    PushLog.SlowClient(_logger, connection.Context.ConnectionId, waiting, waited, _limitBytes, _limitMs);
+                    _metrics.OnSlowClient();
+                    connection.Context.Abort();
+                }
                 return false;
             }
         }

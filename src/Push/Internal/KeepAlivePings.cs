@@ -13,10 +13,7 @@ namespace SignalRChat.Push.Internal;
 /// tick pings that slot's connections, about (connections / slots) of them, and touches no other; and a connection the writer wrote to within half the interval gets
 /// no ping that time, since its client heard from the server anyway. So a client hears from the server at least every
 /// 1.5 intervals (SignalR: every interval and a second), within the server timeout clients are told to keep, twice the
-/// interval. Transports that keep themselves alive (long polling) get no pings, as with SignalR. A connection with
-/// writes waiting gets no ping either; instead the writer's slow-client rule is applied to it
-/// (<see cref="ConnectionWriter.DisconnectIfStuck"/>), so a client that stopped reading is disconnected within
-/// <see cref="ClusterBackplaneOptions.SlowClientTimeout"/> and an interval even when nothing more is written to it.
+/// interval. Transports that keep themselves alive (long polling) get no pings, as with SignalR.
 /// </summary>
 internal sealed class KeepAlivePings : IDisposable
 {
@@ -32,14 +29,12 @@ internal sealed class KeepAlivePings : IDisposable
     private static readonly SerializedHubMessage Ping = new(PingMessage.Instance);
     private readonly ConcurrentDictionary<LocalConnection, byte>?[] _slots; // made when a connection first takes the slot
     private readonly long _recentMs;
-    private readonly ConnectionWriter _writer;
     private readonly PeriodicTimer _timer = new(Tick);
     private long _assigned;
 
-    public KeepAlivePings(TimeSpan interval, ConnectionWriter writer)
+    public KeepAlivePings(TimeSpan interval)
     {
         _recentMs = (long)(interval.TotalMilliseconds / 2);
-        _writer = writer;
         _slots = new ConcurrentDictionary<LocalConnection, byte>?[(int)Math.Clamp(interval / Tick, 1, MaxSlots)];
         // A loop of this process's own, with no I/O to fail: it ends when the timer is disposed.
         _ = Task.Run(RunAsync);
@@ -94,12 +89,8 @@ internal sealed class KeepAlivePings : IDisposable
         var now = Environment.TickCount64;
         foreach (var (connection, _) in slot)
         {
-            if (Volatile.Read(ref connection.PendingBytes) > 0)
-            {
-                _writer.DisconnectIfStuck(connection, now);
-                continue;
-            }
-            if (now - Volatile.Read(ref connection.LastProgress) < _recentMs)
+            if (Volatile.Read(ref connection.PendingBytes) > 0
+                || now - Volatile.Read(ref connection.LastProgress) < _recentMs)
             {
                 continue;
             }

@@ -193,33 +193,3 @@ public sealed class SocketSendBufferTests
         Assert.Contains("Cluster:SocketSendBufferBytes must be at least 4096 when set; it is 1000.", error.Message);
     }
 }
-
-/// <summary>
-/// A client that stopped reading, with nothing more written to it: the hub turns SignalR's own send timeout off, and the
-/// backplane's slow-client rule still disconnects the client, on the connection's keep-alive round.
-/// </summary>
-public sealed class StuckWithoutWritesTests
-{
-    [Fact]
-    public async Task AStuckClientNothingMoreIsWrittenTo_IsDisconnectedWithinTheTimeoutAndAKeepAliveInterval()
-    {
-        // A small socket send buffer, so that what the client does not read waits on the server; no byte limit.
-        await using var instance = await HubInstance.StartAsync(null,
-            "Cluster:SocketSendBufferBytes=16384", "Push:SlowClientBufferBytes=1073741824", "Push:SlowClientTimeout=00:00:03");
-        await using var stuck = await StuckClient.ConnectAsync(instance, "stuck");
-        var push = instance.Services.GetRequiredService<IClientPush>();
-        var payload = new string('x', 64 * 1024);
-
-        // 2 MiB at once (milliseconds, far less than the timeout, so no write finds the client slow), then nothing more.
-        for (var i = 0; i < 32; i++)
-        {
-            await push.PushToClientAsync(stuck.ClientId, "Bulk", payload);
-        }
-        await Eventually.TrueAsync(() => instance.Metrics.BacklogBytes > 0, "writes waiting for the stuck client");
-        Assert.Equal(0, instance.Metrics.SlowClients);
-
-        // Its slot comes round within SignalR's default keep-alive interval (15 s), well before SignalR's own client
-        // timeout (30 s) would close it without a word.
-        await Eventually.TrueAsync(() => instance.Metrics.SlowClients == 1, "the stuck client disconnected as slow", TimeSpan.FromSeconds(25));
-    }
-}
