@@ -26,7 +26,7 @@ internal sealed record LoadOptions
                         per fault: sent, lost, duplicated, longest wait, recovery (--quick: the suite's smaller run)
 
         options:
-          --quick               small preset, under two minutes for both scenarios (default: the full preset)
+          --quick               small preset, from 30 seconds to two minutes per scenario (default: the full preset)
           --instances K         hub instances (default 4; presence, room, flood, game 2; for connections, enough to hold
                                 15,000 each: 7 for 100,000)
           --room-size S         fanout: room members (full 1000, quick 200)

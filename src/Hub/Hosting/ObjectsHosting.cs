@@ -35,7 +35,7 @@ internal static class ObjectsHosting
                 .Validate(o => o.MaxMovesPerSecond > 0, "Zones:MaxMovesPerSecond must be positive.")
                 .Validate(o => o.MaxPlayers > 0, "Zones:MaxPlayers must be positive.")
                 .Validate(o => double.IsFinite(o.CellSize) && o.CellSize > 0, "Zones:CellSize must be a positive number.")
-                .Validate(o => o.PresenceInterval > TimeSpan.Zero, "Zones:PresenceInterval must be positive.")
+                .Validate(o => o.PresenceInterval >= TimeSpan.FromMilliseconds(1), "Zones:PresenceInterval must be at least 1 ms (ZonePresence numbers its batches from the clock in ms).")
                 .ValidateOnStart();
             builder.Services.AddOptions<GuildOptions>().Bind(builder.Configuration.GetSection(GuildOptions.Section))
                 .Validate(o => o.MaxMembers > 0, "Guilds:MaxMembers must be positive.")

@@ -77,7 +77,7 @@ internal static class WireValue
             case byte[] bytes: writer.WriteBase64StringValue(bytes); break;
             case float or double or decimal:
                 var number = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
-                writer.WriteNumberValue(double.IsFinite(number) ? number : throw new FormatException($"args hold {number}, which has no JSON form."));
+                writer.WriteNumberValue(double.IsFinite(number) ? number : throw new FormatException($"args hold {number.ToString(System.Globalization.CultureInfo.InvariantCulture)}, which has no JSON form."));
                 break;
             case ulong u: writer.WriteNumberValue(u); break;
             case sbyte or byte or short or ushort or int or uint or long: writer.WriteNumberValue(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)); break;

@@ -152,7 +152,7 @@ public sealed class Guild(
             }
             await DisbandAsync();
             await ListInInboxAsync(user, false);
-            await push.ToUsersAsync(logger, Id.ToString(), [user], ChangedMethod, new GuildChange(Id.ToString(), "ended", user, null, []));
+            await push.ToUsersAsync(logger, Id.ToString(), [user], ChangedMethod, new GuildChange(Id.ToString(), "ended", user, null, []), PushPriority.System);
             return;
         }
         Stored.Members.Remove(user);
@@ -282,7 +282,7 @@ public sealed class Guild(
         {
             recipients.Add(alsoTell);
         }
-        return push.ToUsersAsync(logger, Id.ToString(), recipients, ChangedMethod, new GuildChange(Id.ToString(), change, user, role, MemberList()));
+        return push.ToUsersAsync(logger, Id.ToString(), recipients, ChangedMethod, new GuildChange(Id.ToString(), change, user, role, MemberList()), PushPriority.System);
     }
 
     private Task SaveAsync() => _writer!.SaveAsync();

@@ -253,7 +253,7 @@ public sealed class Party(
     }
 
     private Task TellAsync(string? alsoTell = null) =>
-        push.ToUsersAsync(logger, Id.ToString(), alsoTell is null ? [.. Stored.Members] : [.. Stored.Members, alsoTell], ChangedMethod, Info());
+        push.ToUsersAsync(logger, Id.ToString(), alsoTell is null ? [.. Stored.Members] : [.. Stored.Members, alsoTell], ChangedMethod, Info(), PushPriority.System);
 
     private PartyInfo Info() => new(Id.ToString(), Stored.Leader, [.. Stored.Members]);
 

@@ -58,15 +58,28 @@ public sealed partial class Player
             // A copy: follower notices interleave with the pushes' awaits and change the set.
             foreach (var chunk in Follows.Followers.ToArray().Chunk(PushChunk))
             {
-                await PushAsync(chunk, visible);
+                await PushAsync(() => push.PushToUsersAsync(chunk, PresenceChangedMethod, visible, PushPriority.Presence, subject: User));
             }
         }
         var own = Own();
-        // The calling connection has the change as the call's result: tell the user's connections only if there are others.
-        var onlyTheCaller = State.Connections.Count == 1 && CurrentCaller?.ClientId is { } caller && State.Connections.Contains(caller);
-        if (own.DiffersFrom(ownBefore) && !onlyTheCaller)
+        if (own.DiffersFrom(ownBefore))
         {
-            await PushAsync([User], own);
+            await TellOwnConnectionsAsync(own);
+        }
+    }
+
+    /// <summary>Tells the user's connections their own presence; the calling connection has it as the call's result.</summary>
+    private async Task TellOwnConnectionsAsync(Presence own)
+    {
+        if (CurrentCaller?.ClientId is not { } caller || !State.Connections.Contains(caller))
+        {
+            await PushAsync(() => push.PushToUsersAsync([User], PresenceChangedMethod, own, PushPriority.Presence, subject: User));
+            return;
+        }
+        var others = State.Connections.Where(c => c != caller).ToArray();
+        if (others.Length > 0)
+        {
+            await PushAsync(() => push.PushToClientsAsync(others, PresenceChangedMethod, own, PushPriority.Presence, subject: User));
         }
     }
 
@@ -107,14 +120,14 @@ public sealed partial class Player
     /// past that, or on another failure, the push is dropped and logged: the change is kept, and a client that missed
     /// it reads it with <c>GetPresence</c>.
     /// </summary>
-    private async Task PushAsync(IReadOnlyList<string> users, Presence payload)
+    private async Task PushAsync(Func<Task> send)
     {
         var waited = Stopwatch.StartNew();
         for (var pause = 5; ; pause = Math.Min(pause * 2, 200))
         {
             try
             {
-                await push.PushToUsersAsync(users, PresenceChangedMethod, payload, PushPriority.Presence, subject: User);
+                await send();
                 return;
             }
             catch (PushBackpressureException) when (waited.Elapsed < BackpressureWait)

@@ -6,7 +6,7 @@ namespace SignalRChat.Objects.Zones;
 /// </summary>
 internal sealed class SpatialGrid(double cellSize)
 {
-    private static readonly IComparer<(double Distance, string Id)> Farthest = Comparer<(double Distance, string Id)>.Create((a, b) => Nearest(b, a));
+    private static readonly IComparer<(double Distance, string Id)> Farthest = Comparer<(double Distance, string Id)>.Create((a, b) => ByDistance(b, a));
 
     private readonly Dictionary<(long X, long Y), HashSet<string>> _cells = [];
     private readonly Dictionary<string, (double X, double Y)> _positions = new(StringComparer.Ordinal);
@@ -116,11 +116,27 @@ internal sealed class SpatialGrid(double cellSize)
                 all.Add((id, key.Item1));
             }
         }
-        all.Sort((a, b) => Nearest((a.Distance, a.Id), (b.Distance, b.Id)));
+        all.Sort((a, b) => ByDistance((a.Distance, a.Id), (b.Distance, b.Id)));
         return all.Count > limit ? all[..limit] : all;
     }
 
-    private static int Nearest((double Distance, string Id) a, (double Distance, string Id) b)
+    /// <summary>The <paramref name="limit"/> IDs nearest to (x, y) within <paramref name="maxRadius"/>, as
+    /// <see cref="Within"/> returns them: it looks within a cell's side first and doubles the radius until it has
+    /// <paramref name="limit"/> (any ID farther out is farther than those) or the radius reaches
+    /// <paramref name="maxRadius"/>, so a crowded zone answers from the cells around the point.</summary>
+    public List<(string Id, double Distance)> Nearest(double x, double y, double maxRadius, int limit, string? exclude, Func<string, bool>? hidden = null)
+    {
+        for (var radius = Math.Min(cellSize, maxRadius); ; radius = Math.Min(radius * 2, maxRadius))
+        {
+            var found = Within(x, y, radius, limit, exclude, hidden);
+            if (found.Count >= limit || radius >= maxRadius)
+            {
+                return found;
+            }
+        }
+    }
+
+    private static int ByDistance((double Distance, string Id) a, (double Distance, string Id) b)
     {
         var byDistance = a.Distance.CompareTo(b.Distance);
         return byDistance != 0 ? byDistance : string.CompareOrdinal(a.Id, b.Id);

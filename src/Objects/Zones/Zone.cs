@@ -51,6 +51,8 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
     private IGrainTimer? _flushTimer;
     private bool _flushArmed;
     private long? _lastPresencePush; // Environment.TickCount64 of the last ZonePresence
+    // The last ZonePresence's seq. From the clock, so that an activation's batches number above those of one before it.
+    private long _presenceSeq = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     private IGrainTimer? _keepAlive;
 
     /// <inheritdoc/>
@@ -109,8 +111,8 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
         member.Pending = null;
         _pendingMoves.Remove(user);
         Place(member, args.X, args.Y);
-        var nearest = Grid.Within(args.X, args.Y, MaxRadius, MaxEnterPlayers, exclude: null, hidden: id => IsHiddenFrom(id, user));
-        return new ZoneSnapshot(Id.ToString(), nearest.Select(p => _members[p.Id].ToPlayer()).ToList(), _members.Count);
+        var nearest = Grid.Nearest(args.X, args.Y, MaxRadius, MaxEnterPlayers, exclude: null, hidden: id => IsHiddenFrom(id, user));
+        return new ZoneSnapshot(Id.ToString(), nearest.Select(p => _members[p.Id].ToPlayer()).ToList(), _members.Count, _presenceSeq);
     }
 
     /// <summary>Takes the caller's user out of the zone.</summary>
@@ -154,7 +156,7 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
     {
         var user = RequireClient("list the players of");
         var players = _members.Values.Where(m => !IsHiddenFrom(m.User, user)).Select(m => m.ToPlayer()).ToList();
-        return Task.FromResult(new ZoneSnapshot(Id.ToString(), players, _members.Count));
+        return Task.FromResult(new ZoneSnapshot(Id.ToString(), players, _members.Count, _presenceSeq));
     }
 
     /// <summary>The players within <c>radius</c> of the caller, nearest first, without the caller.</summary>
@@ -290,7 +292,7 @@ public sealed class Zone(IClientPush push, IOptions<ZoneOptions> options, ILogge
         }
         if (_entered.Count + _left.Count > 0)
         {
-            var batch = new ZonePresence(Id.ToString(), [.. _entered], [.. _left]);
+            var batch = new ZonePresence(Id.ToString(), [.. _entered], [.. _left], ++_presenceSeq);
             _entered.Clear();
             _left.Clear();
             _lastPresencePush = now;

@@ -119,6 +119,7 @@ public sealed class LoadToolSmokeTests : IDisposable
         Assert.Equal(["20/s system", "20/s chat", "20/s presence", "20/s all", "40/s system", "40/s chat", "40/s presence", "40/s all"],
             classes.Select(r => $"{r.GetProperty("mode").GetString()} {r.GetProperty("class").GetString()}"));
         Assert.All(results, r => Assert.Equal(0, r.GetProperty("lost").GetInt64()));
+        Assert.All(results, r => Assert.Equal(0, r.GetProperty("failed").GetInt64()));
         Assert.All(classes, r => Assert.True(r.GetProperty("deliveriesPerSec").GetDouble() > 0, $"{r}"));
         Assert.All(classes, r => Assert.True(r.GetProperty("p99Ms").GetDouble() > 0, $"{r}"));
         // Every kind is reported at every rate; announcements reach all 40 players, twice a step.

@@ -18,7 +18,10 @@ public sealed class PresenceBadInputTests(PresenceClusterFixture cluster)
         { "Follow", new { users = Enumerable.Range(0, 501).Select(i => $"u{i}").ToArray() }, "users holds 501 names; the limit is 500 per call." },
         { "Follow", new { users = new[] { "ok", "not ok" } }, "users[1] may hold only letters, digits, '_', '-' and '.' (ASCII)." },
         { "Follow", new { users = new[] { "bad-alice" } }, "users must not include yourself: you cannot follow yourself." },
+        { "Unfollow", new { users = Enumerable.Range(0, 501).Select(i => $"u{i}").ToArray() }, "users holds 501 names; the limit is 500 per call." },
+        { "GetPresence", new { users = Enumerable.Range(0, 501).Select(i => $"u{i}").ToArray() }, "users holds 501 names; the limit is 500 per call." },
         { "GetPresence", new { users = new[] { "" } }, "users[0] is required." },
+        { "GetPresence", new { users = new[] { new string('u', 65) } }, "users[0] is longer than 64 characters." },
         { "SetStatus", new { status = 3 }, "Invalid args for Player.SetStatus: 'status' has the wrong type. Expected {status: string, text?: string}." },
     };
 
@@ -72,6 +75,8 @@ public sealed class PresenceBadInputTests(PresenceClusterFixture cluster)
         { "Move", new { x = 5.0, y = 1e7 }, "y must be a finite number within ±1,000,000; it was 10000000." },
         { "Nearby", new { radius = 0.0 }, "radius must be a finite number above 0 and at most 3,000,000; it was 0." },
         { "Nearby", new { radius = -5.0 }, "radius must be a finite number above 0 and at most 3,000,000; it was -5." },
+        { "Nearby", new { radius = double.NaN }, "Invalid args for Zone.Nearby: args hold NaN, which has no JSON form." },
+        { "SayNearby", new { text = "hi", radius = double.PositiveInfinity }, "Invalid args for Zone.SayNearby: args hold Infinity, which has no JSON form." },
         { "Nearby", new { radius = 10.0, limit = 0 }, "limit must be between 1 and 500; it was 0." },
         { "Nearby", new { radius = 10.0, limit = 501 }, "limit must be between 1 and 500; it was 501." },
         { "SayNearby", new { text = "   ", radius = 10.0 }, "text must not be empty." },

@@ -46,21 +46,27 @@ public sealed class PresenceLifecycleTests
         Assert.Equal(("online", "back soon"), (presence.GetProperty("status").GetString(), presence.GetProperty("text").GetString()));
     }
 
-    [Fact]
-    public async Task UsersOfACrashedInstance_GoOfflineForTheirFollowers()
+    [Theory]
+    // A hub-only process: the crashed user's player lives on the survivor.
+    [InlineData("Hub", 20)]
+    // The default role: the crashed user's player lived in the crashed process (placed where its user connected), and
+    // comes back from storage on the survivor once Orleans has declared the dead silo dead (about 9 s).
+    [InlineData("All", 45)]
+    public async Task UsersOfACrashedInstance_GoOfflineForTheirFollowers(string role, int seconds)
     {
         const string ttl = "Cluster:InstanceTtl=00:00:03";
         await using var redis = await RedisServer.StartAsync();
         await using var survivor = await HubInstance.StartAsync(redis.ConnectionString, ttl);
-        await using var doomed = await HubProcess.StartAsync(redis.ConnectionString, ttl, "Cluster:Role=Hub");
+        await using var doomed = await HubProcess.StartAsync(redis.ConnectionString, ttl, $"Cluster:Role={role}");
         await using var follower = await TestClient.ConnectAsync(survivor, "crash-bob", listenTo: "PresenceChanged");
         var ghost = await TestClient.ConnectAsync(doomed.Url, "crash-ghost");
+        await ghost.SetStatusAsync("in-game", "before the crash");
         await follower.FollowAsync("crash-ghost");
 
         doomed.Crash();
 
         // Players check their connections every 30 s on their own; the survivor's sweep is what makes this quick.
-        var offline = await follower.PresenceChangeAsync("crash-ghost", "offline", TimeSpan.FromSeconds(20));
+        var offline = await follower.PresenceChangeAsync("crash-ghost", "offline", TimeSpan.FromSeconds(seconds));
         Assert.True(offline.GetProperty("lastSeen").GetInt64() > 0);
         await ghost.Connection.DisposeAsync();
     }

@@ -128,6 +128,45 @@ public sealed class PresenceTests(PresenceClusterFixture cluster)
     }
 
     [Fact]
+    public async Task TheConnectionThatMadeAChange_HasItAsTheResult_AndTheUsersOtherConnectionsArePushedIt()
+    {
+        await using var phone = await TestClient.ConnectAsync(cluster.A, "p10-alice", listenTo: "PresenceChanged");
+        await phone.PresenceChangeAsync("p10-alice", "online");
+        await using var desktop = await TestClient.ConnectAsync(cluster.B, "p10-alice", listenTo: "PresenceChanged");
+
+        var result = await desktop.SetStatusAsync("busy", "from the desktop");
+        Assert.Equal("busy", result.GetProperty("status").GetString());
+        await phone.PresenceChangeAsync("p10-alice", "busy");
+        await phone.SetStatusAsync("in-game", "from the phone");
+
+        // The desktop's first push about alice is the phone's change: its own came only as its result.
+        var first = await desktop.NextAsync("PresenceChanged", p => p.GetProperty("user").GetString() == "p10-alice", "a change of alice");
+        Assert.Equal("in-game", first.GetProperty("status").GetString());
+        Assert.Equal("from the phone", first.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task AFollowerOnSeveralInstances_HearsTheChangeOnEveryConnection_AndANullActivityClearsIt()
+    {
+        await using var bobOnA = await TestClient.ConnectAsync(cluster.A, "p11-bob", listenTo: "PresenceChanged");
+        await using var bobOnB = await TestClient.ConnectAsync(cluster.B, "p11-bob", Protocol.MessagePack, listenTo: "PresenceChanged");
+        await using var alice = await TestClient.ConnectAsync(cluster.A, "p11-alice");
+        await bobOnA.FollowAsync("p11-alice");
+        await alice.CallAsync(alice.PlayerOf(), "SetActivity", new { activity = new { game = "ctf" } });
+
+        foreach (var bob in new[] { bobOnA, bobOnB })
+        {
+            await bob.NextAsync("PresenceChanged", p => p.GetProperty("activity").ValueKind == System.Text.Json.JsonValueKind.Object, "the activity");
+        }
+        await alice.CallAsync(alice.PlayerOf(), "SetActivity", new { activity = (object?)null });
+        foreach (var bob in new[] { bobOnA, bobOnB })
+        {
+            await bob.NextAsync("PresenceChanged", p => p.GetProperty("activity").ValueKind == System.Text.Json.JsonValueKind.Null, "the activity cleared");
+        }
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await bobOnB.PresenceOfAsync("p11-alice")).GetProperty("activity").ValueKind);
+    }
+
+    [Fact]
     public async Task Following_StopsAtOneThousandUsers_AndARefusedFollowStoresNothing()
     {
         await using var fan = await TestClient.ConnectAsync(cluster.A, "p9-fan");

@@ -48,6 +48,32 @@ public sealed class SpatialGridTests
         }
     }
 
+    [Theory]
+    // A crowded zone, a sparse one spread to the coordinate limits, and one with fewer players than the limit.
+    [InlineData(5, 10_000, 2_000.0, 500)]
+    [InlineData(6, 300, 1_000_000.0, 50)]
+    [InlineData(7, 120, 5_000.0, 500)]
+    public void Nearest_IsWithinTheLargestRadius_FromTheCellsAroundThePoint(int seed, int count, double spread, int limit)
+    {
+        var random = new Random(seed);
+        var grid = new SpatialGrid(100);
+        for (var i = 0; i < count; i++)
+        {
+            grid.Set($"p{i}", (random.NextDouble() * 2 - 1) * spread, (random.NextDouble() * 2 - 1) * spread);
+        }
+        bool Hidden(string id) => id.EndsWith('3');
+
+        for (var q = 0; q < 20; q++)
+        {
+            var (x, y) = ((random.NextDouble() * 2 - 1) * spread, (random.NextDouble() * 2 - 1) * spread);
+            var expected = grid.Within(x, y, Zone.MaxRadius, limit, exclude: "p1", Hidden);
+
+            var found = grid.Nearest(x, y, Zone.MaxRadius, limit, exclude: "p1", Hidden);
+
+            Assert.Equal(expected, found);
+        }
+    }
+
     [Fact]
     public void Within_WithoutALimit_ReturnsEveryoneInTheRadius_NearestFirst()
     {
