@@ -60,7 +60,6 @@ public sealed class PresenceLifecycleTests
         await using var doomed = await HubProcess.StartAsync(redis.ConnectionString, ttl, $"Cluster:Role={role}");
         await using var follower = await TestClient.ConnectAsync(survivor, "crash-bob", listenTo: "PresenceChanged");
         var ghost = await TestClient.ConnectAsync(doomed.Url, "crash-ghost");
-        await ghost.SetStatusAsync("in-game", "before the crash");
         await follower.FollowAsync("crash-ghost");
 
         doomed.Crash();
