@@ -24,6 +24,8 @@ internal sealed record LoadOptions
           chaos         3 hub processes and Redis; 30 members (the README's client advice), 3 senders every 50 ms;
                         SIGKILL, SIGTERM, SIGSTOP (20 s) of the room's host, a Redis restart, a write pause (10 s);
                         per fault: sent, lost, duplicated, longest wait, recovery (--quick: the suite's smaller run)
+          floor         no hub: K plain TCP servers write a 64-byte frame to C loopback connections at once, K readers
+                        time it; the machine's floor for a broadcast (C 20,000, K 2, 20 rounds; --quick 2,000, 5)
 
         options:
           --quick               small preset, from 30 seconds to two minutes per scenario (default: the full preset)
@@ -39,7 +41,7 @@ internal sealed record LoadOptions
                                 and per-instance-small-socket-buffers (Cluster:SocketSendBufferBytes=16384)
           --system-every N      fanout: after every N messages, one push in the system class to the same members, timed
                                 apart (default 0: none); shows what a system push waits for behind a flood of chat
-          --runs N              runs per mode; the report gives medians (full 3, quick 1)
+          --runs N              runs per mode; the report gives medians (full 3, quick 1); floor: rounds (full 20, quick 5)
           --warmup-seconds N    fanout, presence, room, game: longest warm-up per run; it ends sooner once the JIT has settled
                                 (full 90, quick 5; presence quick 30, game quick 15; room runs at least a third of it)
           --players P           presence: players (full 10000, quick 1000); game: players (full 20000, quick 1000), in
@@ -62,7 +64,7 @@ internal sealed record LoadOptions
           --senders S           room: members that send (default all 20), each with --in-flight calls queued (default 8;
                                 the hub runs one call of a connection at a time, in order)
           --histories LIST      room: history lengths to start from, one fresh room each (default 10,1000)
-          --connections C       connections: how many (full 100000, quick 2000)
+          --connections C       connections: how many (full 100000, quick 2000); floor: over all K (full 20000, quick 2000)
           --mode M              connections: ours, stock (SignalR's Redis backplane) or both, one after another (default both)
           --idle-seconds N      connections: how long to let them settle, then to measure idle CPU over (full 10, quick 5)
           --out DIR             where results go (default results/ in the repository)
@@ -119,12 +121,12 @@ internal sealed record LoadOptions
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            throw new ArgumentException("Name a scenario: fanout, connections, presence, room, flood, game or chaos.");
+            throw new ArgumentException("Name a scenario: fanout, connections, presence, room, flood, game, chaos or floor.");
         }
         var scenario = args[0];
-        if (scenario is not ("fanout" or "connections" or "presence" or "room" or "flood" or "game" or "chaos"))
+        if (scenario is not ("fanout" or "connections" or "presence" or "room" or "flood" or "game" or "chaos" or "floor"))
         {
-            throw new ArgumentException($"Unknown scenario '{scenario}'. Scenarios: fanout, connections, presence, room, flood, game, chaos.");
+            throw new ArgumentException($"Unknown scenario '{scenario}'. Scenarios: fanout, connections, presence, room, flood, game, chaos, floor.");
         }
         var quick = args.Contains("--quick");
         var options = quick
@@ -141,6 +143,10 @@ internal sealed record LoadOptions
                 Players = quick ? 1000 : 20_000, Follows = 50, Rates = quick ? [250, 500, 1000, 2000] : [125, 250, 500, 1000, 2000],
                 WarmupSeconds = quick ? 15 : 90, Instances = 2,
             };
+        }
+        if (scenario == "floor")
+        {
+            options = options with { Connections = quick ? 2000 : 20_000, Instances = 2, Runs = quick ? 5 : 20 };
         }
         for (var i = 1; i < args.Length; i++)
         {

@@ -10,6 +10,8 @@ switch (args.FirstOrDefault())
     case BenchServer.Command: return await BenchServer.RunAsync(args[1..]);
     case CrowdWorker.Command: return await CrowdWorker.RunAsync(args[1..]);
     case GameShard.Command: return await GameShard.RunAsync();
+    case RawBroadcast.ServeCommand: return await RawBroadcast.ServeAsync(args[1..]);
+    case RawBroadcast.ReadCommand: return await RawBroadcast.ReadAsync(args[1..]);
 }
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -66,6 +68,20 @@ if (options.Scenario == "chaos")
     await File.WriteAllTextAsync(path, System.Text.Json.JsonSerializer.Serialize(chaos, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
     Console.WriteLine($"results: {path}");
     return chaos.Any(r => r.Lost > 0 || r.Duplicated > 0 || r.MissingAtClients > 0) ? 3 : 0;
+}
+
+if (options.Scenario == "floor")
+{
+    var floor = await new FloorScenario(options, logDir).RunAsync(stop.Token);
+    Console.WriteLine($"{floor.Connections:N0} loopback TCP connections over {floor.Processes} server and {floor.Processes} reader processes; a {floor.FrameBytes}-byte frame to all, {floor.Rounds} rounds; medians over the rounds");
+    Console.WriteLine();
+    Console.WriteLine("| connections | p50 ms | p99 ms | max ms | one process's loop of sends ms |");
+    Console.WriteLine("|--:|--:|--:|--:|--:|");
+    Console.WriteLine(FormattableString.Invariant($"| {floor.Connections:N0} | {floor.P50Ms:F1} | {floor.P99Ms:F1} | {floor.MaxMs:F1} | {floor.SendLoopMs:F1} |"));
+    var floorPath = Path.Combine(outDir, $"floor-{stamp}.json");
+    await File.WriteAllTextAsync(floorPath, System.Text.Json.JsonSerializer.Serialize(floor, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"results: {floorPath}");
+    return 0;
 }
 
 var steps = options.Runs * options.Scenario switch { "fanout" => options.Modes.Count, "presence" or "room" or "game" => 1, "flood" => options.FloodLimits.Count, _ => options.ConnectionModes.Count };

@@ -52,6 +52,23 @@ public sealed class LoadToolSmokeTests : IDisposable
     }
 
     [Fact]
+    public async Task Floor_TimesARawBroadcastToEveryConnection_InEachRound()
+    {
+        await using var tool = Start("floor", "--connections", "200", "--runs", "3", "--out", _out);
+
+        await tool.WaitForExitAsync(RunTimeout);
+
+        Assert.True(tool.ExitCode == 0, tool.Transcript);
+        var result = JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(_out, "floor-*.json").Single())).RootElement;
+        Assert.Equal(200, result.GetProperty("Connections").GetInt32());
+        // Every reader got a frame in every round, or the tool would not have finished: the latencies are real times.
+        Assert.Equal(3, result.GetProperty("RoundP99Ms").GetArrayLength());
+        Assert.All(result.GetProperty("RoundP99Ms").EnumerateArray(), p99 => Assert.True(p99.GetDouble() > 0));
+        Assert.True(result.GetProperty("MaxMs").GetDouble() >= result.GetProperty("P50Ms").GetDouble());
+        Assert.Contains("| connections | p50 ms | p99 ms |", tool.Transcript);
+    }
+
+    [Fact]
     public async Task Connections_HoldsThemAndEveryOneReceivesTheBroadcast_OnOursAndOnStock()
     {
         await using var tool = Start("connections", "--instances", "2", "--connections", "60", "--runs", "1", "--idle-seconds", "1", "--out", _out);
