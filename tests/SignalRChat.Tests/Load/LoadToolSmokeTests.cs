@@ -150,7 +150,7 @@ public sealed class LoadToolSmokeTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "--help" }, 0, "usage: dotnet run -c Release --project tests/Load")]
-    [InlineData(new[] { "fanot" }, 2, "Unknown scenario 'fanot'. Scenarios: fanout, connections, presence, room, flood, game, chaos.")]
+    [InlineData(new[] { "fanot" }, 2, "Unknown scenario 'fanot'. Scenarios: fanout, connections, presence, room, flood, game, chaos, floor.")]
     [InlineData(new[] { "game", "--mix", "guild=25,dance=3" }, 2, "--mix holds 'dance=3'; each entry is action=weight, the actions guild, party, world, direct, status, move, zone.")]
     [InlineData(new[] { "game", "--priorities", "maybe" }, 2, "--priorities must be on or off; it was 'maybe'.")]
     [InlineData(new[] { "game", "--players", "40", "--follows", "40" }, 2, "--follows must be below the players of a shard (40); it was 40.")]
