@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using MessagePack;
 using Microsoft.Extensions.DependencyInjection;
+using SignalRChat.Load.Crowd;
 using SignalRChat.Objects.Notices;
 using SignalRChat.Push;
 using SignalRChat.Push.Internal;
@@ -138,28 +138,22 @@ public sealed class BuiltInPushClassesTests(ClusterFixture cluster) : IClassFixt
         }
     }
 
-    /// <summary>The invoked method of a serialized invocation, in either protocol.</summary>
+    /// <summary>The invoked method of a serialized invocation, read with the benchmark client's framing of either protocol.</summary>
     private static string? Target(Microsoft.AspNetCore.SignalR.SerializedMessage message)
     {
-        if (message.ProtocolName == "json")
+        var frames = HubFrames.For(messagePack: message.ProtocolName == "messagepack");
+        if (frames.NextRecord(message.Serialized.Span, out var body) == 0)
         {
-            using var json = JsonDocument.Parse(message.Serialized[..^1]); // without the record separator
-            return json.RootElement.TryGetProperty("target", out var target) ? target.GetString() : null;
+            return null;
         }
-        // MessagePack: a varint length, then [type, headers, invocationId, target, arguments…].
-        var bytes = message.Serialized;
-        var prefix = 0;
-        while ((bytes.Span[prefix++] & 0x80) != 0)
-        {
-        }
-        var reader = new MessagePackReader(bytes[prefix..]);
-        reader.ReadArrayHeader();
-        if (reader.ReadInt32() != 1)
-        {
-            return null; // not an invocation
-        }
-        reader.Skip();
-        reader.Skip();
-        return reader.ReadString();
+        var sink = new TargetSink();
+        return frames.Read(message.Serialized[body], sink) == HubFrames.InvocationType ? sink.Target : null;
+    }
+
+    private sealed class TargetSink : IInvocationSink
+    {
+        public string? Target { get; private set; }
+
+        public void Invocation(ReadOnlySpan<byte> target, ReadOnlyMemory<byte> arguments) => Target = System.Text.Encoding.UTF8.GetString(target);
     }
 }
