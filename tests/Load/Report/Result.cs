@@ -122,14 +122,17 @@ internal sealed record Result
     /// <summary>game: the setup in words (players, groups, mix), for the report's heading.</summary>
     public string? Setup { get; init; }
 
+    /// <summary>The median of some values (of an even count: the mean of the middle two).</summary>
+    public static double MedianOf(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
     /// <summary>The median of each metric over several runs of the same scenario and mode.</summary>
     public static Result Median(IReadOnlyList<Result> runs)
     {
-        static double M(IEnumerable<double> values)
-        {
-            var sorted = values.Order().ToArray();
-            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-        }
+        static double M(IEnumerable<double> values) => MedianOf(values);
         static double? N(IEnumerable<double?> values) => values.Any(v => v is null) ? null : M(values.Select(v => v!.Value));
         return runs[0] with
         {

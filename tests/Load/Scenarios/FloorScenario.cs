@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using SignalRChat.Load.Cluster;
+using SignalRChat.Load.Report;
 using SignalRChat.Load.Server;
 
 namespace SignalRChat.Load.Scenarios;
@@ -69,14 +70,10 @@ internal sealed class FloorScenario(LoadOptions options, string logDir)
         }
         finally
         {
+            // Servers end at the end of their input; readers have ended after their last round, or are killed.
             foreach (var process in servers.Concat(readers))
             {
-                if (!process.HasExited)
-                {
-                    process.Kill();
-                    await process.WaitForExitAsync(CancellationToken.None);
-                }
-                process.Dispose();
+                await ChildProcessStop.StopAsync(process, p => p.StandardInput.Close(), TimeSpan.FromSeconds(5));
             }
         }
     }
@@ -90,17 +87,11 @@ internal sealed class FloorScenario(LoadOptions options, string logDir)
             return (P50: Ms(ticks[ticks.Length / 2]), P99: Ms(ticks[(int)(ticks.Length * 0.99)]), Max: Ms(ticks[^1]));
         }).ToList();
         return new FloorResult(perProcess * options.Instances, options.Instances, options.Runs, RawBroadcast.FrameBytes,
-            Median(rounds.Select(r => r.P50)), Median(rounds.Select(r => r.P99)), Median(rounds.Select(r => r.Max)),
-            Median(loops), [.. rounds.Select(r => r.P99)]);
+            Result.MedianOf(rounds.Select(r => r.P50)), Result.MedianOf(rounds.Select(r => r.P99)), Result.MedianOf(rounds.Select(r => r.Max)),
+            Result.MedianOf(loops), [.. rounds.Select(r => r.P99)]);
     }
 
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     private static Process Start(params string[] args)
     {
