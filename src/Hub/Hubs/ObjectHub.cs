@@ -44,16 +44,8 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
         Context.Items[typeof(ActivityClock)] = new ActivityClock();
         Context.Items[typeof(RefusalCount)] = new RefusalCount();
         // Online before the client hears it is registered.
-        if (await presence.ConnectedAsync(UserName(), ClientId) is { } refusal)
+        if (!await presence.ConnectedAsync(UserName(), ClientId, Refusal(UserName(), Context.ConnectionId), Context.ConnectionAborted))
         {
-            // A client's doing, not a server fault: closed with the reason, without the error log a throw would cost.
-            metrics.Refused("Quotas:ConnectionsPerUser");
-            if (throttles.Allow(nameof(HubLog.ConnectionRefused), out var suppressed))
-            {
-                HubLog.ConnectionRefused(logger, UserName(), refusal, suppressed);
-            }
-            var connectionId = Context.ConnectionId;
-            instances.CloseLocalConnections(connection => connection.ConnectionId == connectionId, refusal);
             return;
         }
         using (PushPriorities.Use(Push.PushPriority.System))
@@ -63,6 +55,24 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
         // Not awaited: SignalR runs none of the client's calls until this method returns, and the board's silo may be
         // slow or gone (then the client's calls would wait for it to be declared dead).
         _ = ReplayAnnouncementsAsync(Clients.Caller);
+    }
+
+    /// <summary>
+    /// Closes a connection the user's player refused (the user's connection quota) with the reason. A client's doing,
+    /// not a server fault: without the error log a throw would cost. Captures no hub, which is gone after the call.
+    /// </summary>
+    private Action<string> Refusal(string user, string connectionId)
+    {
+        var (limitMetrics, logThrottles, hubLogger, cluster) = (metrics, throttles, logger, instances);
+        return refusal =>
+        {
+            limitMetrics.Refused("Quotas:ConnectionsPerUser");
+            if (logThrottles.Allow(nameof(HubLog.ConnectionRefused), out var suppressed))
+            {
+                HubLog.ConnectionRefused(hubLogger, user, refusal, suppressed);
+            }
+            cluster.CloseLocalConnections(connection => connection.ConnectionId == connectionId, refusal);
+        };
     }
 
     /// <summary>

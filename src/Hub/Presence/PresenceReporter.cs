@@ -38,9 +38,17 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
         }
     }
 
-    /// <summary>A connection of <paramref name="user"/> opened here. Returns why it must close instead (the user's
-    /// connection quota), or null. Failures are logged: the connection works without presence.</summary>
-    public async Task<string?> ConnectedAsync(string user, string clientId)
+    /// <summary>
+    /// A connection of <paramref name="user"/> opened here. Returns false when the user's player refused it (the
+    /// user's connection quota), after calling <paramref name="refuse"/> with the reason. A notice that fails is logged
+    /// and retried a few times in the background while the connection stays open (a lost one would keep the user
+    /// offline), without holding up the connection, which works meanwhile.
+    /// </summary>
+    /// <param name="user">The user name.</param>
+    /// <param name="clientId">The connection's client ID.</param>
+    /// <param name="refuse">Closes the connection with the player's reason, now or on a retry.</param>
+    /// <param name="closed">Cancelled when the connection closes: the retries stop.</param>
+    public async Task<bool> ConnectedAsync(string user, string clientId, Action<string> refuse, CancellationToken closed)
     {
         lock (_localConnections)
         {
@@ -52,14 +60,55 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
                 backplane.Redis.GetDatabase().SetAdd(LocalUsersKey(instances.LocalInstanceId), user, CommandFlags.FireAndForget);
             }
         }
+        var (told, refusal) = await TellOpenedAsync(user, clientId);
+        if (refusal is not null)
+        {
+            refuse(refusal);
+            return false;
+        }
+        if (!told)
+        {
+            _ = RetryOpenedAsync(user, clientId, refuse, closed);
+        }
+        return true;
+    }
+
+    private async Task RetryOpenedAsync(string user, string clientId, Action<string> refuse, CancellationToken closed)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(closed, _stopping.Token);
         try
         {
-            return await PlayerOf(user).ConnectionOpened(clientId).WaitAsync(NoticeTimeout);
+            for (var attempt = 2; attempt <= Attempts; attempt++)
+            {
+                await Task.Delay(RetryDelay, either.Token);
+                var (told, refusal) = await TellOpenedAsync(user, clientId);
+                if (refusal is not null)
+                {
+                    // Over the user's quota after all (other connections opened meanwhile).
+                    refuse(refusal);
+                }
+                if (told)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection closed (its close notice follows), or the instance is stopping.
+        }
+    }
+
+    private async Task<(bool Told, string? Refusal)> TellOpenedAsync(string user, string clientId)
+    {
+        try
+        {
+            return (true, await PlayerOf(user).ConnectionOpened(clientId).WaitAsync(NoticeTimeout));
         }
         catch (Exception e)
         {
             LogNoticeFailed(e, user, clientId);
-            return null;
+            return (false, null);
         }
     }
 

@@ -58,6 +58,11 @@ public sealed partial class Player
     /// <inheritdoc/>
     async Task<string?> IPlayerGrain.ConnectionOpened(string clientId)
     {
+        if (_recentlyClosed.Contains(clientId))
+        {
+            // A late notice (the hub retries one that failed) of a connection that has closed since.
+            return null;
+        }
         ForgetGoneConnections();
         var limit = quotas.Value.ConnectionsPerUser;
         if (State.Connections.Count >= limit && !State.Connections.Contains(clientId))

@@ -69,4 +69,27 @@ public sealed class PresenceLifecycleTests
         Assert.True(offline.GetProperty("lastSeen").GetInt64() > 0);
         await ghost.Connection.DisposeAsync();
     }
+
+    [Fact]
+    public async Task AUserWhosePlayerWasOnACrashedProcess_ComesOnlineOnTheSurvivor_WithoutACallOfTheirOwn()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var survivor = await HubInstance.StartAsync(redis.ConnectionString, PresenceClusterFixture.Grace);
+        await using var doomed = await HubProcess.StartAsync(redis.ConnectionString, PresenceClusterFixture.Grace);
+        await using var follower = await TestClient.ConnectAsync(survivor.Url, "late-bob", listenTo: "PresenceChanged");
+        // The player is placed where its user first connects: in the process that crashes below.
+        var first = await TestClient.ConnectAsync(doomed.Url, "late-alice");
+        Assert.Equal("online", (await follower.FollowAsync("late-alice"))[0].GetProperty("status").GetString());
+        await first.DisposeAsync();
+        await follower.PresenceChangeAsync("late-alice", "offline");
+
+        doomed.Crash();
+        // The user comes back on the survivor while the player's process is not yet declared dead: the hub's notice
+        // of the new connection fails, and the connection works without it.
+        await using var again = await TestClient.ConnectAsync(survivor.Url, "late-alice");
+
+        // The hub tells the player again every 5 s; once Orleans has declared the dead silo dead (about 10 s), the
+        // player comes back on the survivor and hears of the connection.
+        await follower.PresenceChangeAsync("late-alice", "online", TimeSpan.FromSeconds(45));
+    }
 }
