@@ -76,27 +76,16 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
     private async Task RetryOpenedAsync(string user, string clientId, Action<string> refuse, CancellationToken closed)
     {
         using var either = CancellationTokenSource.CreateLinkedTokenSource(closed, _stopping.Token);
-        try
+        await RetryAsync(async () =>
         {
-            for (var attempt = 2; attempt <= Attempts; attempt++)
+            var (told, refusal) = await TellOpenedAsync(user, clientId);
+            if (refusal is not null)
             {
-                await Task.Delay(RetryDelay, either.Token);
-                var (told, refusal) = await TellOpenedAsync(user, clientId);
-                if (refusal is not null)
-                {
-                    // Over the user's quota after all (other connections opened meanwhile).
-                    refuse(refusal);
-                }
-                if (told)
-                {
-                    return;
-                }
+                // Over the user's quota after all (other connections opened meanwhile).
+                refuse(refusal);
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // The connection closed (its close notice follows), or the instance is stopping.
-        }
+            return told;
+        }, either.Token);
     }
 
     private async Task<(bool Told, string? Refusal)> TellOpenedAsync(string user, string clientId)
@@ -120,7 +109,7 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
     {
         if (!await TellClosedAsync(user, clientId))
         {
-            _ = RetryClosedAsync(user, clientId);
+            _ = RetryAsync(() => TellClosedAsync(user, clientId), _stopping.Token);
         }
         lock (_localConnections)
         {
@@ -138,14 +127,16 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
         }
     }
 
-    private async Task RetryClosedAsync(string user, string clientId)
+    /// <summary>Tells again, up to <see cref="Attempts"/> in all, <see cref="RetryDelay"/> apart, until told or cancelled
+    /// (the connection closed, or the instance is stopping: then a survivor sweeps its users).</summary>
+    private static async Task RetryAsync(Func<Task<bool>> tell, CancellationToken cancellationToken)
     {
         try
         {
             for (var attempt = 2; attempt <= Attempts; attempt++)
             {
-                await Task.Delay(RetryDelay, _stopping.Token);
-                if (await TellClosedAsync(user, clientId))
+                await Task.Delay(RetryDelay, cancellationToken);
+                if (await tell())
                 {
                     return;
                 }
@@ -153,7 +144,6 @@ internal sealed class PresenceReporter(IGrainFactory grains, BackplaneHost backp
         }
         catch (OperationCanceledException)
         {
-            // Stopping: the instance's connections are gone, and its users are swept by a survivor.
         }
     }
 

@@ -40,8 +40,8 @@ internal sealed class PushMetrics : IDisposable
             new(DroppedClientGone, new KeyValuePair<string, object?>("cause", "client_gone")),
             new(DroppedPublishFailed, new KeyValuePair<string, object?>("cause", "publish_failed")),
             new(DroppedOverflow, new KeyValuePair<string, object?>("cause", "overflow")),
-        ], "{delivery}", "Deliveries dropped, by cause: the target instance is gone, the connection is gone, Redis refused the publish, or a full presence queue made room.");
-        _meter.CreateObservableCounter("signalrchat.push.coalesced", () => Coalesced, "{delivery}", "Presence deliveries replaced, while queued, by a newer one about the same subject.");
+        ], "{delivery}", "Deliveries dropped, by cause: the target instance is gone, the connection is gone, Redis refused the publish, or a full presence queue made room. A send towards another instance that names users or groups counts once.");
+        _meter.CreateObservableCounter("signalrchat.push.coalesced", () => Coalesced, "{delivery}", "Presence deliveries replaced, while queued, by a newer one about the same subject. A send towards another instance that names users or groups counts once.");
         _meter.CreateObservableCounter("signalrchat.push.refused", () => Refused, "{message}", "Messages refused because an outbox was full.");
         _meter.CreateObservableCounter("signalrchat.push.slow_clients", () => SlowClients, "{connection}", "Connections closed for not reading their messages.");
         _meter.CreateObservableGauge("signalrchat.push.outbox.depth", () => OutboxDepth, "{item}", "Sends queued for other instances, not yet published.");
