@@ -58,8 +58,9 @@ internal sealed class ObjectHub(ObjectClient objects, AccessRules access, CallLi
     }
 
     /// <summary>
-    /// Closes a connection the user's player refused (the user's connection quota) with the reason. A client's doing,
-    /// not a server fault: without the error log a throw would cost. Captures no hub, which is gone after the call.
+    /// Closes a connection the user's player refused (the user's connection quota), with the reason. A client's doing,
+    /// not a server fault, so it is logged as a refusal, not thrown as an error. Captures no hub: the refusal may come
+    /// from a retried notice, after this hub object is gone.
     /// </summary>
     private Action<string> Refusal(string user, string connectionId)
     {
