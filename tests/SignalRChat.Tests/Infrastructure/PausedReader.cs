@@ -1,13 +1,15 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
+using System.Text.Json;
 
 namespace SignalRChat.Tests.Infrastructure;
 
 /// <summary>
-/// A client of a <see cref="BackplaneServer"/> hub, over a raw WebSocket with a small socket receive buffer, that
-/// reads nothing after <c>Registered</c> until asked to: a client that has fallen behind, whose writes then wait on
-/// the server. <see cref="ReadHellosAsync"/> reads on, in the order the server wrote.
+/// A client of a <see cref="BackplaneServer"/> hub or of the product's hub, over a raw WebSocket (JSON) with a small
+/// socket receive buffer, that reads nothing after <c>Registered</c> until asked to: a client that has fallen behind,
+/// whose writes then wait on the server. <see cref="ReadHellosAsync"/> and <see cref="ReadPushesAsync"/> read on, in
+/// the order the server wrote; <see cref="CallAsync"/> reads until its answer, keeping the pushes it passes.
 /// </summary>
 public sealed class PausedReader : IAsyncDisposable
 {
@@ -16,6 +18,8 @@ public sealed class PausedReader : IAsyncDisposable
     private readonly HttpMessageInvoker _invoker;
     private readonly StringBuilder _unread = new();
     private readonly Decoder _utf8 = Encoding.UTF8.GetDecoder();
+    private readonly List<JsonElement> _pushes = [];
+    private int _lastInvocationId;
 
     private PausedReader(ClientWebSocket socket, HttpMessageInvoker invoker)
     {
@@ -23,7 +27,17 @@ public sealed class PausedReader : IAsyncDisposable
         _invoker = invoker;
     }
 
-    public static async Task<PausedReader> ConnectAsync(BackplaneServer server, string user)
+    public static Task<PausedReader> ConnectAsync(BackplaneServer server, string user) =>
+        ConnectAsync(new Uri($"{server.Url.Replace("http://", "ws://")}/conformance?user={Uri.EscapeDataString(user)}"));
+
+    /// <summary>Connects to the product's hub (<c>/hub</c>) as <paramref name="user"/>.</summary>
+    public static async Task<PausedReader> ConnectAsync(HubInstance instance, string user)
+    {
+        var token = await TestClient.LoginAsync(instance.Url, user);
+        return await ConnectAsync(new Uri($"{instance.Url.Replace("http://", "ws://")}/hub?access_token={Uri.EscapeDataString(token)}"));
+    }
+
+    private static async Task<PausedReader> ConnectAsync(Uri uri)
     {
         // A small receive buffer: the server's writes start waiting after little data.
         var handler = new SocketsHttpHandler
@@ -37,7 +51,6 @@ public sealed class PausedReader : IAsyncDisposable
         };
         var invoker = new HttpMessageInvoker(handler);
         var socket = new ClientWebSocket();
-        var uri = new Uri($"{server.Url.Replace("http://", "ws://")}/conformance?user={Uri.EscapeDataString(user)}");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await socket.ConnectAsync(uri, invoker, timeout.Token);
         await socket.SendAsync(Encoding.UTF8.GetBytes($"{{\"protocol\":\"json\",\"version\":1}}{RecordSeparator}"), WebSocketMessageType.Text, true, timeout.Token);
@@ -46,6 +59,64 @@ public sealed class PausedReader : IAsyncDisposable
         {
         }
         return reader;
+    }
+
+    /// <summary>Calls an object through the product's hub and reads until the answer; the pushes read meanwhile are
+    /// kept for <see cref="ReadPushesAsync"/>. Throws the server's error.</summary>
+    public async Task<JsonElement> CallAsync(string objectId, string method, object? args = null)
+    {
+        var id = (++_lastInvocationId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var invocation = JsonSerializer.Serialize(new { type = 1, invocationId = id, target = "Call", arguments = new[] { objectId, method, args } });
+        using var cancel = new CancellationTokenSource(Eventually.DefaultTimeout);
+        await _socket.SendAsync(Encoding.UTF8.GetBytes(invocation + RecordSeparator), WebSocketMessageType.Text, true, cancel.Token);
+        while (true)
+        {
+            foreach (var record in await NextRecordsAsync(cancel.Token))
+            {
+                var message = JsonDocument.Parse(record).RootElement;
+                var type = message.GetProperty("type").GetInt32();
+                if (type == 1)
+                {
+                    _pushes.Add(message);
+                }
+                else if (type == 3 && message.GetProperty("invocationId").GetString() == id)
+                {
+                    return message.TryGetProperty("error", out var error)
+                        ? throw new InvalidOperationException(error.GetString())
+                        : message.TryGetProperty("result", out var result) ? result : default;
+                }
+            }
+        }
+    }
+
+    /// <summary>Sends a ping, so that the server does not time out a client it has not heard from while it reads nothing.</summary>
+    public async Task PingAsync()
+    {
+        using var cancel = new CancellationTokenSource(Eventually.DefaultTimeout);
+        await _socket.SendAsync(Encoding.UTF8.GetBytes($"{{\"type\":6}}{RecordSeparator}"), WebSocketMessageType.Text, true, cancel.Token);
+    }
+
+    /// <summary>Reads on until the arguments of the <paramref name="target"/> pushes received so far satisfy
+    /// <paramref name="enough"/>, and returns them in order.</summary>
+    public async Task<List<JsonElement>> ReadPushesAsync(string target, Func<List<JsonElement>, bool> enough, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var pushes = _pushes.Where(p => p.GetProperty("target").GetString() == target).Select(p => p.GetProperty("arguments")[0]).ToList();
+            if (enough(pushes))
+            {
+                return pushes;
+            }
+            foreach (var record in await NextRecordsAsync(cancel.Token))
+            {
+                var message = JsonDocument.Parse(record).RootElement;
+                if (message.GetProperty("type").GetInt32() == 1)
+                {
+                    _pushes.Add(message);
+                }
+            }
+        }
     }
 
     /// <summary>Reads on until <paramref name="count"/> <c>Hello</c>s came, and returns their texts in order.</summary>
