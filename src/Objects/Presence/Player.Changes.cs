@@ -58,7 +58,7 @@ public sealed partial class Player
             // A copy: follower notices interleave with the pushes' awaits and change the set.
             foreach (var chunk in Follows.Followers.ToArray().Chunk(PushChunk))
             {
-                await PushAsync(() => push.PushToUsersAsync(chunk, PresenceChangedMethod, visible, PushPriority.Presence, subject: User));
+                await PushToUsersAsync(chunk, visible);
             }
         }
         var own = Own();
@@ -73,7 +73,7 @@ public sealed partial class Player
     {
         if (CurrentCaller?.ClientId is not { } caller || !State.Connections.Contains(caller))
         {
-            await PushAsync(() => push.PushToUsersAsync([User], PresenceChangedMethod, own, PushPriority.Presence, subject: User));
+            await PushToUsersAsync([User], own);
             return;
         }
         var others = State.Connections.Where(c => c != caller).ToArray();
@@ -113,6 +113,9 @@ public sealed partial class Player
             ObjectsLog.NoticeFailed(logger, e, Id.ToString(), zone);
         }
     }
+
+    private Task PushToUsersAsync(IReadOnlyList<string> users, Presence presence) =>
+        PushAsync(() => push.PushToUsersAsync(users, PresenceChangedMethod, presence, PushPriority.Presence, subject: User));
 
     /// <summary>
     /// Pushes the change. When the outgoing buffer is full the player waits for it (up to
